@@ -1,0 +1,70 @@
+"""Form pieces shared by every app: calendar-aware date fields, Tabler-styled widgets."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import calendars
+
+
+class CalendarDateInput(forms.TextInput):
+    """A text input that shows the date in the user's calendar and digits.
+
+    A plain text box (not type=date) because browsers' date pickers are Gregorian only.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "form-control", "autocomplete": "off", "inputmode": "numeric", **(attrs or {})})
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return ""
+        if isinstance(value, str):
+            return value  # what the user typed, redisplayed after an error
+        return calendars.format_date(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", calendars.localize_digits(calendars.date_placeholder()))
+        context["widget"]["attrs"]["data-calendar"] = calendars.current()[0]
+        return context
+
+
+class CalendarDateField(forms.DateField):
+    """Accepts a date in the user's calendar, in Latin, Persian, Arabic or Thai digits."""
+
+    widget = CalendarDateInput
+    default_error_messages = {"invalid": _("Enter a valid date, for example %(example)s.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value
+        try:
+            return calendars.parse_date(value)
+        except ValueError as exc:
+            raise ValidationError(
+                self.error_messages["invalid"] % {"example": calendars.localize_digits(calendars.date_placeholder())},
+                code="invalid",
+            ) from exc
+
+    def strptime(self, value, format):  # pragma: no cover - to_python does the parsing
+        return calendars.parse_date(value)
+
+
+class StyledFormMixin:
+    """Give every widget Tabler's classes so templates can render fields generically."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                pass
+            else:
+                widget.attrs.setdefault("class", "form-control")

@@ -1,0 +1,65 @@
+"""Registries that let later apps plug into the shell without the shell importing them."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from .policy import Action
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module of the permission matrix, and (when it has a URL) a sidebar entry."""
+
+    key: str
+    label: str
+    icon: str = "circle"
+    url_name: str | None = None
+    order: int = 100
+    actions: tuple = tuple(Action.values)
+    section: str = field(default="")
+
+
+_modules: dict[str, Module] = {}
+
+
+def register_module(module):
+    _modules[module.key] = module
+    return module
+
+
+def modules():
+    return sorted(_modules.values(), key=lambda m: (m.order, m.key))
+
+
+def get_module(key):
+    return _modules[key]
+
+
+# Demo data providers: `mitra demo` calls each, in registration order.
+_demo_providers = []
+
+
+def register_demo(func):
+    _demo_providers.append(func)
+    return func
+
+
+def demo_providers():
+    return list(_demo_providers)
+
+
+# Global search providers: later apps contribute grouped results to the top-bar search.
+_search_providers = []
+
+
+def register_search(func):
+    _search_providers.append(func)
+    return func
+
+
+def search_providers():
+    return list(_search_providers)
+
+
+ADMIN_SECTION = _("Administration")

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.http import require_POST
+
+from .registry import search_providers
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"today": timezone.localdate()})
+
+
+@login_required
+def search(request):
+    """The top-bar search: each registered provider returns a titled group of hits."""
+    q = request.GET.get("q", "").strip()
+    groups = []
+    if q:
+        for provider in search_providers():
+            group = provider(request.user, q)
+            if group and group.get("results"):
+                groups.append(group)
+    template = "core/search.html#results" if request.htmx else "core/search.html"
+    return render(request, template, {"q": q, "groups": groups})
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language; saved on the user so it follows them to any device."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language and check_for_language(language) and language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            request.user.language = language
+            # Persian users almost always want Jalali dates; Thai users Buddhist era.
+            # Only move off the default so a deliberate choice is kept.
+            if request.user.calendar == "gregorian":
+                request.user.calendar = {"fa": "jalali", "th": "buddhist"}.get(language, "gregorian")
+            request.user.save(update_fields=["language", "calendar"])
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,43 @@
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mitra.core import views as core_views
+from mitra.users import views as user_views
+
+account = [
+    path("login/", user_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("preferences/", user_views.preferences, name="preferences"),
+    path("api-keys/", user_views.api_keys, name="api_keys"),
+    path("api-keys/<uuid:public_id>/revoke/", user_views.api_key_revoke, name="api_key_revoke"),
+    path("two-factor/", user_views.two_factor, name="two_factor"),
+    path("two-factor/disable/", user_views.two_factor_disable, name="two_factor_disable"),
+    path("two-factor/verify/", user_views.two_factor_verify, name="two_factor_verify"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("search/", core_views.search, name="search"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("account/", include(account)),
+    path("users/", include("mitra.users.urls")),
+    path("api/v1/", include("mitra.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+]
+
+# Domain apps mount themselves when present (see INSTALLED_APPS in settings).
+for _app, _prefix in [("parties", "parties/"), ("activities", "activities/")]:
+    if apps.is_installed(f"mitra.{_app}"):
+        urlpatterns.insert(-4, path(_prefix, include(f"mitra.{_app}.urls")))

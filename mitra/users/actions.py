@@ -1,0 +1,100 @@
+"""Business verbs for users, teams and roles. Views and the API both call these."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from mitra.core.policy import Action, can, has_module_perm
+
+from .models import ApiKey, Role, Team, User
+
+
+def _require(user, action, module, obj=None):
+    allowed = can(user, action, obj) if obj is not None else has_module_perm(user, module, action)
+    if not allowed:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def save_user(form, *, acting_user):
+    """Create or update a user from a valid UserForm, including password and teams."""
+    creating = form.instance.pk is None
+    if creating:
+        _require(acting_user, Action.CREATE, "users")
+    else:
+        _require(acting_user, Action.EDIT, "users", form.instance)
+    # Only executives may hand out roles; a team lead must not make themselves admin.
+    if not acting_user.is_superuser and form.cleaned_data.get("role") and acting_user.level != "executive":
+        if form.cleaned_data["role"].level == "executive":
+            raise PermissionDenied
+    user = form.save(commit=False)
+    if form.cleaned_data.get("password"):
+        user.set_password(form.cleaned_data["password"])
+    user._history_user = acting_user
+    user.save()
+    user.teams.set(form.cleaned_data.get("teams") or [])
+    return user
+
+
+@transaction.atomic
+def set_user_active(user, active, *, acting_user):
+    _require(acting_user, Action.ACTIVATE, "users", user)
+    if user.pk == acting_user.pk and not active:
+        raise PermissionDenied  # nobody locks themselves out
+    user.is_active = active
+    user._history_user = acting_user
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def save_team(form, *, acting_user):
+    if form.instance.pk is None:
+        _require(acting_user, Action.CREATE, "teams")
+    else:
+        _require(acting_user, Action.EDIT, "teams", form.instance)
+    team = form.save(commit=False)
+    team._history_user = acting_user
+    team.save()
+    form.save_m2m()
+    return team
+
+
+@transaction.atomic
+def delete_team(team, *, acting_user):
+    _require(acting_user, Action.DELETE, "teams", team)
+    team.delete()
+
+
+@transaction.atomic
+def save_role(form, *, acting_user):
+    if form.instance.pk is None:
+        _require(acting_user, Action.CREATE, "roles")
+    else:
+        _require(acting_user, Action.EDIT, "roles", form.instance)
+    role = form.save(commit=False)
+    role.permissions = form.permissions()
+    role._history_user = acting_user
+    role.save()
+    return role
+
+
+@transaction.atomic
+def delete_role(role, *, acting_user):
+    """Delete a role nobody holds; a role in use must be taken off its users first."""
+    _require(acting_user, Action.DELETE, "roles", role)
+    if role.users.exists():
+        raise ValueError("role in use")
+    role.delete()
+
+
+def issue_api_key(name, *, acting_user):
+    return ApiKey.issue(acting_user, name)
+
+
+def revoke_api_key(key, *, acting_user):
+    if key.user_id != acting_user.pk:
+        raise PermissionDenied
+    key.delete()
+
+
+__all__ = ["Role", "Team", "User"]

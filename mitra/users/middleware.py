@@ -1,0 +1,36 @@
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+
+class RequireTwoFactorMiddleware:
+    """Hold a signed-in user at the second sign-in step until they give a code.
+
+    Users whose role makes two-factor mandatory but who have no authenticator yet are
+    sent to set one up before anything else.
+    """
+
+    EXEMPT = ("/static/", "/healthz", "/i18n/", "/account/logout/", "/jsi18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(self.EXEMPT):
+            return self.get_response(request)
+        verify_url, setup_url = reverse("two_factor_verify"), reverse("two_factor")
+        if user_has_device(user) and not user.is_verified():
+            if request.path == verify_url:
+                return self.get_response(request)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Two-factor verification required."}, status=403)
+            return redirect(f"{verify_url}?next={request.get_full_path()}")
+        if user.two_factor_required and not user_has_device(user):
+            if request.path == setup_url:
+                return self.get_response(request)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Two-factor set-up required."}, status=403)
+            return redirect(setup_url)
+        return self.get_response(request)

@@ -1,0 +1,352 @@
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mitra.core.pagination import paginate
+from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
+
+from . import actions
+from .forms import ApiKeyForm, PreferencesForm, RoleForm, TeamForm, TotpConfirmForm, UserForm
+from .models import ApiKey, Role, Team, User
+
+USER_SORTS = {
+    "username": "username",
+    "-username": "-username",
+    "name": "first_name",
+    "-name": "-first_name",
+    "joined": "date_joined",
+    "-joined": "-date_joined",
+}
+
+
+@login_required
+def user_list(request):
+    require_module(request.user, "users", Action.VIEW)
+    qs = User.objects.visible_to(request.user).select_related("role")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+        )
+    if (active := request.GET.get("active")) in ("1", "0"):
+        qs = qs.filter(is_active=active == "1")
+    if role := request.GET.get("role"):
+        qs = qs.filter(role__public_id=role) if _is_uuid(role) else qs.none()
+    if team := request.GET.get("team"):
+        qs = qs.filter(teams__public_id=team) if _is_uuid(team) else qs.none()
+    sort = request.GET.get("sort", "username")
+    qs = qs.order_by(USER_SORTS.get(sort, "username"), "pk")
+    page = paginate(request, qs)
+    context = {
+        "page": page,
+        "q": q,
+        "sort": sort,
+        "roles": Role.objects.all(),
+        "teams": Team.objects.visible_to(request.user),
+        "can_create": has_module_perm(request.user, "users", Action.CREATE),
+    }
+    template = "users/user_list.html#rows" if request.htmx else "users/user_list.html"
+    return render(request, template, context)
+
+
+def _is_uuid(value):
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+def user_detail(request, public_id):
+    target = get_for_user(request.user, User.objects.select_related("role"), public_id=public_id)
+    return render(
+        request,
+        "users/user_detail.html",
+        {
+            "target": target,
+            "teams": target.teams.all(),
+            "can_edit": can(request.user, Action.EDIT, target),
+            "can_activate": can(request.user, Action.ACTIVATE, target) and target.pk != request.user.pk,
+        },
+    )
+
+
+@login_required
+def user_edit(request, public_id=None):
+    if public_id:
+        target = get_for_user(request.user, User, Action.EDIT, public_id=public_id)
+    else:
+        require_module(request.user, "users", Action.CREATE)
+        target = User()
+    form = UserForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        user = actions.save_user(form, acting_user=request.user)
+        messages.success(request, _("User %(name)s saved.") % {"name": user})
+        return redirect("users:detail", public_id=user.public_id)
+    return render(request, "users/user_form.html", {"form": form, "target": target})
+
+
+@login_required
+@require_POST
+def user_set_active(request, public_id):
+    target = get_for_user(request.user, User, Action.ACTIVATE, public_id=public_id)
+    active = request.POST.get("active") == "1"
+    actions.set_user_active(target, active, acting_user=request.user)
+    if active:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": target})
+    else:
+        messages.success(request, _("%(name)s is deactivated and can no longer sign in.") % {"name": target})
+    return redirect("users:detail", public_id=target.public_id)
+
+
+# -- teams ---------------------------------------------------------------------------
+
+
+@login_required
+def team_list(request):
+    require_module(request.user, "teams", Action.VIEW)
+    qs = Team.objects.visible_to(request.user).select_related("lead")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    page = paginate(request, qs.order_by("name", "pk"))
+    # One query for all member counts instead of one per row.
+    from django.db.models import Count
+
+    counts = dict(
+        Team.objects.filter(pk__in=[t.pk for t in page.object_list])
+        .annotate(n=Count("members"))
+        .values_list("pk", "n")
+    )
+    for team in page.object_list:
+        team.member_count = counts.get(team.pk, 0)
+    return render(
+        request,
+        "users/team_list.html",
+        {"page": page, "q": q, "can_create": has_module_perm(request.user, "teams", Action.CREATE)},
+    )
+
+
+@login_required
+def team_edit(request, public_id=None):
+    if public_id:
+        team = get_for_user(request.user, Team, Action.EDIT, public_id=public_id)
+    else:
+        require_module(request.user, "teams", Action.CREATE)
+        team = Team()
+    form = TeamForm(request.POST or None, instance=team)
+    form.fields["lead"].queryset = User.objects.filter(is_active=True)
+    form.fields["members"].queryset = User.objects.filter(is_active=True)
+    if request.method == "POST" and form.is_valid():
+        team = actions.save_team(form, acting_user=request.user)
+        messages.success(request, _("Team %(name)s saved.") % {"name": team})
+        return redirect("users:team_detail", public_id=team.public_id)
+    return render(request, "users/team_form.html", {"form": form, "team": team})
+
+
+@login_required
+def team_detail(request, public_id):
+    team = get_for_user(request.user, Team.objects.select_related("lead"), public_id=public_id)
+    return render(
+        request,
+        "users/team_detail.html",
+        {
+            "team": team,
+            "members": team.members.select_related("role"),
+            "can_edit": can(request.user, Action.EDIT, team),
+            "can_delete": can(request.user, Action.DELETE, team),
+        },
+    )
+
+
+@login_required
+@require_POST
+def team_delete(request, public_id):
+    team = get_for_user(request.user, Team, Action.DELETE, public_id=public_id)
+    actions.delete_team(team, acting_user=request.user)
+    messages.success(request, _("Team %(name)s deleted.") % {"name": team})
+    return redirect("users:teams")
+
+
+# -- roles ---------------------------------------------------------------------------
+
+
+@login_required
+def role_list(request):
+    require_module(request.user, "roles", Action.VIEW)
+    from django.db.models import Count
+
+    roles = Role.objects.visible_to(request.user).annotate(user_count=Count("users")).order_by("name")
+    return render(
+        request,
+        "users/role_list.html",
+        {"roles": roles, "can_create": has_module_perm(request.user, "roles", Action.CREATE)},
+    )
+
+
+@login_required
+def role_edit(request, public_id=None):
+    if public_id:
+        role = get_for_user(request.user, Role, Action.EDIT, public_id=public_id)
+    else:
+        require_module(request.user, "roles", Action.CREATE)
+        role = Role()
+    form = RoleForm(request.POST or None, instance=role)
+    if request.method == "POST" and form.is_valid():
+        role = actions.save_role(form, acting_user=request.user)
+        messages.success(request, _("Role %(name)s saved.") % {"name": role})
+        return redirect("users:role_edit", public_id=role.public_id)
+    return render(
+        request,
+        "users/role_form.html",
+        {"form": form, "role": role, "can_delete": bool(role.pk) and can(request.user, Action.DELETE, role)},
+    )
+
+
+@login_required
+@require_POST
+def role_delete(request, public_id):
+    role = get_for_user(request.user, Role, Action.DELETE, public_id=public_id)
+    try:
+        actions.delete_role(role, acting_user=request.user)
+    except ValueError:
+        messages.error(request, _("This role is held by users. Give them another role first."))
+        return redirect("users:role_edit", public_id=role.public_id)
+    messages.success(request, _("Role %(name)s deleted.") % {"name": role})
+    return redirect("users:roles")
+
+
+# -- the signed-in user's own settings ----------------------------------------------------
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        user._history_user = request.user
+        user.save()
+        response = redirect("preferences")
+        # Keep the cookie in step so the sign-in page speaks the same language.
+        response.set_cookie("mitra_language", user.language, max_age=365 * 24 * 3600, samesite="Lax")
+        messages.success(request, _("Preferences saved."))
+        return response
+    return render(request, "users/preferences.html", {"form": form, "today": timezone.localdate()})
+
+
+@login_required
+def api_keys(request):
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _key, new_key = actions.issue_api_key(form.cleaned_data["name"], acting_user=request.user)
+        form = ApiKeyForm()
+    keys = ApiKey.objects.filter(user=request.user)
+    return render(request, "users/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def api_key_revoke(request, public_id):
+    try:
+        key = ApiKey.objects.get(public_id=public_id, user=request.user)
+    except ApiKey.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404 from None
+    actions.revoke_api_key(key, acting_user=request.user)
+    messages.success(request, _("API key revoked."))
+    return redirect("api_keys")
+
+
+# -- two-factor sign-in ----------------------------------------------------------------
+
+
+def _qr_svg(uri):
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def two_factor(request):
+    """Set up (or remove) an authenticator app for the signed-in user."""
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if confirmed:
+        return render(request, "users/two_factor.html", {"device": confirmed})
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "authenticator"}
+    )
+    form = TotpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from mitra.core.calendars import to_latin_digits
+
+        if device.verify_token(to_latin_digits(form.cleaned_data["token"]).strip()):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is on."))
+            return redirect("two_factor")
+        form.add_error("token", _("That code is not right. Check your phone's clock and try again."))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "users/two_factor.html",
+        {"form": form, "qr": _qr_svg(device.config_url), "secret": secret, "required": request.user.two_factor_required},
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    if request.user.two_factor_required:
+        raise PermissionDenied
+    TOTPDevice.objects.filter(user=request.user).delete()
+    messages.success(request, _("Two-factor sign-in is off."))
+    return redirect("two_factor")
+
+
+@login_required
+def two_factor_verify(request):
+    """Second step of sign-in for users with an authenticator."""
+    next_url = request.GET.get("next") or request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("home")
+    if request.user.is_verified() or not user_has_device(request.user):
+        return redirect(next_url)
+    form = TotpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from mitra.core.calendars import to_latin_digits
+
+        token = to_latin_digits(form.cleaned_data["token"]).strip()
+        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+            if device.verify_token(token):
+                otp_login(request, device)
+                return redirect(next_url)
+        form.add_error("token", _("That code is not right. Check your phone's clock and try again."))
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
