@@ -54,7 +54,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-mitra/static/vendor/.ready: node_modules/.package-lock.json .venv/.synced $(wildcard mitra/locale/*/LC_MESSAGES/*.po)
+mitra/static/vendor/.ready: node_modules/.package-lock.json .venv/.synced $(wildcard mitra/locale/*/LC_MESSAGES/*.po mitra/*/locale/*/LC_MESSAGES/*.po)
 	$(UV) run --no-sync python -m mitra.assets
 	@touch $@
 

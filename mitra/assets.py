@@ -52,7 +52,8 @@ def copy_assets():
 def compile_messages():
     import polib
 
-    for po_path in (ROOT / "mitra" / "locale").glob("*/LC_MESSAGES/*.po"):
+    # One catalogue per app (mitra/<app>/locale) plus the project one (mitra/locale).
+    for po_path in (ROOT / "mitra").glob("**/locale/*/LC_MESSAGES/*.po"):
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))

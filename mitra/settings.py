@@ -98,7 +98,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "mitra.core.context_processors.shell",
             ],
-            "builtins": ["mitra.core.templatetags.mitra"],
+            "builtins": [
+                "mitra.core.templatetags.mitra",
+                "template_partials.templatetags.partials",
+            ],
         },
     }
 ]

@@ -1,0 +1,54 @@
+"""Project-wide pytest setup: fast hashing, isolated var/ and media, browser fixtures."""
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+# Tests never touch the developer's var/ folder.
+os.environ.setdefault("MITRA_VAR_DIR", tempfile.mkdtemp(prefix="mitra-test-var-"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    # Argon2 is right for production and far too slow for hundreds of test logins.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def personas(db):
+    from mitra.core.testing import create_personas
+
+    return create_personas()
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real Debian Chromium driven by Playwright; skipped with a reason when absent."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (uv sync installs it)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

@@ -1,0 +1,80 @@
+"""Test helpers shared by every app: personas and a base TestCase.
+
+Personas (DESIGN rule 10), all with password PASSWORD:
+- admin: superuser, sees everything.
+- owner: "Owner" role, own records, every action but permanent delete; team Alpha.
+- teammate: "Teammate" role, team scope, same actions; team Alpha.
+- readonly: "Read only" role, team scope, view only; team Alpha.
+- outsider: "Outsider" role, team scope, every action; team Beta. Sees nothing of Alpha's.
+- portal: an active user with no role (a customer or dealer login); no module rights.
+"""
+
+from types import SimpleNamespace
+
+from django.test import TestCase
+
+from mitra.core.policy import Action, Level, Scope
+from mitra.core.registry import modules
+
+PASSWORD = "correct horse battery staple"
+
+
+def grant(actions_exclude=(), only=None, modules_filter=None):
+    perms = {}
+    for module in modules():
+        if modules_filter and not modules_filter(module):
+            continue
+        granted = [a for a in module.actions if a not in actions_exclude and (only is None or a in only)]
+        if granted:
+            perms[module.key] = granted
+    return perms
+
+
+def create_personas():
+    from mitra.users.models import Role, Team, User
+
+    business = lambda m: not m.section  # noqa: E731 - modules outside Administration
+    roles = {
+        "owner": Role.objects.create(
+            name="Owner", scope=Scope.OWN, level=Level.OPERATOR,
+            permissions=grant(actions_exclude=[Action.PURGE], modules_filter=business),
+        ),
+        "teammate": Role.objects.create(
+            name="Teammate", scope=Scope.TEAM, level=Level.TEAM_LEAD,
+            permissions=grant(actions_exclude=[Action.PURGE], modules_filter=business),
+        ),
+        "readonly": Role.objects.create(
+            name="Read only", scope=Scope.TEAM, level=Level.OPERATOR,
+            permissions=grant(only=[Action.VIEW], modules_filter=business),
+        ),
+        "outsider": Role.objects.create(
+            name="Outsider", scope=Scope.TEAM, level=Level.OPERATOR,
+            permissions=grant(actions_exclude=[Action.PURGE], modules_filter=business),
+        ),
+    }  # fmt: skip
+    alpha = Team.objects.create(name="Alpha")
+    beta = Team.objects.create(name="Beta")
+    people = SimpleNamespace(alpha=alpha, beta=beta, roles=roles, password=PASSWORD)
+    people.admin = User.objects.create_superuser("admin", "admin@example.com", PASSWORD)
+    for name in ("owner", "teammate", "readonly", "outsider"):
+        user = User.objects.create_user(name, f"{name}@example.com", PASSWORD, role=roles[name])
+        (beta if name == "outsider" else alpha).members.add(user)
+        setattr(people, name, user)
+    people.portal = User.objects.create_user("portal", "portal@example.com", PASSWORD)
+    alpha.lead = people.teammate
+    alpha.save()
+    return people
+
+
+class BaseTestCase(TestCase):
+    """Personas created once per class; `self.login(persona)` signs one in."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.p = create_personas()
+        for name in ("admin", "owner", "teammate", "readonly", "outsider", "portal"):
+            setattr(cls, name, getattr(cls.p, name))
+
+    def login(self, user):
+        self.client.force_login(user)
+        return user
