@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartiesConfig(AppConfig):
+    name = "mitra.parties"
+    label = "parties"
+    verbose_name = _("Parties")
+
+    def ready(self):
+        from mitra.core.registry import Module, register_demo, register_module
+
+        from . import demo
+
+        register_module(Module("parties", _("Parties"), "address-book", "parties:list", 10))
+        register_demo(demo.load)
