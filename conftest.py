@@ -10,10 +10,16 @@ import pytest
 os.environ.setdefault("MITRA_VAR_DIR", tempfile.mkdtemp(prefix="mitra-test-var-"))
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Argon2 is right for production and far too slow for hundreds of test logins. Set
+    # here, not in a fixture, because setUpTestData hashes before fixtures run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    # Argon2 is right for production and far too slow for hundreds of test logins.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

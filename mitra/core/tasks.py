@@ -1,0 +1,10 @@
+"""Core background tasks."""
+
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def heartbeat(note=""):
+    """A no-op task: proves a worker is running (`mitra check --worker` enqueues one)."""
+    return {"note": note, "at": timezone.now().isoformat()}
