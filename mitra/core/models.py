@@ -64,3 +64,6 @@ class TrackedModel(OwnedModel):
 
     class Meta:
         abstract = True
+
+
+from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401

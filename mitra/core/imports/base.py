@@ -1,0 +1,161 @@
+"""The Importer an app subclasses: its fields, how rows match records, how rows are written.
+
+The runner reads the file in chunks and for each chunk calls, in order:
+
+1. `parse(row)` for every row: field parsers, then `clean(row)` for rules across fields;
+2. `keys(row.data)` for valid rows and one `lookup(keys)` for the whole chunk, which
+   returns the existing records (their pks) that rows duplicate;
+3. `create(rows)` and `update(rows)` inside a savepoint; when that raises, the chunk is
+   written again one row at a time, each in its own savepoint, so a bad row is reported
+   and the good ones land.
+
+The defaults of `create`/`update` call `create_one`/`update_one` per row, which an app
+implements with its actions; an app that needs speed overrides `create`/`update` with
+bulk inserts (see `mitra.parties.importers`).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mitra.core.policy import Action, has_module_perm
+from mitra.core.text import compact
+
+
+@dataclass(slots=True)
+class Row:
+    number: int  # the row's line in the file, as a spreadsheet numbers it (header = 1)
+    values: list  # the cells as read, for the error report
+    raw: dict = field(default_factory=dict)  # field name -> cell text (non-empty only)
+    data: dict = field(default_factory=dict)  # field name -> parsed value
+    errors: list = field(default_factory=list)
+    keys: list = field(default_factory=list)  # duplicate keys, most telling first
+    match: Any = None  # pk of the existing record this row duplicates
+    earlier: Any = None  # a row above in the same chunk that this one duplicates
+    action: str = ""  # create / update / skip
+    pk: Any = None  # the record written
+    extra: dict = field(default_factory=dict)  # the importer's scratch space
+
+
+class Importer:
+    """Subclass per target model; instances live for one job (or one preview)."""
+
+    label = gettext_lazy("records")  # plural noun shown in titles: "Import parties"
+    module = ""  # the permission-matrix module (import needs Action.IMPORT + CREATE there)
+    chunk_size = 2000
+    preview_rows = 20
+
+    def __init__(self, user, job=None):
+        self.user = user
+        self.job = job
+        self.options = job.options if job is not None else {}
+
+    @classmethod
+    def path(cls):
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    # Fields ---------------------------------------------------------------------------
+    def get_fields(self):
+        """The ImportField list; built per instance so labels translate."""
+        raise NotImplementedError
+
+    @property
+    def fields(self):
+        if not hasattr(self, "_fields"):
+            self._fields = self.get_fields()
+        return self._fields
+
+    def guess_mapping(self, headers):
+        """field name -> column index, by header names in English, Thai or Persian."""
+        keys = {f.name: f.header_keys() for f in self.fields}
+        mapping, used = {}, set()
+        for index, header in enumerate(headers):
+            key = compact(header)
+            if not key:
+                continue
+            for f in self.fields:
+                if f.name not in mapping and key in keys[f.name]:
+                    mapping[f.name] = index
+                    used.add(index)
+                    break
+        return mapping
+
+    # Permissions ----------------------------------------------------------------------
+    def check_permission(self):
+        if not (
+            has_module_perm(self.user, self.module, Action.IMPORT)
+            and has_module_perm(self.user, self.module, Action.CREATE)
+        ):
+            raise PermissionDenied
+
+    def can_update(self):
+        return has_module_perm(self.user, self.module, Action.EDIT)
+
+    # Parsing --------------------------------------------------------------------------
+    def parse(self, row):
+        data, errors = row.data, row.errors
+        for f in self.fields:
+            raw = row.raw.get(f.name, "")
+            if not raw:
+                if f.required:
+                    errors.append(_("%(field)s: this value is required.") % {"field": f.label})
+                continue
+            if "\ufffd" in raw:
+                errors.append(
+                    _(
+                        "%(field)s: the text could not be read; save the file as UTF-8 and try again."
+                    )
+                    % {"field": f.label}
+                )
+                continue
+            try:
+                data[f.name] = f.parser(raw)
+            except Exception as exc:  # noqa: BLE001 - a parser's message goes to the report
+                errors.append(f"{f.label}: {_message(exc)}")
+        if not errors:
+            self.clean(row)
+
+    def clean(self, row):
+        """Rules across fields; append messages to `row.errors`."""
+
+    # Duplicates -----------------------------------------------------------------------
+    def keys(self, data):
+        """Hashable keys that identify the record a row describes, most telling first."""
+        return []
+
+    def lookup(self, keys):
+        """{key: pk} for existing records, visible to the user, that have any of `keys`."""
+        return {}
+
+    def describe(self, pks):
+        """{pk: (label, url)} of matched records, for the preview."""
+        return {}
+
+    # Writes ---------------------------------------------------------------------------
+    def create(self, rows):
+        for row in rows:
+            row.pk = self.create_one(row)
+
+    def update(self, rows):
+        for row in rows:
+            self.update_one(row)
+            row.pk = row.match
+
+    def create_one(self, row):
+        raise NotImplementedError
+
+    def update_one(self, row):
+        raise NotImplementedError
+
+    def finish(self):
+        """Called once after the last chunk (rebuild caches, search indexes…)."""
+
+
+def _message(exc):
+    messages = getattr(exc, "messages", None)
+    if messages:
+        return " ".join(str(m) for m in messages)
+    return str(exc) or exc.__class__.__name__

@@ -1,0 +1,269 @@
+"""Run an ImportJob: read the file in chunks, match, write, report, count.
+
+Each chunk is one transaction that also moves the job's counters, so progress on screen
+is exact and a job interrupted by a crash resumes after the last committed chunk.
+"""
+
+import contextlib
+import logging
+from itertools import islice
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from mitra.core import calendars
+
+from .base import Row, _message
+from .models import DuplicateChoice, ImportJob, ImportRowError
+from .readers import open_table
+
+logger = logging.getLogger(__name__)
+CREATE, UPDATE, SKIP = DuplicateChoice.CREATE, DuplicateChoice.UPDATE, DuplicateChoice.SKIP
+
+
+def importer_for(job, user=None):
+    return import_string(job.importer)(user or job.owner, job)
+
+
+@contextlib.contextmanager
+def as_user(user):
+    """The user's language and calendar, so messages and dates read as in their browser."""
+    language = getattr(user, "language", None) or "en"
+    with translation.override(language):
+        script = calendars.default_script_for(user.calendar, language)
+        with calendars.override(user.calendar, user.digits, script):
+            yield
+
+
+@contextlib.contextmanager
+def job_table(job):
+    job.file.open("rb")
+    try:
+        table = open_table(job.file, job.original_name, job.encoding, job.delimiter, job.sheet)
+        try:
+            yield table
+        finally:
+            table.close()
+    finally:
+        job.file.close()
+
+
+def data_rows(job, table, skip=0):
+    """Row objects for the data rows (after the header row), numbered as in the file."""
+    rows = table.rows()
+    number = 0
+    if job.has_header:
+        next(rows, None)
+        number = 1
+    mapping = [(name, int(index)) for name, index in job.mapping.items()]
+    for values in rows:
+        number += 1
+        if skip:
+            skip -= 1
+            continue
+        width = len(values)
+        raw = {name: values[index] for name, index in mapping if index < width and values[index]}
+        yield Row(number=number, values=values, raw=raw)
+
+
+def _decide(job, importer, rows, found, allow_update):
+    """Set each valid row's action; return the rows deferred to the next pass.
+
+    A row that repeats a row above it in the same pass (same key) and should update it
+    waits for the next pass, where the lookup finds the record just created.
+    """
+    pending = {}
+    deferred = []
+    for row in rows:
+        row.match = next((found[k] for k in row.keys if k in found), None)
+        earlier = (
+            None
+            if row.match is not None
+            else next((pending[k] for k in row.keys if k in pending), None)
+        )
+        if row.match is None and earlier is None:
+            row.action = CREATE
+        else:
+            choice = job.choice_for(row.number)
+            if choice == UPDATE and not allow_update:
+                row.errors.append(
+                    _("You may not change existing records, so this row was not imported.")
+                )
+                row.action = ""
+                continue
+            if choice == UPDATE and row.match is None:
+                deferred.append(row)
+                row.action = ""
+                continue
+            row.action = choice
+        if row.action == CREATE:
+            for k in row.keys:
+                pending.setdefault(k, row)
+    return deferred
+
+
+def _write(importer, creates, updates):
+    if creates:
+        importer.create(creates)
+    if updates:
+        importer.update(updates)
+
+
+def _write_rows(importer, rows):
+    """Write in bulk; if that fails, row by row so only the bad rows are lost."""
+    creates = [r for r in rows if r.action == CREATE]
+    updates = [r for r in rows if r.action == UPDATE]
+    try:
+        with transaction.atomic():
+            _write(importer, creates, updates)
+        return
+    except Exception:  # noqa: BLE001 - the per-row pass below finds and reports the culprit
+        logger.info("bulk import write failed; retrying row by row", exc_info=True)
+    for row in rows:
+        if row.action not in (CREATE, UPDATE):
+            continue
+        row.pk = None
+        row.extra.clear()
+        try:
+            with transaction.atomic():
+                if row.action == CREATE:
+                    _write(importer, [row], [])
+                else:
+                    _write(importer, [], [row])
+        except Exception as exc:  # noqa: BLE001 - reported to the user in the error report
+            row.errors.append(_message(exc))
+            row.action = ""
+            row.pk = None
+
+
+def process(job, importer, rows, allow_update):
+    """Parse, match and write `rows`; returns them with actions and errors set."""
+    for row in rows:
+        importer.parse(row)
+    todo = [r for r in rows if not r.errors]
+    while todo:
+        keys = set()
+        for row in todo:
+            row.keys = importer.keys(row.data)
+            keys.update(row.keys)
+        found = importer.lookup(keys) if keys else {}
+        deferred = _decide(job, importer, todo, found, allow_update)
+        _write_rows(importer, [r for r in todo if r.action in (CREATE, UPDATE)])
+        todo = deferred
+    return rows
+
+
+def run_chunk(job, importer, rows, allow_update):
+    with transaction.atomic():
+        process(job, importer, rows, allow_update)
+        counts = {CREATE: 0, UPDATE: 0, SKIP: 0}
+        errors = []
+        for row in rows:
+            if row.errors:
+                errors.append(
+                    ImportRowError(
+                        job=job,
+                        row_number=row.number,
+                        values=row.values,
+                        message="; ".join(map(str, row.errors)),
+                    )
+                )
+            else:
+                counts[row.action] += 1
+        if errors:
+            ImportRowError.objects.bulk_create(errors)
+        ImportJob.objects.filter(pk=job.pk).update(
+            rows_done=F("rows_done") + len(rows),
+            created_count=F("created_count") + counts[CREATE],
+            updated_count=F("updated_count") + counts[UPDATE],
+            skipped_count=F("skipped_count") + counts[SKIP],
+            failed_count=F("failed_count") + len(errors),
+            updated_at=timezone.now(),
+        )
+
+
+def run_job(job):
+    """Import the whole file of `job` (in the worker, or inline for small files)."""
+    job.refresh_from_db()
+    if job.finished:
+        return job
+    user = job.owner
+    with as_user(user):
+        try:
+            importer = importer_for(job, user)
+            importer.check_permission()
+            allow_update = importer.can_update()
+            with job_table(job) as table:
+                if job.rows_total is None:
+                    total = table.count()
+                    job.rows_total = (
+                        None if total is None else max(0, total - (1 if job.has_header else 0))
+                    )
+                job.status = ImportJob.Status.RUNNING
+                job.started_at = job.started_at or timezone.now()
+                job.save(update_fields=["rows_total", "status", "started_at", "updated_at"])
+                rows = data_rows(job, table, skip=job.rows_done)
+                while chunk := list(islice(rows, importer.chunk_size)):
+                    if ImportJob.objects.filter(
+                        pk=job.pk, status=ImportJob.Status.CANCELLED
+                    ).exists():
+                        return job
+                    run_chunk(job, importer, chunk, allow_update)
+            importer.finish()
+        except Exception as exc:
+            logger.exception("import %s failed", job.pk)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED,
+                error=_message(exc)[:2000],
+                finished_at=timezone.now(),
+            )
+            job.refresh_from_db()
+            return job
+    job.refresh_from_db()
+    if job.rows_total is None or job.rows_total != job.rows_done:
+        job.rows_total = job.rows_done
+    job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["rows_total", "status", "finished_at", "updated_at"])
+    return job
+
+
+def preview(job, user, limit=None):
+    """The first rows parsed and matched, nothing written: (rows, descriptions of matches)."""
+    with as_user(user):
+        importer = importer_for(job, user)
+        limit = limit or importer.preview_rows
+        with job_table(job) as table:
+            rows = list(islice(data_rows(job, table), limit))
+        for row in rows:
+            importer.parse(row)
+        valid = [r for r in rows if not r.errors]
+        keys = set()
+        for row in valid:
+            row.keys = importer.keys(row.data)
+            keys.update(row.keys)
+        found = importer.lookup(keys) if keys else {}
+        pending = {}
+        for row in valid:
+            row.match = next((found[k] for k in row.keys if k in found), None)
+            if row.match is None:
+                row.earlier = next((pending[k] for k in row.keys if k in pending), None)
+            for k in row.keys:
+                pending.setdefault(k, row.number)
+        described = importer.describe({r.match for r in valid if r.match is not None})
+    return rows, described
+
+
+def start(job):
+    """Queue the job for the worker (after the current transaction commits)."""
+    from .tasks import run_import
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.QUEUED, updated_at=timezone.now()
+    )
+    job.status = ImportJob.Status.QUEUED
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
