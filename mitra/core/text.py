@@ -19,6 +19,9 @@ _LETTERS = str.maketrans(
         "ك": "ک",  # Arabic kaf -> Persian keheh
         "ة": "ه",  # teh marbuta
         "ۀ": "ه",  # heh with yeh above
+        "ھ": "ه",  # heh doachashmee (Urdu/Kurdish keyboards)
+        "ە": "ه",  # ae (Kurdish keyboards)
+        "ٸ": "ی",  # high hamza yeh
         "أ": "ا",
         "إ": "ا",
         "آ": "ا",
@@ -35,48 +38,164 @@ _LETTERS = str.maketrans(
     }
 )
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
+# Thai marks stacked on one consonant look the same in any typed order (a tone mark before
+# or after SARA I), so each run is put in one order: vowels, tone marks, then the rest.
+_THAI_MARK_RUN = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
+_THAI_MARK_RANK = dict.fromkeys("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47", 0)
+_THAI_MARK_RANK.update(dict.fromkeys("\u0e48\u0e49\u0e4a\u0e4b", 1))
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")
 _SPACES = re.compile(r"\s+")
 
 
+def _thai_marks(match):
+    return "".join(sorted(match.group(), key=lambda ch: _THAI_MARK_RANK.get(ch, 2)))
+
+
 def normalize(text):
-    """Fold `text` for comparison: same letters, digits, case and spacing."""
+    """Fold `text` for comparison: same letters, digits, case and spacing.
+
+    Arabic-typed Persian (ي/ك) equals Persian (ی/ک), ZWNJ and kashida vanish, Persian,
+    Arabic-Indic and Thai digits become Latin, Thai SARA AM typed as two characters and
+    SARA E typed twice fold to one, Latin accents and case go, spaces collapse.
+    """
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", str(text))
     text = text.translate(_LETTERS)
     text = _ARABIC_DIACRITICS.sub("", text)
-    # Thai: SARA AM may be typed as NIKHAHIT + SARA AA.
-    text = text.replace("\u0e4d\u0e32", "\u0e33")
+    text = _THAI_MARK_RUN.sub(_thai_marks, text)
+    # Thai: SARA AM may be typed as NIKHAHIT + SARA AA, SARA AE as SARA E twice.
+    text = text.replace("\u0e4d\u0e32", "\u0e33").replace("\u0e40\u0e40", "\u0e41")
+    text = to_latin_digits(text).casefold()
     # Strip accents from Latin letters only (Thai vowels are combining marks too).
     text = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text)))
-    text = to_latin_digits(text).casefold()
     return _SPACES.sub(" ", text).strip()
 
 
 def compact(text):
-    """`normalize()` without any spaces or punctuation, for fuzzy name keys."""
-    return "".join(ch for ch in normalize(text) if ch.isalnum())
+    """`normalize()` without any spaces or punctuation, for name keys.
+
+    Letters, digits and combining marks stay (Thai vowels and tone marks are marks: without
+    them different names would share a key).
+    """
+    return "".join(ch for ch in normalize(text) if unicodedata.category(ch)[0] in "LNM")
 
 
 def digits_only(text):
-    return "".join(ch for ch in to_latin_digits(text or "") if ch.isdigit())
+    """The ASCII digits of `text`, whatever script they were written in."""
+    return "".join(ch for ch in to_latin_digits(text or "") if ch in _ASCII_DIGITS)
 
 
-def normalize_phone(raw, region="TH"):
+_ASCII_DIGITS = frozenset("0123456789")
+_PHONE_LIKE = re.compile(r"\+?[\d\s\-().\u2010-\u2015/]+")
+
+
+def default_region():
+    """The country assumed for phone numbers written without a country code."""
+    from django.conf import settings
+
+    return getattr(settings, "PHONE_REGION", "TH")
+
+
+def phone_regions():
+    """Countries tried, in order, when a caller ID arrives without a country code."""
+    from django.conf import settings
+
+    regions = [default_region(), *getattr(settings, "PHONE_REGIONS", ("TH", "IR"))]
+    return list(dict.fromkeys(r.upper() for r in regions if r))
+
+
+def _parse(text, region):
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def parse_phone(raw, region=None):
+    """A `phonenumbers.PhoneNumber` for `raw` in any format or script, or None."""
+    if not raw:
+        return None
+    text = to_latin_digits(unicodedata.normalize("NFKC", str(raw))).strip()
+    region = (region or default_region()).upper()
+    if text.startswith("+"):
+        attempts = [(text, None)]
+    else:
+        attempts = [(text, region)]
+        if text.startswith("00"):
+            # "00" is the international prefix in most countries, but not in all (Thailand
+            # dials 001-009): try both readings, keep a real number, and when both are
+            # real prefer "00" = "+", the way people write numbers on cards.
+            attempts.insert(0, ("+" + text[2:], None))
+    possible = None
+    for candidate, reg in attempts:
+        number = _parse(candidate, reg)
+        if number is None or not phonenumbers.is_possible_number(number):
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+        possible = possible or number
+    return possible
+
+
+def normalize_phone(raw, region=None):
     """E.164 for a phone number in any format or script, or '' when it is not one.
 
-    `region` is the country assumed for numbers written without a country code.
+    `region` is the country assumed for numbers written without a country code (default:
+    settings.PHONE_REGION, else Thailand).
     """
-    if not raw:
-        return ""
-    text = to_latin_digits(str(raw)).strip()
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    try:
-        number = phonenumbers.parse(text, None if text.startswith("+") else region)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(number):
+    number = parse_phone(raw, region)
+    if number is None:
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_search_digits(e164):
+    """Digit strings under which a phone is found by any fragment of any way of writing it.
+
+    "+66812345678" gives ["66812345678", "0812345678"]: international and national forms
+    (the national significant number is inside both).
+    """
+    if not e164:
+        return []
+    forms = [digits_only(e164)]
+    number = _parse(e164, None)
+    if number is not None:
+        national = digits_only(
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        )
+        if national and national not in forms[0]:
+            forms.append(national)
+    return forms
+
+
+def phone_candidates(raw, regions=None):
+    """Every E.164 number `raw` may stand for: as written, or local in one of `regions`.
+
+    Caller-ID gets numbers from exchanges in many shapes (with or without the country
+    code or the trunk 0); each reading is an indexed equality on the stored E.164.
+    """
+    text = to_latin_digits(unicodedata.normalize("NFKC", str(raw or ""))).strip()
+    digits = digits_only(text)
+    if len(digits) < 3:
+        return []
+    found = []
+    international = text.startswith("+") or text.startswith("00")
+    for region in regions or phone_regions():
+        e164 = normalize_phone(text, region)
+        if e164:
+            found.append(e164)
+        if international:
+            break
+    if not international:
+        # Digits that already start with a country code but lack the "+".
+        number = _parse("+" + digits, None)
+        if number is not None and phonenumbers.is_valid_number(number):
+            found.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return list(dict.fromkeys(found))
+
+
+def is_phone_like(text, min_digits=3):
+    """Whether a search box entry is (a fragment of) a phone number: digits and separators."""
+    text = to_latin_digits(unicodedata.normalize("NFKC", str(text or ""))).strip()
+    return bool(_PHONE_LIKE.fullmatch(text)) and len(digits_only(text)) >= min_digits
