@@ -41,20 +41,20 @@ wheel: setup
 
 # Installs uv into the user's Python when missing, the Python packages, the front-end
 # packages, then copies assets into mitra/static/vendor and compiles translations.
-setup: .venv/.synced node_modules/.package-lock.json mitra/static/vendor/.ready
+setup: .venv/.synced$(EXTRAS) node_modules/.package-lock.json mitra/static/vendor/.ready
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
 
-.venv/.synced: pyproject.toml uv.lock | $(UV)
+.venv/.synced$(EXTRAS): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen $(foreach e,$(EXTRAS),--extra $(e))
-	@touch $@
+	@rm -f .venv/.synced*; touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-mitra/static/vendor/.ready: node_modules/.package-lock.json .venv/.synced $(wildcard mitra/locale/*/LC_MESSAGES/*.po mitra/*/locale/*/LC_MESSAGES/*.po)
+mitra/static/vendor/.ready: node_modules/.package-lock.json .venv/.synced$(EXTRAS) $(wildcard mitra/locale/*/LC_MESSAGES/*.po mitra/*/locale/*/LC_MESSAGES/*.po)
 	$(UV) run --no-sync python -m mitra.assets
 	@touch $@
 

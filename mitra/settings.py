@@ -166,7 +166,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", "English"), ("th", "ไทย"), ("fa", "فارسی")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Project templates keep their catalogue beside them; each app has its own locale/ (the
+# path is chosen so makemessages run inside an app never writes here).
+LOCALE_PATHS = [BASE_DIR / "templates" / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_TZ = True

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils import translation
 
 from . import calendars
@@ -20,4 +21,6 @@ def shell(request):
         "nav_admin": [m for m in nav if m.section],
         "user_calendar": calendar,
         "user_digits": digits,
+        # Each language named in itself, never translated.
+        "languages": settings.LANGUAGES,
     }
