@@ -555,25 +555,24 @@ class ContactPoint(TimeStampedModel):
             return f"tel:{self.e164 or self.value}"
         return ""
 
-    def prepare(self, region="TH"):
-        """Build `value` from the parts and `e164` from `value`; bulk inserts call this too."""
+    def prepare(self, region=None):
+        """Build `value` from the parts and `e164` from `value`; bulk inserts call this too.
+
+        Phones: `number` is what the user typed (imports and the API may give only
+        `value`, which then becomes the number); `value` is "+cc area number".
+        """
         if self.is_phone:
-            parts = [
-                p.strip()
-                for p in (self.country_code, self.area_code, self.number)
-                if p and p.strip()
-            ]
-            if parts and self.number:
-                cc = (
-                    parts[0]
-                    if not self.country_code
-                    else "+" + self.country_code.strip().lstrip("+0")
-                )
-                self.value = " ".join([cc, *parts[1:]]) if self.country_code else " ".join(parts)
-            self.value = (self.value or "").strip()
+            number = (self.number or "").strip() or (self.value or "").strip()
+            self.number = number
+            cc = (self.country_code or "").strip().lstrip("+")
+            self.country_code = cc
+            self.area_code = (self.area_code or "").strip()
+            parts = [f"+{cc.lstrip('0')}" if cc else "", self.area_code, number]
+            self.value = " ".join(p for p in parts if p)
             self.e164 = normalize_phone(self.value, region)
         else:
             self.value = (self.value or self.number or "").strip()
+            self.number = ""
             if self.kind == self.Kind.EMAIL:
                 self.value = self.value.lower()
             self.e164 = ""

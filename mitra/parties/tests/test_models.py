@@ -34,7 +34,7 @@ class PartyModelTests(BaseTestCase):
         self.assertEqual(cp.e164, "+6621234567")
         self.assertEqual(cp.value, "+66 2 123 4567")
         mobile = ContactPoint.objects.create(party=party, kind="mobile", value="۰۹۱۲ ۳۴۵ ۶۷۸۹")
-        mobile.value = "+98 912 345 6789"
+        mobile.number = "+98 912 345 6789"
         mobile.save()
         self.assertEqual(mobile.e164, "+989123456789")
         email = ContactPoint.objects.create(party=party, kind="email", value="A@Example.COM")
