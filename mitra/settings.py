@@ -216,8 +216,9 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # API keys first so an unauthenticated call gets 401 with WWW-Authenticate.
         "mitra.users.api_auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "mitra.api.pagination.ViewOrderedCursorPagination",
