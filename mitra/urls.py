@@ -11,11 +11,21 @@ account = [
     path("login/", user_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
     path("reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
-    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("preferences/", user_views.preferences, name="preferences"),
     path("api-keys/", user_views.api_keys, name="api_keys"),
     path("api-keys/<uuid:public_id>/revoke/", user_views.api_key_revoke, name="api_key_revoke"),
@@ -38,6 +48,6 @@ urlpatterns = [
 ]
 
 # Domain apps mount themselves when present (see INSTALLED_APPS in settings).
-for _app, _prefix in [("parties", "parties/"), ("activities", "activities/")]:
+for _app in ("parties", "mail", "reminders", "activities"):
     if apps.is_installed(f"mitra.{_app}"):
-        urlpatterns.insert(-4, path(_prefix, include(f"mitra.{_app}.urls")))
+        urlpatterns.insert(-4, path(f"{_app}/", include(f"mitra.{_app}.urls")))
