@@ -10,7 +10,8 @@ class PartiesConfig(AppConfig):
     def ready(self):
         from mitra.core.registry import Module, register_demo, register_module
 
-        from . import demo
+        from . import demo, search
 
         register_module(Module("parties", _("Parties"), "address-book", "parties:list", 10))
         register_demo(demo.load)
+        search.register()  # substring index hooks + top-bar search (search helper)
