@@ -80,3 +80,18 @@ class ShellTest(BaseTestCase):
 
     def test_health_check(self):
         self.assertEqual(self.client.get("/healthz").json(), {"status": "ok"})
+
+
+class ErrorPagesTest(BaseTestCase):
+    def test_a_missing_record_gets_a_friendly_translated_404(self):
+        self.login(self.owner)
+        self.client.post(reverse("set_language"), {"language": "th", "next": "/"})
+        r = self.client.get("/users/00000000-0000-0000-0000-000000000000/")
+        self.assertEqual(r.status_code, 404)
+        self.assertContains(r, 'lang="th"', status_code=404)
+        self.assertContains(r, 'href="/"', status_code=404)
+
+    def test_a_forbidden_action_gets_a_403_page(self):
+        self.login(self.portal)
+        r = self.client.get(reverse("users:list"))
+        self.assertContains(r, "403", status_code=403)
