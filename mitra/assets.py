@@ -18,7 +18,10 @@ FILES = [
     ("@tabler/core/dist/css/tabler.rtl.min.css", "tabler/tabler.rtl.min.css"),
     ("@tabler/core/dist/js/tabler.min.js", "tabler/tabler.min.js"),
     ("@tabler/icons-webfont/dist/tabler-icons.min.css", "tabler-icons/tabler-icons.min.css"),
-    ("@tabler/icons-webfont/dist/fonts/tabler-icons.woff2", "tabler-icons/fonts/tabler-icons.woff2"),
+    (
+        "@tabler/icons-webfont/dist/fonts/tabler-icons.woff2",
+        "tabler-icons/fonts/tabler-icons.woff2",
+    ),
     ("@tabler/icons-webfont/dist/fonts/tabler-icons.woff", "tabler-icons/fonts/tabler-icons.woff"),
     ("@tabler/icons-webfont/dist/fonts/tabler-icons.ttf", "tabler-icons/fonts/tabler-icons.ttf"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),

@@ -84,7 +84,9 @@ def cmd_worker(opts):
 def cmd_demo(opts):
     _setup()
     _call("migrate", interactive=False, verbosity=0)
-    _call("mitra_demo", **{k: v for k, v in vars(opts).items() if k in ("parties",) and v is not None})
+    _call(
+        "mitra_demo", **{k: v for k, v in vars(opts).items() if k in ("parties",) and v is not None}
+    )
 
 
 def cmd_createuser(opts):

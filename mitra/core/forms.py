@@ -14,7 +14,14 @@ class CalendarDateInput(forms.TextInput):
     """
 
     def __init__(self, attrs=None):
-        super().__init__({"class": "form-control", "autocomplete": "off", "inputmode": "numeric", **(attrs or {})})
+        super().__init__(
+            {
+                "class": "form-control",
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                **(attrs or {}),
+            }
+        )
 
     def format_value(self, value):
         if value in (None, ""):
@@ -25,7 +32,9 @@ class CalendarDateInput(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].setdefault("placeholder", calendars.localize_digits(calendars.date_placeholder()))
+        context["widget"]["attrs"].setdefault(
+            "placeholder", calendars.localize_digits(calendars.date_placeholder())
+        )
         context["widget"]["attrs"]["data-calendar"] = calendars.current()[0]
         return context
 
@@ -45,7 +54,8 @@ class CalendarDateField(forms.DateField):
             return calendars.parse_date(value)
         except ValueError as exc:
             raise ValidationError(
-                self.error_messages["invalid"] % {"example": calendars.localize_digits(calendars.date_placeholder())},
+                self.error_messages["invalid"]
+                % {"example": calendars.localize_digits(calendars.date_placeholder())},
                 code="invalid",
             ) from exc
 

@@ -17,7 +17,11 @@ def _display(record, field_name):
 
 def history_rows(obj, limit=50):
     """Newest first: (record, kind, changes) with changes as (field label, old, new)."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
     rows = []
     for i, record in enumerate(records[:limit]):
         previous = records[i + 1] if i + 1 < len(records) else None
@@ -26,6 +30,14 @@ def history_rows(obj, limit=50):
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = record.instance_type._meta.get_field(change.field)
-                changes.append((field.verbose_name, _display(previous, change.field), _display(record, change.field)))
-        rows.append({"record": record, "kind": record.get_history_type_display(), "changes": changes})
+                changes.append(
+                    (
+                        field.verbose_name,
+                        _display(previous, change.field),
+                        _display(record, change.field),
+                    )
+                )
+        rows.append(
+            {"record": record, "kind": record.get_history_type_display(), "changes": changes}
+        )
     return rows

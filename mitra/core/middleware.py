@@ -28,7 +28,9 @@ class UserPreferencesMiddleware:
             )
         else:
             language = translation.get_language() or settings.LANGUAGE_CODE
-            calendar = {"fa": calendars.JALALI, "th": calendars.BUDDHIST}.get(language, calendars.GREGORIAN)
+            calendar = {"fa": calendars.JALALI, "th": calendars.BUDDHIST}.get(
+                language, calendars.GREGORIAN
+            )
             timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
             calendars.activate(calendar, calendars.LATIN, language)
         try:

@@ -24,7 +24,9 @@ def grant(actions_exclude=(), only=None, modules_filter=None):
     for module in modules():
         if modules_filter and not modules_filter(module):
             continue
-        granted = [a for a in module.actions if a not in actions_exclude and (only is None or a in only)]
+        granted = [
+            a for a in module.actions if a not in actions_exclude and (only is None or a in only)
+        ]
         if granted:
             perms[module.key] = granted
     return perms

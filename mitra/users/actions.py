@@ -23,9 +23,9 @@ def save_user(form, *, acting_user):
     else:
         _require(acting_user, Action.EDIT, "users", form.instance)
     # Only executives may hand out roles; a team lead must not make themselves admin.
-    if not acting_user.is_superuser and form.cleaned_data.get("role") and acting_user.level != "executive":
-        if form.cleaned_data["role"].level == "executive":
-            raise PermissionDenied
+    role = form.cleaned_data.get("role")
+    if role and role.level == "executive" and acting_user.level != "executive":
+        raise PermissionDenied
     user = form.save(commit=False)
     if form.cleaned_data.get("password"):
         user.set_password(form.cleaned_data["password"])

@@ -18,9 +18,13 @@ class UsersConfig(AppConfig):
             Module("users", _("Users"), "users", "users:list", 900, admin_actions, ADMIN_SECTION)
         )
         register_module(
-            Module("teams", _("Teams"), "users-group", "users:teams", 910, admin_actions, ADMIN_SECTION)
+            Module(
+                "teams", _("Teams"), "users-group", "users:teams", 910, admin_actions, ADMIN_SECTION
+            )
         )
         register_module(
-            Module("roles", _("Roles"), "shield-lock", "users:roles", 920, admin_actions, ADMIN_SECTION)
+            Module(
+                "roles", _("Roles"), "shield-lock", "users:roles", 920, admin_actions, ADMIN_SECTION
+            )
         )
         register_demo(demo.load)

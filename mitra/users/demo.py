@@ -38,11 +38,14 @@ def roles_spec():
             level=Level.OPERATOR,
             scope=Scope.OWN,
             permissions={
-                m.key: [Action.VIEW, Action.CREATE, Action.EDIT, Action.STAR, Action.EXPORT] for m in business
+                m.key: [Action.VIEW, Action.CREATE, Action.EDIT, Action.STAR, Action.EXPORT]
+                for m in business
             },
         ),
         "Read only": dict(
-            level=Level.OPERATOR, scope=Scope.TEAM, permissions={m.key: [Action.VIEW] for m in business}
+            level=Level.OPERATOR,
+            scope=Scope.TEAM,
+            permissions={m.key: [Action.VIEW] for m in business},
         ),
     }
 
@@ -69,7 +72,9 @@ def load(stdout=None, **options):
                 language=language,
                 calendar=calendar,
                 digits="latin",
-                time_zone={"th": "Asia/Bangkok", "fa": "Asia/Tehran"}.get(language, "Europe/London"),
+                time_zone={"th": "Asia/Bangkok", "fa": "Asia/Tehran"}.get(
+                    language, "Europe/London"
+                ),
                 role=roles[role_name],
             ),
         )

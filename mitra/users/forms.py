@@ -18,7 +18,16 @@ class PreferencesForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "phone", "language", "calendar", "digits", "time_zone"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "language",
+            "calendar",
+            "digits",
+            "time_zone",
+        ]
 
 
 class UserForm(StyledFormMixin, forms.ModelForm):
@@ -29,12 +38,25 @@ class UserForm(StyledFormMixin, forms.ModelForm):
         help_text=_("Leave empty to keep the current password. New users need one."),
     )
     teams = forms.ModelMultipleChoiceField(
-        label=_("teams"), queryset=Team.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("teams"),
+        queryset=Team.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "phone", "role", "language", "calendar", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "language",
+            "calendar",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +99,10 @@ class RoleForm(StyledFormMixin, forms.ModelForm):
                         required=False, initial=self.instance.allows(module.key, action.value)
                     )
                     self.fields[name].widget.attrs.update(
-                        {"class": "form-check-input", "aria-label": f"{module.label}: {action.label}"}
+                        {
+                            "class": "form-check-input",
+                            "aria-label": f"{module.label}: {action.label}",
+                        }
                     )
                     cells.append(name)
                 else:
@@ -92,7 +117,9 @@ class RoleForm(StyledFormMixin, forms.ModelForm):
     def permissions(self):
         result = {}
         for module, cells in self.matrix:
-            granted = [name.rsplit("__", 1)[1] for name in cells if name and self.cleaned_data.get(name)]
+            granted = [
+                name.rsplit("__", 1)[1] for name in cells if name and self.cleaned_data.get(name)
+            ]
             if granted:
                 result[module.key] = granted
         return result
@@ -106,5 +133,7 @@ class TotpConfirmForm(StyledFormMixin, forms.Form):
     token = forms.CharField(
         label=_("6-digit code"),
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )

@@ -25,8 +25,12 @@ class Role(TimeStampedModel):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.OPERATOR)
-    scope = models.CharField(_("record scope"), max_length=10, choices=Scope.choices, default=Scope.OWN)
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, default=Level.OPERATOR
+    )
+    scope = models.CharField(
+        _("record scope"), max_length=10, choices=Scope.choices, default=Scope.OWN
+    )
     # {"parties": ["view", "create"], ...}: kept as one document so a role is read in one query.
     permissions = models.JSONField(_("permissions"), default=dict, blank=True)
     require_2fa = models.BooleanField(_("two-factor sign-in required"), default=False)
@@ -77,13 +81,25 @@ class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("email address"), blank=True, db_index=True)
     role = models.ForeignKey(
-        Role, verbose_name=_("role"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+        Role,
+        verbose_name=_("role"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
     )
     language = models.CharField(
-        _("language"), max_length=5, choices=[("en", "English"), ("th", "ไทย"), ("fa", "فارسی")], default="en"
+        _("language"),
+        max_length=5,
+        choices=[("en", "English"), ("th", "ไทย"), ("fa", "فارسی")],
+        default="en",
     )
-    calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.GREGORIAN)
-    digits = models.CharField(_("digits"), max_length=10, choices=Digits.choices, default=Digits.LATIN)
+    calendar = models.CharField(
+        _("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.GREGORIAN
+    )
+    digits = models.CharField(
+        _("digits"), max_length=10, choices=Digits.choices, default=Digits.LATIN
+    )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 
@@ -151,9 +167,16 @@ class Team(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     lead = models.ForeignKey(
-        User, verbose_name=_("team lead"), on_delete=models.SET_NULL, null=True, blank=True, related_name="led_teams"
+        User,
+        verbose_name=_("team lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
     )
-    members = models.ManyToManyField(User, verbose_name=_("members"), related_name="teams", blank=True)
+    members = models.ManyToManyField(
+        User, verbose_name=_("members"), related_name="teams", blank=True
+    )
 
     history = HistoricalRecords()
     objects = VisibleQuerySet.as_manager()

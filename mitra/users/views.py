@@ -42,7 +42,10 @@ def user_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(
-            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
         )
     if (active := request.GET.get("active")) in ("1", "0"):
         qs = qs.filter(is_active=active == "1")
@@ -85,7 +88,8 @@ def user_detail(request, public_id):
             "target": target,
             "teams": target.teams.all(),
             "can_edit": can(request.user, Action.EDIT, target),
-            "can_activate": can(request.user, Action.ACTIVATE, target) and target.pk != request.user.pk,
+            "can_activate": can(request.user, Action.ACTIVATE, target)
+            and target.pk != request.user.pk,
         },
     )
 
@@ -114,7 +118,9 @@ def user_set_active(request, public_id):
     if active:
         messages.success(request, _("%(name)s can sign in again.") % {"name": target})
     else:
-        messages.success(request, _("%(name)s is deactivated and can no longer sign in.") % {"name": target})
+        messages.success(
+            request, _("%(name)s is deactivated and can no longer sign in.") % {"name": target}
+        )
     return redirect("users:detail", public_id=target.public_id)
 
 
@@ -195,7 +201,9 @@ def role_list(request):
     require_module(request.user, "roles", Action.VIEW)
     from django.db.models import Count
 
-    roles = Role.objects.visible_to(request.user).annotate(user_count=Count("users")).order_by("name")
+    roles = (
+        Role.objects.visible_to(request.user).annotate(user_count=Count("users")).order_by("name")
+    )
     return render(
         request,
         "users/role_list.html",
@@ -218,7 +226,11 @@ def role_edit(request, public_id=None):
     return render(
         request,
         "users/role_form.html",
-        {"form": form, "role": role, "can_delete": bool(role.pk) and can(request.user, Action.DELETE, role)},
+        {
+            "form": form,
+            "role": role,
+            "can_delete": bool(role.pk) and can(request.user, Action.DELETE, role),
+        },
     )
 
 
@@ -247,7 +259,9 @@ def preferences(request):
         user.save()
         response = redirect("preferences")
         # Keep the cookie in step so the sign-in page speaks the same language.
-        response.set_cookie("mitra_language", user.language, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(
+            "mitra_language", user.language, max_age=365 * 24 * 3600, samesite="Lax"
+        )
         messages.success(request, _("Preferences saved."))
         return response
     return render(request, "users/preferences.html", {"form": form, "today": timezone.localdate()})
@@ -307,12 +321,19 @@ def two_factor(request):
             otp_login(request, device)
             messages.success(request, _("Two-factor sign-in is on."))
             return redirect("two_factor")
-        form.add_error("token", _("That code is not right. Check your phone's clock and try again."))
+        form.add_error(
+            "token", _("That code is not right. Check your phone's clock and try again.")
+        )
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
         "users/two_factor.html",
-        {"form": form, "qr": _qr_svg(device.config_url), "secret": secret, "required": request.user.two_factor_required},
+        {
+            "form": form,
+            "qr": _qr_svg(device.config_url),
+            "secret": secret,
+            "required": request.user.two_factor_required,
+        },
     )
 
 
@@ -343,7 +364,9 @@ def two_factor_verify(request):
             if device.verify_token(token):
                 otp_login(request, device)
                 return redirect(next_url)
-        form.add_error("token", _("That code is not right. Check your phone's clock and try again."))
+        form.add_error(
+            "token", _("That code is not right. Check your phone's clock and try again.")
+        )
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
 
 

@@ -21,7 +21,9 @@ def test_it_signs_in_and_switches_to_persian(browser, live_server):
         page.wait_for_load_state()
         assert page.get_attribute("html", "dir") == "rtl"
         assert page.get_attribute("html", "lang") == "fa"
-        rtl_css = page.evaluate("[...document.styleSheets].some(s => (s.href || '').includes('tabler.rtl'))")
+        rtl_css = page.evaluate(
+            "[...document.styleSheets].some(s => (s.href || '').includes('tabler.rtl'))"
+        )
         assert rtl_css
         # The sidebar sits on the right in RTL.
         page.screenshot(path="/tmp/e2e_fa.png")

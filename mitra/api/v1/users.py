@@ -10,7 +10,17 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "role", "language", "calendar", "is_active"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "language",
+            "calendar",
+            "is_active",
+        ]
 
 
 class TeamSerializer(serializers.ModelSerializer):

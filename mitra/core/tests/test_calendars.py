@@ -31,7 +31,9 @@ class CalendarRenderingTest(SimpleTestCase):
             self.assertEqual(calendars.format_date(NOWRUZ_1404), "1404-01-01")
 
     def test_it_names_the_jalali_month(self):
-        self.assertEqual(calendars.format_date(NOWRUZ_1404, "long", calendar="jalali"), "1 Farvardin 1404")
+        self.assertEqual(
+            calendars.format_date(NOWRUZ_1404, "long", calendar="jalali"), "1 Farvardin 1404"
+        )
 
     def test_esfand_1403_has_30_days_and_1404_has_29(self):
         self.assertEqual(calendars.days_in_month(1403, 12, "jalali"), 30)
@@ -57,7 +59,10 @@ class CalendarParsingTest(SimpleTestCase):
             with self.assertRaises(ValueError, msg=bad):
                 calendars.parse_date(bad, "jalali")
 
-    @given(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2300, 12, 31)), st.sampled_from(calendars.CALENDARS))
+    @given(
+        st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2300, 12, 31)),
+        st.sampled_from(calendars.CALENDARS),
+    )
     def test_it_round_trips_every_date(self, date, calendar):
         with calendars.override(calendar, "native", "fa"):
             self.assertEqual(calendars.parse_date(calendars.format_date(date)), date)

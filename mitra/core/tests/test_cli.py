@@ -16,7 +16,9 @@ class CliTest(TestCase):
         self.assertTrue(User.objects.filter(username="sara", calendar="jalali").exists())
 
     def test_createuser_and_check(self):
-        cli.main(["createuser", "kim", "--password", "long enough pass 1", "--email", "kim@example.com"])
+        cli.main(
+            ["createuser", "kim", "--password", "long enough pass 1", "--email", "kim@example.com"]
+        )
         self.assertTrue(User.objects.get(username="kim").check_password("long enough pass 1"))
         out = io.StringIO()
         with redirect_stdout(out):

@@ -14,7 +14,9 @@ class PolicyTestBase(BaseTestCase):
         super().setUpTestData()
         # Give every business role the user screens too, at its own scope.
         for name, role in cls.p.roles.items():
-            actions = [Action.VIEW] if name == "readonly" else [Action.VIEW, Action.EDIT, Action.ACTIVATE]
+            actions = (
+                [Action.VIEW] if name == "readonly" else [Action.VIEW, Action.EDIT, Action.ACTIVATE]
+            )
             role.permissions.update({"users": actions, "teams": actions})
             role.save()
 
@@ -67,7 +69,10 @@ class CanTest(PolicyTestBase):
             get_for_user(self.outsider, User, public_id=self.owner.public_id)
         with self.assertRaises(PermissionDenied):
             get_for_user(self.readonly, User, Action.EDIT, public_id=self.owner.public_id)
-        self.assertEqual(get_for_user(self.teammate, User, Action.EDIT, public_id=self.owner.public_id), self.owner)
+        self.assertEqual(
+            get_for_user(self.teammate, User, Action.EDIT, public_id=self.owner.public_id),
+            self.owner,
+        )
         RequestFactory()  # keep import used for readers extending these tests
 
 
@@ -98,7 +103,9 @@ class RecordUrlsTest(PolicyTestBase):
 
     def test_readonly_gets_403_on_changes(self):
         self.login(self.readonly)
-        self.assertEqual(self.client.get(reverse("users:detail", args=[self.owner.public_id])).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("users:detail", args=[self.owner.public_id])).status_code, 200
+        )
         for method, url in self.record_urls()[1:3] + self.record_urls()[4:6]:
             r = getattr(self.client, method)(url)
             self.assertEqual(r.status_code, 403, f"{method} {url}")

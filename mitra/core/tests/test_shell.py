@@ -32,7 +32,9 @@ class LanguageSwitchTest(BaseTestCase):
 
     def test_it_refuses_unknown_languages_and_foreign_redirects(self):
         self.login(self.owner)
-        r = self.client.post(reverse("set_language"), {"language": "xx", "next": "https://evil.example/"})
+        r = self.client.post(
+            reverse("set_language"), {"language": "xx", "next": "https://evil.example/"}
+        )
         self.assertRedirects(r, "/", fetch_redirect_response=False)
         self.owner.refresh_from_db()
         self.assertEqual(self.owner.language, "en")
@@ -51,7 +53,13 @@ class PreferencesTest(BaseTestCase):
         self.login(self.owner)
         r = self.client.post(
             reverse("preferences"),
-            {"language": "fa", "calendar": "jalali", "digits": "native", "time_zone": "Asia/Tehran", "email": "o@example.com"},
+            {
+                "language": "fa",
+                "calendar": "jalali",
+                "digits": "native",
+                "time_zone": "Asia/Tehran",
+                "email": "o@example.com",
+            },
         )
         self.assertRedirects(r, reverse("preferences"))
         r = self.client.get(reverse("users:detail", args=[self.owner.public_id]), follow=True)
@@ -60,7 +68,15 @@ class PreferencesTest(BaseTestCase):
 
     def test_it_refuses_an_unknown_time_zone(self):
         self.login(self.owner)
-        r = self.client.post(reverse("preferences"), {"language": "en", "calendar": "gregorian", "digits": "latin", "time_zone": "Mars/Base"})
+        r = self.client.post(
+            reverse("preferences"),
+            {
+                "language": "en",
+                "calendar": "gregorian",
+                "digits": "latin",
+                "time_zone": "Mars/Base",
+            },
+        )
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "invalid-feedback")
         self.owner.refresh_from_db()

@@ -47,14 +47,18 @@ class RoleScreensTest(BaseTestCase):
 
     def test_a_blank_name_is_refused_and_nothing_changes(self):
         self.login(self.admin)
-        r = self.client.post(reverse("users:role_create"), {"name": "", "level": "operator", "scope": "own"})
+        r = self.client.post(
+            reverse("users:role_create"), {"name": "", "level": "operator", "scope": "own"}
+        )
         self.assertContains(r, "invalid-feedback")
         self.assertFalse(Role.objects.filter(name="").exists())
 
     def test_roles_need_the_roles_right(self):
         self.login(self.teammate)
         self.assertEqual(self.client.get(reverse("users:roles")).status_code, 403)
-        self.assertEqual(self.client.post(reverse("users:role_create"), {"name": "X"}).status_code, 403)
+        self.assertEqual(
+            self.client.post(reverse("users:role_create"), {"name": "X"}).status_code, 403
+        )
         self.assertFalse(Role.objects.filter(name="X").exists())
 
 
@@ -84,7 +88,12 @@ class UserScreensTest(BaseTestCase):
         self.login(self.admin)
         r = self.client.post(
             reverse("users:create"),
-            {"username": "owner", "role": self.p.roles["owner"].pk, "language": "en", "calendar": "gregorian"},
+            {
+                "username": "owner",
+                "role": self.p.roles["owner"].pk,
+                "language": "en",
+                "calendar": "gregorian",
+            },
         )
         self.assertContains(r, "A user with that username already exists")
         self.assertContains(r, "This field is required")
@@ -92,7 +101,9 @@ class UserScreensTest(BaseTestCase):
 
     def test_deactivating_keeps_the_user_and_blocks_sign_in(self):
         self.login(self.admin)
-        r = self.client.post(reverse("users:set_active", args=[self.owner.public_id]), {"active": "0"})
+        r = self.client.post(
+            reverse("users:set_active", args=[self.owner.public_id]), {"active": "0"}
+        )
         self.assertRedirects(r, reverse("users:detail", args=[self.owner.public_id]))
         self.owner.refresh_from_db()
         self.assertFalse(self.owner.is_active)
@@ -102,7 +113,9 @@ class UserScreensTest(BaseTestCase):
 
     def test_nobody_deactivates_themselves(self):
         self.login(self.admin)
-        r = self.client.post(reverse("users:set_active", args=[self.admin.public_id]), {"active": "0"})
+        r = self.client.post(
+            reverse("users:set_active", args=[self.admin.public_id]), {"active": "0"}
+        )
         self.assertEqual(r.status_code, 403)
 
     def test_history_shows_who_changed_what(self):
@@ -131,7 +144,9 @@ class UserScreensTest(BaseTestCase):
             r = self.client.get(reverse("users:list"), {"q": "extra"})
         self.assertContains(r, "extra19")
         self.assertNotContains(r, ">teammate<")
-        r = self.client.get(reverse("users:list"), {"role": str(self.p.roles["readonly"].public_id)})
+        r = self.client.get(
+            reverse("users:list"), {"role": str(self.p.roles["readonly"].public_id)}
+        )
         self.assertContains(r, ">readonly<")
         self.assertNotContains(r, ">extra1<")
 
@@ -146,7 +161,8 @@ class TeamScreensTest(BaseTestCase):
     def test_it_creates_a_team_with_a_lead(self):
         self.login(self.admin)
         r = self.client.post(
-            reverse("users:team_create"), {"name": "Chiang Mai", "lead": self.owner.pk, "members": [self.owner.pk]}
+            reverse("users:team_create"),
+            {"name": "Chiang Mai", "lead": self.owner.pk, "members": [self.owner.pk]},
         )
         team = Team.objects.get(name="Chiang Mai")
         self.assertRedirects(r, reverse("users:team_detail", args=[team.public_id]))

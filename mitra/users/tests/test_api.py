@@ -52,5 +52,7 @@ class ApiKeyScreenTest(BaseTestCase):
     def test_nobody_revokes_another_users_key(self):
         key, _raw = ApiKey.issue(self.teammate, "ERP")
         self.login(self.owner)
-        self.assertEqual(self.client.post(f"/account/api-keys/{key.public_id}/revoke/").status_code, 404)
+        self.assertEqual(
+            self.client.post(f"/account/api-keys/{key.public_id}/revoke/").status_code, 404
+        )
         self.assertTrue(ApiKey.objects.filter(pk=key.pk).exists())

@@ -30,7 +30,9 @@ class LoginTest(BaseTestCase):
     def test_lockout_of_one_user_leaves_others_alone(self):
         for _ in range(settings.AXES_FAILURE_LIMIT):
             self.client.post(reverse("login"), {"username": "owner", "password": "wrong"})
-        r = self.client.post(reverse("login"), {"username": "teammate", "password": self.p.password})
+        r = self.client.post(
+            reverse("login"), {"username": "teammate", "password": self.p.password}
+        )
         self.assertRedirects(r, reverse("home"))
 
     def test_it_rejects_inactive_users(self):
@@ -74,7 +76,11 @@ class PasswordChangeTest(BaseTestCase):
         self.login(self.owner)
         r = self.client.post(
             reverse("password_change"),
-            {"old_password": self.p.password, "new_password1": "a new long pass 42", "new_password2": "a new long pass 42"},
+            {
+                "old_password": self.p.password,
+                "new_password1": "a new long pass 42",
+                "new_password2": "a new long pass 42",
+            },
         )
         self.assertRedirects(r, reverse("password_change_done"))
         self.owner.refresh_from_db()
@@ -83,7 +89,8 @@ class PasswordChangeTest(BaseTestCase):
     def test_it_refuses_a_weak_password(self):
         self.login(self.owner)
         r = self.client.post(
-            reverse("password_change"), {"old_password": self.p.password, "new_password1": "123", "new_password2": "123"}
+            reverse("password_change"),
+            {"old_password": self.p.password, "new_password1": "123", "new_password2": "123"},
         )
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "invalid-feedback")
@@ -103,7 +110,9 @@ class PasswordResetTest(BaseTestCase):
         path = link.split("testserver", 1)[1]
         r = self.client.get(path, follow=True)
         form_url = r.redirect_chain[-1][0]
-        r = self.client.post(form_url, {"new_password1": "fresh secret 2026!", "new_password2": "fresh secret 2026!"})
+        r = self.client.post(
+            form_url, {"new_password1": "fresh secret 2026!", "new_password2": "fresh secret 2026!"}
+        )
         self.assertRedirects(r, reverse("password_reset_complete"))
         self.owner.refresh_from_db()
         self.assertTrue(self.owner.check_password("fresh secret 2026!"))

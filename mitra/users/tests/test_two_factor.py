@@ -37,7 +37,9 @@ class TwoFactorTest(BaseTestCase):
         device.refresh_from_db()
         device.last_t = -1
         device.save()
-        r = self.client.post(reverse("two_factor_verify"), {"token": current_code(device), "next": "/"})
+        r = self.client.post(
+            reverse("two_factor_verify"), {"token": current_code(device), "next": "/"}
+        )
         self.assertRedirects(r, "/")
         self.assertEqual(self.client.get(reverse("home")).status_code, 200)
 
@@ -64,7 +66,9 @@ class TwoFactorTest(BaseTestCase):
         role.save()
         self.client.post(reverse("login"), {"username": "owner", "password": self.p.password})
         self.assertRedirects(self.client.get(reverse("home")), reverse("two_factor"))
-        self.assertContains(self.client.get(reverse("two_factor")), "Your role requires two-factor sign-in")
+        self.assertContains(
+            self.client.get(reverse("two_factor")), "Your role requires two-factor sign-in"
+        )
 
     def test_mandatory_two_factor_cannot_be_turned_off(self):
         self._enrol(self.owner)

@@ -12,6 +12,7 @@ class UserScreensTest(BaseTestCase):
 
     def test_outsider_gets_404_on_alpha_user(self):
         from mitra.core.policy import Action
+
         role = self.p.roles["outsider"]
         role.permissions["users"] = [Action.VIEW]
         role.save()
