@@ -26,7 +26,6 @@ def test_it_signs_in_and_switches_to_persian(browser, live_server):
         )
         assert rtl_css
         # The sidebar sits on the right in RTL.
-        page.screenshot(path="/tmp/e2e_fa.png")
         box = page.locator("aside.navbar-vertical").bounding_box()
         assert box["x"] > page.viewport_size["width"] / 2
         # Persian dates: the home card shows today's Jalali date.
