@@ -1,0 +1,157 @@
+"""Performance budgets at scale: `make bench`.
+
+On a database of BENCH_PARTIES parties (1,000,000 by default; generated once with
+`mitra demo --parties N` and reused), measure server time and query counts of the
+screens and lookups that must stay fast, print them as JSON and exit non-zero when a
+budget is missed.
+
+SQLite by default (its own file under bench/.data/); PostgreSQL or MariaDB when
+DATABASE_URL points there.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+os.environ.setdefault("MITRA_VAR_DIR", str(ROOT / ".data"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitra.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+PARTIES = int(os.environ.get("BENCH_PARTIES", 1_000_000))
+REPEAT = int(os.environ.get("BENCH_REPEAT", 30))
+
+# name: (metric, limit) — p50 in ms unless said otherwise
+BUDGETS = {
+    "list_by_role": ("p50_ms", 15),
+    "search_thai_3": ("p50_ms", 15),
+    "search_persian_3": ("p50_ms", 15),
+    "search_latin_3": ("p50_ms", 15),
+    "search_phone_4": ("p50_ms", 15),
+    "caller_id_orm": ("p99_ms", 1),
+    "party_360": ("p50_ms", 30),
+    "import_100k": ("rows_per_s_min", 10_000),
+}
+QUERY_BUDGET = 10  # queries per page
+
+
+def percentile(values, pct):
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(pct / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def timed(fn, repeat=REPEAT, warmup=3):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        fn()
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = max(queries, len(ctx.captured_queries))
+    return {
+        "p50_ms": round(statistics.median(times), 3),
+        "p95_ms": round(percentile(times, 95), 3),
+        "p99_ms": round(percentile(times, 99), 3),
+        "queries": queries,
+    }
+
+
+def ensure_data():
+    from django.core.management import call_command
+
+    from mitra.parties.models import Party
+
+    call_command("migrate", interactive=False, verbosity=0)
+    have = Party.objects.count()
+    if have < PARTIES:
+        print(f"generating {PARTIES - have:,} parties (once; reused next time)…", file=sys.stderr)
+        start = time.perf_counter()
+        call_command("mitra_demo", parties=PARTIES - have)
+        print(f"  done in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+
+
+def main():
+    import django
+
+    django.setup()
+    from django.test import Client
+    from django.urls import reverse
+
+    from mitra.parties import callerid
+    from mitra.parties.models import ContactPoint, Party
+    from mitra.users.models import User
+
+    ensure_data()
+    user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench", "bench@example.com", "bench-password-1"
+    )
+    client = Client()
+    client.force_login(user)
+
+    def get(url):
+        def fn():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return fn
+
+    party = Party.objects.filter(contact_points__e164__startswith="+66").order_by("pk").first()
+    phone = (
+        ContactPoint.objects.filter(party=party)
+        .exclude(e164="")
+        .values_list("e164", flat=True)
+        .first()
+    )
+    local_phone = "0" + phone[3:] if phone and phone.startswith("+66") else phone
+    results = {}
+    results["list_by_role"] = timed(get(reverse("parties:list") + "?role=customer"))
+    results["search_thai_3"] = timed(get(reverse("search") + "?q=สมช"))
+    results["search_persian_3"] = timed(get(reverse("search") + "?q=رضا"))
+    results["search_latin_3"] = timed(get(reverse("search") + "?q=wil"))
+    results["search_phone_4"] = timed(get(reverse("search") + f"?q={phone[-4:]}"))
+    results["caller_id_orm"] = timed(
+        lambda: callerid.lookup(user, local_phone), repeat=max(REPEAT, 200)
+    )
+    results["party_360"] = timed(get(reverse("parties:detail", args=[party.public_id])))
+
+    from bench.import_bench import run_import_bench
+
+    results["import_100k"] = run_import_bench(
+        rows=int(os.environ.get("BENCH_IMPORT_ROWS", 100_000))
+    )
+
+    from django.db import connection
+
+    failures = []
+    for name, (metric, limit) in BUDGETS.items():
+        value = results[name].get(metric)
+        if metric == "rows_per_s_min":
+            value = results[name].get("rows_per_s")
+            ok = value is not None and value >= limit
+        else:
+            ok = value is not None and value <= limit
+        results[name]["budget"] = {metric: limit, "ok": ok}
+        if not ok:
+            failures.append(f"{name}: {metric}={value} (budget {limit})")
+        if (
+            "queries" in results[name]
+            and name != "caller_id_orm"
+            and results[name]["queries"] > QUERY_BUDGET
+        ):
+            failures.append(f"{name}: {results[name]['queries']} queries (budget {QUERY_BUDGET})")
+    print(json.dumps({"database": connection.vendor, "parties": Party.objects.count(), "results": results,
+                      "failures": failures}, indent=2, ensure_ascii=False))  # fmt: skip
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
