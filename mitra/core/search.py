@@ -107,7 +107,9 @@ class Query:
 
 
 def parse(q):
-    """A `Query` for the search box text `q`."""
+    """A `Query` for the search box text `q` (a `Query` is returned as it is)."""
+    if isinstance(q, Query):
+        return q
     raw = (q or "").strip()
     text = normalize(raw)
     if is_phone_like(raw):
@@ -467,7 +469,5 @@ def rebuild(kind=None, stdout=None):
     for k in [get_kind(kind)] if kind else kinds():
         if k.rebuild is None:
             continue
-        done[k.name] = k.rebuild()
-        if stdout is not None:
-            stdout.write(f"{k.name}: {done[k.name]} indexed\n")
+        done[k.name] = k.rebuild(stdout=stdout)
     return done

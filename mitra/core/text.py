@@ -60,7 +60,11 @@ def normalize(text):
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text))
+    text = str(text)
+    if text.isascii():
+        # Most codes, emails and phone numbers: nothing to fold but case and spacing.
+        return _SPACES.sub(" ", text.lower()).strip()
+    text = unicodedata.normalize("NFKC", text)
     text = text.translate(_LETTERS)
     text = _ARABIC_DIACRITICS.sub("", text)
     text = _THAI_MARK_RUN.sub(_thai_marks, text)

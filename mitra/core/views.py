@@ -18,15 +18,24 @@ def home(request):
 
 @login_required
 def search(request):
-    """The top-bar search: each registered provider returns a titled group of hits."""
-    q = request.GET.get("q", "").strip()
+    """The top-bar search: each registered provider returns a titled group of ranked hits.
+
+    Groups come best first (a provider may give a `rank`, lower is better: an exact hit).
+    htmx asks for the dropdown under the top-bar box or the results block of this page.
+    """
+    q = request.GET.get("q", "").strip()[:200]
     groups = []
     if q:
         for provider in search_providers():
-            group = provider(request.user, q)
-            if group and group.get("results"):
-                groups.append(group)
-    template = "core/search.html#results" if request.htmx else "core/search.html"
+            answer = provider(request.user, q)
+            for group in answer if isinstance(answer, list | tuple) else [answer]:
+                if group and group.get("results"):
+                    groups.append(group)
+        groups.sort(key=lambda g: g.get("rank", 50))
+    template = "core/search.html"
+    if request.htmx:
+        dropdown = request.htmx.target == "global-search-menu"
+        template += "#dropdown" if dropdown else "#results"
     return render(request, template, {"q": q, "groups": groups})
 
 
@@ -44,9 +53,13 @@ def set_language(request):
             # Persian users almost always want Jalali dates; Thai users Buddhist era.
             # Only move off the default so a deliberate choice is kept.
             if request.user.calendar == "gregorian":
-                request.user.calendar = {"fa": "jalali", "th": "buddhist"}.get(language, "gregorian")
+                request.user.calendar = {"fa": "jalali", "th": "buddhist"}.get(
+                    language, "gregorian"
+                )
             request.user.save(update_fields=["language", "calendar"])
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+        )
     return response
 
 

@@ -1,33 +1,383 @@
-"""The text filter of the party list, the phone book and the API (`?q=`).
+"""Finding parties by any fragment: the list's `?q=`, the top-bar search, the phone book.
 
-A simple version: substring match on the normalised name, the code and contact values.
-The search helper replaces this body with the per-engine index (FTS5 trigram, pg_trgm,
-MariaDB n-gram); the signature stays.
+Each party has one row in the core substring index (`mitra.core.search`, kind "party")
+holding its normalised name, code, phones (international and national digits), emails,
+websites, IDs and addresses. Saves of a party, its contact points and its addresses keep
+that row current (`register()` connects the hooks); bulk writers that bypass `save()` call
+`index_parties(ids)`, and `mitra rebuild_search_index` rebuilds everything.
+
+Ranking in the top bar: exact code, name, phone, email or ID first; then names and codes
+starting with the query; then names with a word starting with it; then any other
+substring; higher priority first within each.
 """
 
-from django.db.models import Q
+import contextvars
+from contextlib import contextmanager
 
-from mitra.core.text import digits_only, normalize
+from django.db import connection
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core import search as core_search
+from mitra.core.registry import register_search
+from mitra.core.text import compact, digits_only, normalize, phone_candidates, phone_search_digits
+
+CHUNK = 1000
+TOP = "\U0010ffff"  # sorts after every character: [text, text + TOP) is "starts with text"
+
+# Party fields that go into the index; saves touching none of them skip reindexing.
+PARTY_FIELDS = (
+    "name", "search_name", "name_key", "code", "brand", "juristic_name", "national_id",
+    "id_document_number", "tax_id", "vat_id", "registration_number",
+)  # fmt: skip
+ID_FIELDS = ("national_id", "id_document_number", "tax_id", "vat_id", "registration_number")
+ADDRESS_FIELDS = ("line1", "line2", "district", "city", "province", "postcode")
+
+
+# -- building the index -----------------------------------------------------------------
+
+
+def party_body(party, contact_points=(), addresses=()):
+    """The indexed text of a party. `party` is a dict of PARTY_FIELDS; `contact_points`
+    (kind, value, e164) tuples; `addresses` tuples of ADDRESS_FIELDS."""
+    parts = [party["search_name"] or normalize(party["name"])]
+    if party["name_key"] and party["name_key"] != parts[0].replace(" ", ""):
+        parts.append(party["name_key"])  # "محمد رضا" also found as "محمدرضا"
+    parts.append(normalize(party["code"]))
+    for name in ("brand", "juristic_name"):
+        parts.append(normalize(party[name]))
+    for name in ID_FIELDS:
+        value = party[name]
+        if value:
+            parts.append(normalize(value))
+            digits = digits_only(value)
+            if len(digits) >= 3:
+                parts.append(digits)  # "1-2345-67890-12-3" found by 1234567890123
+    for kind, value, e164 in contact_points:
+        if e164:
+            parts += phone_search_digits(e164)
+        elif kind in ("phone", "mobile", "fax"):
+            parts.append(digits_only(value))
+        else:
+            parts.append(normalize(value))
+    for address in addresses:
+        parts += [normalize(v) for v in address if v]
+    return "\n".join(dict.fromkeys(p for p in parts if p))
+
+
+def index_parties(ids):
+    """Reindex the parties with these ids (missing ones are removed): 3 reads per 1,000."""
+    from .models import Address, ContactPoint, Party
+
+    ids = list(dict.fromkeys(int(pk) for pk in ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        parties = {
+            row["id"]: row
+            for row in Party.all_objects.filter(pk__in=chunk).values("id", *PARTY_FIELDS)
+        }
+        points, places = _related(chunk, ContactPoint, Address)
+        rows = [
+            (pk, party_body(p, points.get(pk, ()), places.get(pk, ()))) for pk, p in parties.items()
+        ]
+        core_search.index(KIND, rows)
+        gone = [pk for pk in chunk if pk not in parties]
+        if gone:
+            core_search.unindex(KIND, gone)
+    return len(ids)
+
+
+def _related(ids, ContactPoint, Address):
+    points, places = {}, {}
+    for party_id, *row in (
+        ContactPoint.objects.filter(party_id__in=ids)
+        .values_list("party_id", "kind", "value", "e164")
+        .order_by()
+    ):
+        points.setdefault(party_id, []).append(row)
+    for party_id, *row in (
+        Address.objects.filter(party_id__in=ids).values_list("party_id", *ADDRESS_FIELDS).order_by()
+    ):
+        places.setdefault(party_id, []).append(row)
+    return points, places
+
+
+def rebuild(stdout=None):
+    """Reindex every party, trashed ones included (the policy hides those); returns the count."""
+    from .models import Party
+
+    core_search.clear(KIND)
+    done, last = 0, 0
+    while True:
+        ids = list(
+            Party.all_objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:CHUNK]
+        )
+        if not ids:
+            return done
+        index_parties(ids)
+        done, last = done + len(ids), ids[-1]
+        if stdout is not None and done % 50000 < CHUNK:
+            stdout.write(f"  {done} parties indexed\n")
+
+
+KIND = core_search.SearchKind("party", 1, label=_("Parties"), rebuild=rebuild)
+
+
+# -- keeping it current -------------------------------------------------------------------
+
+_pending = contextvars.ContextVar("mitra_party_index_pending", default=None)
+
+
+@contextmanager
+def batch():
+    """Reindex each touched party once, when the block ends, instead of on every save.
+
+    For code that saves a party with many contact points and addresses in one go.
+    """
+    if _pending.get() is not None:  # already batching: the outer block flushes
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        ids = _pending.get()
+    finally:
+        _pending.reset(token)
+    if ids:
+        index_parties(ids)
+
+
+def touch(party_id):
+    """Reindex one party now, or at the end of the current `batch()`."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.add(party_id)
+    else:
+        index_parties([party_id])
+
+
+def _party_saved(sender, instance, created, update_fields=None, raw=False, **kwargs):
+    if raw:
+        return
+    if update_fields is not None and not set(update_fields) & set(PARTY_FIELDS):
+        return
+    if created and _pending.get() is None:
+        # Nothing can point at a brand-new party yet: index it from memory.
+        values = {name: getattr(instance, name) for name in PARTY_FIELDS}
+        core_search.index(KIND, [(instance.pk, party_body(values))])
+        return
+    touch(instance.pk)
+
+
+def _party_deleted(sender, instance, **kwargs):
+    core_search.unindex(KIND, [instance.pk])
+
+
+def _child_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    # A party deleted with its children: its own post_delete has unindexed it (or will).
+    touch(instance.party_id)
+
+
+def _after_flush(sender, **kwargs):
+    """After a flush (TransactionTestCase, `flush`) the index table is not emptied by
+    Django, which only knows model tables: empty it when no party is left."""
+    from .models import Party
+
+    if getattr(sender, "label", "") == "parties" and not Party.all_objects.exists():
+        core_search.clear(KIND)
+
+
+# -- reading ----------------------------------------------------------------------------
 
 
 def search_parties(queryset, q):
-    """`queryset` narrowed to parties matching `q` (name, code, phone, email, IDs)."""
-    q = (q or "").strip()
-    if not q:
-        return queryset
-    from .models import Address, ContactPoint
+    """`queryset` narrowed to parties matching `q` (name, code, phone, email, IDs, address).
 
-    text = normalize(q)
-    cond = Q(search_name__contains=text) | Q(code__iexact=q) | Q(code__istartswith=q)
-    cond |= Q(national_id=q) | Q(tax_id=q)
-    contact = Q(value__icontains=text)
-    digits = digits_only(q)
-    if len(digits) >= 3:
-        contact |= Q(e164__contains=digits.lstrip("0") or digits)
-    cond |= Q(pk__in=ContactPoint.objects.filter(contact).values("party_id"))
-    cond |= Q(
-        pk__in=Address.objects.filter(Q(city__icontains=q) | Q(line1__icontains=q)).values(
-            "party_id"
+    Three characters or more go through the substring index; shorter input matches the
+    start of the code or any part of the name.
+    """
+    query = core_search.parse(q)
+    if not query:
+        return queryset
+    if query.indexed:
+        return core_search.filter_queryset(queryset, KIND, query)
+    return queryset.filter(Q(search_name__contains=query.text) | Q(code__istartswith=query.raw))
+
+
+def _starts_with(field, text):
+    if connection.vendor == "mysql":
+        return Q(**{f"{field}__startswith": text})
+    # A range keeps to the B-tree index on SQLite and PostgreSQL (LIKE 'x%' does not).
+    return Q(**{f"{field}__gte": text, f"{field}__lt": text + TOP})
+
+
+def _exact_q(query):
+    from .models import ContactPoint
+
+    raw = query.raw
+    cond = Q(code__in={raw, raw.upper()}) | Q(search_name=query.text)
+    if key := compact(raw):
+        cond |= Q(name_key=key)
+    ids = {raw, digits_only(raw)} - {""}
+    cond |= Q(national_id__in=ids) | Q(tax_id__in=ids)
+    contact = Q()
+    if query.phone_digits and (numbers := phone_candidates(raw)):
+        contact |= Q(e164__in=numbers)
+    if "@" in raw:
+        contact |= Q(value=raw.lower())
+    if contact:
+        cond |= Q(pk__in=ContactPoint.objects.filter(contact).values("party_id"))
+    return cond
+
+
+def ranked(user, q, limit=10):
+    """The parties `user` may see that best match `q`, best first, at most `limit`."""
+    from .models import Party
+
+    query = core_search.parse(q)
+    if not query:
+        return []
+    visible = Party.objects.visible_to(user)
+    order = ("-priority", "search_name", "pk")
+    found = list(visible.filter(_exact_q(query)).order_by(*order)[:limit])
+    tiers = dict.fromkeys((p.pk for p in found), 0)
+    if len(found) < limit:
+        prefix = _starts_with("search_name", query.text)
+        if query.raw:
+            prefix |= _starts_with("code", query.raw.upper())
+        more = visible.filter(prefix).exclude(pk__in=list(tiers)).order_by(*order)
+        for party in more[: limit - len(found)]:
+            found.append(party)
+            tiers[party.pk] = 1
+    if len(found) < limit:
+        # Substrings: take a few more than needed, then put word starts before the rest.
+        rest = search_parties(visible, query).exclude(pk__in=list(tiers)).order_by(*order)
+        candidates = list(rest[: 3 * limit])
+        words = query.terms if not query.phone_digits else ()
+
+        def tier(party):
+            name_words = party.search_name.split(" ")
+            if words and all(any(w.startswith(t) for w in name_words) for t in words):
+                return 2
+            if query.text in party.search_name:
+                return 3
+            return 4
+
+        candidates.sort(key=lambda p: (tier(p), -p.priority, p.search_name, p.pk))
+        for party in candidates[: limit - len(found)]:
+            found.append(party)
+            tiers[party.pk] = tier(party)
+    for party in found:
+        party.search_tier = tiers[party.pk]
+    return found
+
+
+def party_url(party):
+    try:
+        return reverse("parties:detail", kwargs={"public_id": party.public_id})
+    except NoReverseMatch:  # the 360 page not mounted yet
+        return reverse("parties:list") + "?" + urlencode({"q": party.code})
+
+
+def summaries(parties, query=None):
+    """Display rows for parties: roles, the matched or primary phone/email, the city."""
+    from .models import Address, ContactPoint, PartyRole, RoleKind
+
+    ids = [p.pk for p in parties]
+    roles, points, cities = {}, {}, {}
+    labels = dict(RoleKind.choices)
+    for party_id, role in PartyRole.objects.filter(party_id__in=ids).values_list(
+        "party_id", "role"
+    ):
+        roles.setdefault(party_id, []).append(str(labels.get(role, role)))
+    digits = query.phone_digits if query else ""
+
+    def matches(value, e164):
+        if not query:
+            return False
+        if digits:
+            return any(digits in d for d in [*phone_search_digits(e164), digits_only(value)])
+        return bool(query.text) and query.text in normalize(value)
+
+    for party_id, value, e164 in (
+        ContactPoint.objects.filter(party_id__in=ids)
+        .order_by("party_id", "-is_primary", "pk")
+        .values_list("party_id", "value", "e164")
+    ):
+        current = points.get(party_id)
+        matched = matches(value, e164)
+        if current is None or (matched and not current[1]):
+            points[party_id] = (value, matched)
+    for party_id, city, province in (
+        Address.objects.filter(party_id__in=ids)
+        .order_by("party_id", "-is_primary", "pk")
+        .values_list("party_id", "city", "province")
+    ):
+        cities.setdefault(party_id, city or province)
+    rows = []
+    for party in parties:
+        bits = [party.code, *roles.get(party.pk, [])]
+        if party.pk in points:
+            bits.append(points[party.pk][0])
+        if cities.get(party.pk):
+            bits.append(cities[party.pk])
+        rows.append(
+            {
+                "title": party.full_name,
+                "subtitle": " · ".join(b for b in bits if b),
+                "url": party_url(party),
+                "icon": "building" if party.is_organisation else "user",
+                "inactive": not party.is_active,
+            }
         )
-    )
-    return queryset.filter(cond)
+    return rows
+
+
+def search_provider(user, q, limit=8):
+    """The Parties group of the top-bar search."""
+    from mitra.core.policy import Action, has_module_perm
+
+    if not has_module_perm(user, "parties", Action.VIEW):
+        return None
+    query = core_search.parse(q)
+    parties = ranked(user, q, limit=limit)
+    return {
+        "title": _("Parties"),
+        "icon": "address-book",
+        "rank": min((p.search_tier for p in parties), default=50),
+        "results": summaries(parties, query),
+        "more_url": reverse("parties:list") + "?" + urlencode({"q": q}),
+        "more": len(parties) >= limit,
+    }
+
+
+_registered = False
+
+
+def register():
+    """Hook the index to party saves and add Parties to the top-bar search (idempotent)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    from .models import Address, ContactPoint, Party
+
+    core_search.register_kind(KIND)
+    post_save.connect(_party_saved, sender=Party, dispatch_uid="party_search_saved")
+    post_delete.connect(_party_deleted, sender=Party, dispatch_uid="party_search_deleted")
+    for model in (ContactPoint, Address):
+        post_save.connect(
+            _child_changed, sender=model, dispatch_uid=f"party_search_{model.__name__}"
+        )
+        post_delete.connect(
+            _child_changed, sender=model, dispatch_uid=f"party_search_{model.__name__}_del"
+        )
+    post_migrate.connect(_after_flush, dispatch_uid="party_search_after_flush")
+    register_search(search_provider)
