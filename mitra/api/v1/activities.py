@@ -1,0 +1,5 @@
+"""REST API for interactions, appointments, tasks and notes (filled in below)."""
+
+
+def register(router):
+    pass
