@@ -105,6 +105,12 @@ def _related(ids, ContactPoint, Address):
     return points, places
 
 
+def unindex_parties_sql(cursor, ids_sql, ids_params):
+    """Drop the index rows of the parties a SQL subquery selects (column `id`), for code
+    that deletes parties in bulk with SQL."""
+    core_search.unindex_sql(KIND, cursor, ids_sql, ids_params)
+
+
 def rebuild(stdout=None):
     """Reindex every party, trashed ones included (the policy hides those); returns the count."""
     from .models import Party

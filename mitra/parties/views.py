@@ -1,10 +1,1064 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Screens of the customer database: list, 360 page, forms, phone book, groups, ratings,
+trash and the approval queue. Thin views: access helper → form → action → response."""
 
-from mitra.core.policy import Action, require_module
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mitra.core.pagination import paginate
+from mitra.core.policy import Action, get_for_user, has_module_perm, require_module
+from mitra.users.models import User
+
+from . import actions
+from .duplicates import find_duplicates
+from .forms import (
+    AddressFormSet,
+    AttachmentForm,
+    ChangeDecisionForm,
+    ContactLinkForm,
+    ContactPointFormSet,
+    GroupForm,
+    LanguageFormSet,
+    PartyForm,
+    RatingForm,
+    RatingLevelForm,
+    RelationshipForm,
+    formset_rows,
+)
+from .models import (
+    Address,
+    Attachment,
+    ChangeRequest,
+    Contact,
+    ContactPoint,
+    Group,
+    Kind,
+    Party,
+    PartyRole,
+    Rating,
+    RatingLevel,
+    Relationship,
+    RoleKind,
+    Stage,
+)
+from .pagination import keyset_page
+from .search import search_parties
+from .tabs import register_tab, tabs_for
+
+MODULE = "parties"
+PER_PAGE = 50
+SORTS = {
+    "priority": ["-priority", "search_name", "id"],
+    "name": ["search_name", "id"],
+    "-name": ["-search_name", "-id"],
+    "code": ["code", "id"],
+    "-code": ["-code", "-id"],
+    "updated": ["-updated_at", "-id"],
+}
+FILTER_CACHE_KEY = "parties:filter-choices"
+
+
+def url_ready(name):
+    """Whether a URL another helper owns exists yet (links are shown only then)."""
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _perms(user):
+    """Module rights on parties, for buttons (the record is already known to be visible)."""
+    return {a: has_module_perm(user, MODULE, a) for a in Action.values}
+
+
+def _next_url(request, default):
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return default
+
+
+def _render(request, template, context):
+    """render() with what every parties page needs: rights, sub-navigation flags."""
+    user = request.user
+    base = {
+        "rights": _perms(user),
+        "nav_can_approve": actions.can_approve(user),
+        "duplicates_ready": url_ready("parties:duplicates"),
+        "import_export_ready": url_ready("parties:export"),
+        "import_ready": url_ready("parties:import"),
+    }
+    base.update(context)
+    return render(request, template, base)
+
+
+def filter_choices():
+    """Groups, rating levels and users for the list's filters: small, cached briefly."""
+    choices = cache.get(FILTER_CACHE_KEY)
+    if choices is None:
+        choices = {
+            "groups": [
+                (g.public_id, g.pk, g.name, g.depth, g.path) for g in Group.objects.order_by("path")
+            ],
+            "ratings": [(r.public_id, r.pk, r.name) for r in RatingLevel.objects.all()],
+            "managers": [
+                (u.public_id, u.pk, str(u))
+                for u in User.objects.filter(is_active=True).order_by("first_name", "username")
+            ],
+        }
+        cache.set(FILTER_CACHE_KEY, choices, 60)
+    return choices
+
+
+def forget_filter_choices():
+    cache.delete(FILTER_CACHE_KEY)
+
+
+# -- the list ------------------------------------------------------------------------------
+
+
+def filtered_parties(request, queryset=None):
+    """The parties `request.user` may see, narrowed by the list's GET filters.
+
+    Also used by the export (`parties:export`) so an export holds what the list shows.
+    Returns (queryset, applied filters).
+    """
+    user = request.user
+    qs = Party.objects.visible_to(user) if queryset is None else queryset
+    get = request.GET
+    applied = {}
+    if (kind := get.get("kind")) in Kind.values:
+        qs = qs.filter(kind=kind)
+        applied["kind"] = kind
+    if (role := get.get("role")) in RoleKind.values:
+        qs = qs.with_role(role)
+        applied["role"] = role
+    if (stage := get.get("stage")) in Stage.values:
+        qs = qs.filter(stage=stage)
+        applied["stage"] = stage
+    if (active := get.get("active")) in ("1", "0"):
+        qs = qs.filter(is_active=active == "1")
+        applied["active"] = active
+    if get.get("starred") == "1":
+        qs = qs.starred_by(user)
+        applied["starred"] = "1"
+    choices = None
+    if (group := get.get("group")) and _is_uuid(group):
+        grp = Group.objects.filter(public_id=group).first()
+        if grp is None:
+            qs = qs.none()
+        else:
+            qs = qs.in_group(grp, include_subgroups=get.get("subgroups", "1") != "0")
+        applied["group"] = group
+    if (rating := get.get("rating")) and _is_uuid(rating):
+        choices = choices or filter_choices()
+        pk = next((pk for pid, pk, _n in choices["ratings"] if str(pid) == rating), None)
+        qs = qs.filter(rating_id=pk) if pk else qs.none()
+        applied["rating"] = rating
+    if (manager := get.get("manager")) and _is_uuid(manager):
+        choices = choices or filter_choices()
+        pk = next((pk for pid, pk, _n in choices["managers"] if str(pid) == manager), None)
+        qs = (
+            qs.filter(pk__in=Party.managers.through.objects.filter(user_id=pk).values("party_id"))
+            if pk
+            else qs.none()
+        )
+        applied["manager"] = manager
+    country = get.get("country", "").strip()[:2]
+    province = get.get("province", "").strip()[:120]
+    city = get.get("city", "").strip()[:120]
+    if country or province or city:
+        qs = qs.in_place(country, province, city)
+        applied.update(
+            {k: v for k, v in (("country", country), ("province", province), ("city", city)) if v}
+        )
+    if q := get.get("q", "").strip()[:200]:
+        qs = search_parties(qs, q)
+        applied["q"] = q
+    return qs, applied
+
+
+def _page_rows(page, user):
+    """Attach roles, contact points and addresses to a page of parties: three queries."""
+    ids = [p.pk for p in page.object_list]
+    roles, points, places = {}, {}, {}
+    if ids:
+        for r in PartyRole.objects.filter(party_id__in=ids).only("party_id", "role"):
+            roles.setdefault(r.party_id, []).append(r)
+        for c in ContactPoint.objects.filter(party_id__in=ids).order_by("-is_primary", "pk"):
+            points.setdefault(c.party_id, []).append(c)
+        for a in Address.objects.filter(party_id__in=ids).order_by("-is_primary", "pk"):
+            places.setdefault(a.party_id, []).append(a)
+    for p in page.object_list:
+        p.role_rows = roles.get(p.pk, [])
+        cps = points.get(p.pk, [])
+        p.phone = next((c for c in cps if c.is_phone), None)
+        p.email = next((c for c in cps if c.kind == ContactPoint.Kind.EMAIL), None)
+        p.contact_points_list = cps
+        p.address_list = places.get(p.pk, [])
+        p.address = p.address_list[0] if p.address_list else None
+
+
+def _with_star(qs, user):
+    return qs.annotate(
+        is_starred=Exists(
+            Party.starred_by.through.objects.filter(party_id=OuterRef("pk"), user_id=user.pk)
+        )
+    )
 
 
 @login_required
 def party_list(request):
-    require_module(request.user, "parties", Action.VIEW)
-    return render(request, "parties/party_list.html", {})
+    require_module(request.user, MODULE, Action.VIEW)
+    qs, applied = filtered_parties(request)
+    sort = request.GET.get("sort", "priority")
+    if sort not in SORTS:
+        sort = "priority"
+    qs = _with_star(qs.select_related("rating"), request.user)
+    page = keyset_page(qs, SORTS[sort], request.GET.get("after", ""), PER_PAGE)
+    _page_rows(page, request.user)
+    perms = _perms(request.user)
+    context = {
+        "page": page,
+        "applied": applied,
+        "q": applied.get("q", ""),
+        "sort": sort,
+        "sorts": SORTS,
+        "choices": filter_choices(),
+        "roles": RoleKind.choices,
+        "stages": Stage.choices,
+        "kinds": Kind.choices,
+        "rights": perms,
+        "can_bulk": perms[Action.EDIT] or perms[Action.STAR] or perms[Action.ACTIVATE],
+        "import_export_ready": url_ready("parties:export"),
+        "import_ready": url_ready("parties:import"),
+        "duplicates_ready": url_ready("parties:duplicates"),
+        "filters_open": bool(set(applied) - {"q"}),
+    }
+    template = (
+        "parties/party_list.html#rows"
+        if request.htmx and request.htmx.target == "rows"
+        else "parties/party_list.html"
+    )
+    return _render(request, template, context)
+
+
+@login_required
+@require_POST
+def party_bulk(request):
+    verb = request.POST.get("action", "")
+    back = _next_url(request, reverse("parties:list"))
+    if verb not in actions.BULK_ACTIONS:
+        messages.error(request, _("Choose what to do with the selected parties."))
+        return redirect(back)
+    require_module(request.user, MODULE, actions.BULK_ACTIONS[verb])
+    ids = [i for i in request.POST.getlist("ids") if _is_uuid(i)][:500]
+    if not ids:
+        messages.error(request, _("Select at least one party."))
+        return redirect(back)
+    extra = {}
+    if verb == "assign_manager":
+        extra["user"] = (
+            User.objects.filter(
+                is_active=True, public_id=request.POST.get("manager") or None
+            ).first()
+            if _is_uuid(request.POST.get("manager", ""))
+            else None
+        )
+        if extra["user"] is None:
+            messages.error(request, _("Choose the account manager to assign."))
+            return redirect(back)
+    elif verb == "add_to_group":
+        gid = request.POST.get("group", "")
+        extra["group"] = Group.objects.filter(public_id=gid).first() if _is_uuid(gid) else None
+        if extra["group"] is None:
+            messages.error(request, _("Choose the group to add them to."))
+            return redirect(back)
+    elif verb == "set_role":
+        extra["role"] = request.POST.get("role")
+        if extra["role"] not in RoleKind.values:
+            messages.error(request, _("Choose the role to give them."))
+            return redirect(back)
+    parties = list(Party.objects.visible_to(request.user).filter(public_id__in=ids))
+    done, requested, skipped = actions.bulk_apply(parties, verb, acting_user=request.user, **extra)
+    messages.success(request, actions.bulk_summary(done, requested, skipped))
+    return redirect(back)
+
+
+# -- create / edit ---------------------------------------------------------------------------
+
+
+def _formsets(request, party):
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    instance = party if party.pk else Party()
+    return (
+        ContactPointFormSet(data, files, instance=instance, prefix="cp"),
+        AddressFormSet(data, files, instance=instance, prefix="addr"),
+        LanguageFormSet(data, files, instance=instance, prefix="lang"),
+    )
+
+
+def _rows(cp_fs, addr_fs, lang_fs):
+    return {
+        "contact_points": formset_rows(cp_fs, actions.CONTACT_POINT_FIELDS),
+        "addresses": formset_rows(addr_fs, actions.ADDRESS_FIELDS),
+        "languages": formset_rows(lang_fs, actions.LANGUAGE_FIELDS),
+    }
+
+
+@login_required
+def party_create(request):
+    require_module(request.user, MODULE, Action.CREATE)
+    initial = {
+        "kind": request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.PERSON
+    }
+    form = PartyForm(request.POST or None, request.FILES or None, initial=initial)
+    cp_fs, addr_fs, lang_fs = _formsets(request, Party())
+    duplicates = []
+    if request.method == "POST" and all(f.is_valid() for f in (form, cp_fs, addr_fs, lang_fs)):
+        rows = _rows(cp_fs, addr_fs, lang_fs)
+        values = form.values()
+        if not request.POST.get("create_anyway"):
+            name = values.get("name") or " ".join(
+                p for p in (values.get("first_name", ""), values.get("last_name", "")) if p
+            )
+            points = rows["contact_points"]
+            duplicates = find_duplicates(
+                request.user,
+                name=name,
+                phones=[r["value"] for r in points if r["kind"] in ContactPoint.PHONE_KINDS],
+                emails=[r["value"] for r in points if r["kind"] == ContactPoint.Kind.EMAIL],
+                national_id=values.get("national_id", ""),
+                tax_id=values.get("tax_id", ""),
+            )
+        if not duplicates:
+            try:
+                party = actions.create_party(
+                    acting_user=request.user, values=values, **form.related(), **rows
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": party})
+                return redirect("parties:detail", public_id=party.public_id)
+    return _render(
+        request,
+        "parties/party_form.html",
+        {
+            "form": form,
+            "cp_fs": cp_fs,
+            "addr_fs": addr_fs,
+            "lang_fs": lang_fs,
+            "party": None,
+            "duplicates": duplicates,
+            "duplicates_ready": url_ready("parties:duplicates"),
+        },
+    )
+
+
+def _attach_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def party_edit(request, public_id):
+    party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
+    form = PartyForm(request.POST or None, request.FILES or None, instance=party)
+    cp_fs, addr_fs, lang_fs = _formsets(request, party)
+    if request.method == "POST" and all(f.is_valid() for f in (form, cp_fs, addr_fs, lang_fs)):
+        # form.instance now holds the new values in memory; the action reads the stored row.
+        try:
+            party, cr = actions.update_party(
+                Party.objects.get(pk=party.pk),
+                acting_user=request.user,
+                values=form.values(),
+                **form.related(),
+                **_rows(cp_fs, addr_fs, lang_fs),
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            if cr is not None:
+                messages.info(request, _("Your changes were sent to a team lead for approval."))
+            else:
+                messages.success(request, _("%(name)s was saved.") % {"name": party})
+            return redirect("parties:detail", public_id=party.public_id)
+    return _render(
+        request,
+        "parties/party_form.html",
+        {
+            "form": form,
+            "cp_fs": cp_fs,
+            "addr_fs": addr_fs,
+            "lang_fs": lang_fs,
+            "party": party,
+            "needs_approval": actions.needs_approval(request.user),
+        },
+    )
+
+
+# -- the 360 page ------------------------------------------------------------------------------
+
+
+def _party_for_360(user, public_id):
+    qs = Party.objects.select_related("owner", "team", "rating")
+    pending = ChangeRequest.objects.filter(
+        party_id=OuterRef("pk"), status=ChangeRequest.Status.PENDING
+    )
+    qs = _with_star(qs, user).annotate(pending_changes=Exists(pending))
+    return get_for_user(user, qs, public_id=public_id)
+
+
+@login_required
+def party_detail(request, public_id, tab=None):
+    party = _party_for_360(request.user, public_id)
+    tabs = tabs_for(request.user, party)
+    key = tab or request.GET.get("tab") or (tabs[0].key if tabs else "overview")
+    current = next((t for t in tabs if t.key == key), None)
+    if current is None:
+        raise Http404
+    content = current.render(request, party)
+    if request.htmx and request.htmx.target == "tab-content":
+        return _render(request, "parties/_tab_content.html", {"content": content})
+    return _render(
+        request,
+        "parties/party_detail.html",
+        {
+            "party": party,
+            "tabs": tabs,
+            "current": current,
+            "content": content,
+            "rights": _perms(request.user),
+            "can_approve": party.pending_changes and actions.can_approve(request.user),
+        },
+    )
+
+
+def _overview_tab(request, party):
+    party_roles = list(party.roles.all())
+    points = list(party.contact_points.all())
+    addresses = list(party.addresses.all())
+    groups = list(party.groups.all())
+    managers = list(party.managers.all())
+    return render_to_string(
+        "parties/tabs/overview.html",
+        {
+            "party": party,
+            "party_roles": party_roles,
+            "points": points,
+            "addresses": addresses,
+            "groups": groups,
+            "managers": managers,
+        },
+        request=request,
+    )
+
+
+def _profile_tab(request, party):
+    ratings = list(party.ratings.select_related("level", "rated_by"))
+    perms = _perms(request.user)
+    return render_to_string(
+        "parties/tabs/profile.html",
+        {
+            "party": party,
+            "languages": list(party.languages.all()),
+            "ratings": ratings,
+            "rating_form": RatingForm(initial={"starts_on": None}) if perms[Action.EDIT] else None,
+            "has_levels": RatingLevel.objects.exists(),
+            "rights": perms,
+        },
+        request=request,
+    )
+
+
+def _contacts_tab(request, party):
+    perms = _perms(request.user)
+    visible = Party.objects.visible_to(request.user)
+    if party.is_organisation:
+        links = list(
+            Contact.objects.filter(organisation=party, person__in=visible).select_related("person")
+        )
+    else:
+        links = list(
+            Contact.objects.filter(person=party, organisation__in=visible).select_related(
+                "organisation"
+            )
+        )
+    return render_to_string(
+        "parties/tabs/contacts.html",
+        {
+            "party": party,
+            "links": links,
+            "form": ContactLinkForm(user=request.user)
+            if perms[Action.EDIT] and party.is_organisation
+            else None,
+            "rights": perms,
+        },
+        request=request,
+    )
+
+
+def _relationships_tab(request, party):
+    perms = _perms(request.user)
+    visible = Party.objects.visible_to(request.user)
+    outgoing = list(
+        Relationship.objects.filter(from_party=party, to_party__in=visible).select_related(
+            "to_party"
+        )
+    )
+    incoming = list(
+        Relationship.objects.filter(to_party=party, from_party__in=visible).select_related(
+            "from_party"
+        )
+    )
+    return render_to_string(
+        "parties/tabs/relationships.html",
+        {
+            "party": party,
+            "outgoing": outgoing,
+            "incoming": incoming,
+            "relationship_count": len(outgoing) + len(incoming),
+            "roles": list(party.roles.all()),
+            "groups": list(party.groups.all()),
+            "contact_count": Contact.objects.filter(organisation=party).count()
+            + Contact.objects.filter(person=party).count(),
+            "dependencies": _dependencies(party),
+            "form": RelationshipForm(user=request.user, party=party)
+            if perms[Action.EDIT]
+            else None,
+            "rights": perms,
+        },
+        request=request,
+    )
+
+
+def _dependencies(party):
+    """Records of other apps pointing at this party: (label, count)."""
+    out = []
+    for rel in Party._meta.related_objects:
+        model = rel.related_model
+        if model._meta.app_label == "parties" or rel.many_to_many or not rel.field.concrete:
+            continue
+        n = model._base_manager.filter(**{rel.field.name: party}).count()
+        if n:
+            out.append((model._meta.verbose_name_plural if n != 1 else model._meta.verbose_name, n))
+    return out
+
+
+def _attachments_tab(request, party):
+    perms = _perms(request.user)
+    return render_to_string(
+        "parties/tabs/attachments.html",
+        {
+            "party": party,
+            "attachments": list(party.attachments.select_related("uploaded_by")),
+            "form": AttachmentForm() if perms[Action.EDIT] else None,
+            "rights": perms,
+        },
+        request=request,
+    )
+
+
+def _history_tab(request, party):
+    return render_to_string("parties/tabs/history.html", {"party": party}, request=request)
+
+
+register_tab("overview", _("Overview"), _overview_tab, order=0, icon="layout-dashboard")
+register_tab("profile", _("Profile"), _profile_tab, order=5, icon="id")
+register_tab("contacts", _("Contacts"), _contacts_tab, order=10, icon="users")
+register_tab("relationships", _("Relationships"), _relationships_tab, order=20, icon="affiliate")
+register_tab("attachments", _("Files"), _attachments_tab, order=30, icon="paperclip")
+register_tab("history", _("History"), _history_tab, order=90, icon="history")
+
+
+def _back_to(party, tab=None):
+    url = reverse("parties:detail", args=[party.public_id])
+    return f"{url}?tab={tab}" if tab else url
+
+
+# -- record actions ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def party_delete(request, public_id):
+    party = get_for_user(request.user, Party, Action.DELETE, public_id=public_id)
+    try:
+        actions.trash_party(party, acting_user=request.user)
+    except actions.DeleteBlocked as exc:
+        messages.error(
+            request,
+            _("%(name)s cannot be deleted. %(reasons)s")
+            % {"name": party, "reasons": " ".join(str(r) for r in exc.reasons)},
+        )
+        return redirect("parties:detail", public_id=party.public_id)
+    messages.success(request, _("%(name)s was moved to the trash.") % {"name": party})
+    return redirect("parties:list")
+
+
+@login_required
+@require_POST
+def party_star(request, public_id):
+    party = get_for_user(request.user, Party, Action.STAR, public_id=public_id)
+    starred = request.POST.get("starred") == "1"
+    actions.set_star(party, starred, acting_user=request.user)
+    if request.htmx:
+        party.is_starred = starred
+        return _render(request, "parties/_star.html", {"p": party, "rights": _perms(request.user)})
+    return redirect(_next_url(request, _back_to(party)))
+
+
+@login_required
+@require_POST
+def party_set_active(request, public_id):
+    party = get_for_user(request.user, Party, Action.ACTIVATE, public_id=public_id)
+    _party, cr = actions.set_active(
+        party, request.POST.get("active") == "1", acting_user=request.user
+    )
+    if cr is not None:
+        messages.info(request, _("Your change was sent to a team lead for approval."))
+    return redirect(_next_url(request, _back_to(party)))
+
+
+@login_required
+def party_photo(request, public_id):
+    party = get_for_user(request.user, Party, public_id=public_id)
+    if not party.photo:
+        raise Http404
+    try:
+        return FileResponse(party.photo.open("rb"))
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_POST
+def rating_add(request, public_id):
+    party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        actions.add_rating(party, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Rating added."))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(_back_to(party, "profile"))
+
+
+@login_required
+@require_POST
+def rating_remove(request, public_id):
+    rating = (
+        Rating.objects.filter(public_id=public_id, party__in=Party.objects.visible_to(request.user))
+        .select_related("party")
+        .first()
+    )
+    if rating is None:
+        raise Http404
+    actions.remove_rating(rating, acting_user=request.user)
+    messages.success(request, _("Rating removed."))
+    return redirect(_back_to(rating.party, "profile"))
+
+
+def _form_errors(form):
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return " ".join(parts)
+
+
+@login_required
+@require_POST
+def relationship_add(request, public_id):
+    party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
+    form = RelationshipForm(request.POST, user=request.user, party=party)
+    if form.is_valid():
+        try:
+            actions.add_relationship(
+                party, form.cleaned_data["other"], form.cleaned_data["kind"],
+                acting_user=request.user, note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Relationship added."))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(_back_to(party, "relationships"))
+
+
+@login_required
+@require_POST
+def relationship_remove(request, public_id):
+    visible = Party.objects.visible_to(request.user)
+    rel = (
+        Relationship.objects.filter(public_id=public_id, from_party__in=visible)
+        .select_related("from_party", "to_party")
+        .first()
+        or Relationship.objects.filter(public_id=public_id, to_party__in=visible)
+        .select_related("from_party", "to_party")
+        .first()
+    )
+    if rel is None:
+        raise Http404
+    actions.remove_relationship(rel, acting_user=request.user)
+    messages.success(request, _("Relationship removed."))
+    back = rel.from_party if visible.filter(pk=rel.from_party_id).exists() else rel.to_party
+    return redirect(_next_url(request, _back_to(back, "relationships")))
+
+
+@login_required
+@require_POST
+def contact_add(request, public_id):
+    party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
+    form = ContactLinkForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        person = data.pop("person")
+        try:
+            actions.link_contact(party, person, acting_user=request.user, **data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s is now a contact.") % {"name": person})
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(_back_to(party, "contacts"))
+
+
+@login_required
+@require_POST
+def contact_remove(request, public_id, person_id):
+    party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
+    contact = Contact.objects.filter(organisation=party, person__public_id=person_id).first()
+    if contact is None:
+        raise Http404
+    actions.unlink_contact(contact, acting_user=request.user)
+    messages.success(request, _("Contact removed."))
+    return redirect(_back_to(party, "contacts"))
+
+
+@login_required
+@require_POST
+def attachment_add(request, public_id):
+    party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        actions.add_attachment(
+            party,
+            form.cleaned_data["file"],
+            acting_user=request.user,
+            name=form.cleaned_data["name"],
+        )
+        messages.success(request, _("File added."))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(_back_to(party, "attachments"))
+
+
+def _attachment_for(user, public_id):
+    att = (
+        Attachment.objects.filter(public_id=public_id, party__in=Party.objects.visible_to(user))
+        .select_related("party")
+        .first()
+    )
+    if att is None:
+        raise Http404
+    return att
+
+
+@login_required
+def attachment_download(request, public_id):
+    att = _attachment_for(request.user, public_id)
+    try:
+        return FileResponse(
+            att.file.open("rb"), as_attachment=True, filename=att.file.name.rsplit("/", 1)[-1]
+        )
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_POST
+def attachment_delete(request, public_id):
+    att = _attachment_for(request.user, public_id)
+    actions.delete_attachment(att, acting_user=request.user)
+    messages.success(request, _("File deleted."))
+    return redirect(_back_to(att.party, "attachments"))
+
+
+@login_required
+def party_lookup(request):
+    """<option>s for the party pickers' datalist (code and name), at most 10."""
+    require_module(request.user, MODULE, Action.VIEW)
+    q = (
+        request.GET.get("q", "").strip()[:100]
+        or request.GET.get("other", "").strip()[:100]
+        or request.GET.get("person", "").strip()[:100]
+    )
+    parties = []
+    if len(q) >= 2:
+        qs = Party.objects.visible_to(request.user)
+        if request.GET.get("kind") in Kind.values:
+            qs = qs.filter(kind=request.GET["kind"])
+        parties = list(search_parties(qs, q).order_by("-priority", "search_name", "pk")[:10])
+    return _render(request, "parties/_lookup.html", {"parties": parties})
+
+
+# -- phone and address book (A21) ------------------------------------------------------------
+
+
+@login_required
+def phone_book(request):
+    require_module(request.user, MODULE, Action.VIEW)
+    qs, applied = filtered_parties(request)
+    page = keyset_page(qs, SORTS["name"], request.GET.get("after", ""), PER_PAGE)
+    _page_rows(page, request.user)
+    template = (
+        "parties/phone_book.html#rows"
+        if request.htmx and request.htmx.target == "rows"
+        else "parties/phone_book.html"
+    )
+    return _render(request, template, {"page": page, "q": applied.get("q", ""), "applied": applied})
+
+
+# -- trash (A16) -----------------------------------------------------------------------------
+
+
+def _trashed_for(user, public_id, action):
+    party = Party.all_objects.trashed().visible_to(user).filter(public_id=public_id).first()
+    if party is None:
+        raise Http404
+    if not actions.can_on_trashed(user, action, party):
+        raise PermissionDenied
+    return party
+
+
+@login_required
+def trash(request):
+    require_module(request.user, MODULE, Action.DELETE)
+    qs = Party.all_objects.trashed().visible_to(request.user).select_related("deleted_by")
+    page = paginate(request, qs.order_by("-deleted_at", "-pk"), PER_PAGE)
+    return _render(request, "parties/trash.html", {"page": page, "rights": _perms(request.user)})
+
+
+@login_required
+@require_POST
+def trash_restore(request, public_id):
+    party = _trashed_for(request.user, public_id, Action.DELETE)
+    actions.restore_party(party, acting_user=request.user)
+    messages.success(request, _("%(name)s was restored.") % {"name": party})
+    return redirect("parties:detail", public_id=party.public_id)
+
+
+@login_required
+@require_POST
+def trash_purge(request, public_id):
+    party = _trashed_for(request.user, public_id, Action.PURGE)
+    try:
+        actions.purge_party(party, acting_user=request.user)
+    except actions.DeleteBlocked as exc:
+        messages.error(
+            request,
+            _("%(name)s cannot be deleted. %(reasons)s")
+            % {"name": party, "reasons": " ".join(str(r) for r in exc.reasons)},
+        )
+    else:
+        messages.success(request, _("%(name)s was deleted for good.") % {"name": party})
+    return redirect("parties:trash")
+
+
+# -- approvals (A17) ----------------------------------------------------------------------------
+
+
+@login_required
+def approvals(request):
+    if not actions.can_approve(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", ChangeRequest.Status.PENDING)
+    if status not in ChangeRequest.Status.values:
+        status = ChangeRequest.Status.PENDING
+    qs = (
+        ChangeRequest.objects.filter(
+            status=status, party__in=Party.objects.visible_to(request.user)
+        )
+        .select_related("party", "requested_by", "decided_by")
+        .order_by("created_at" if status == ChangeRequest.Status.PENDING else "-decided_at", "pk")
+    )
+    page = paginate(request, qs, 20)
+    return _render(
+        request,
+        "parties/approvals.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ChangeRequest.Status.choices,
+            "form": ChangeDecisionForm(),
+        },
+    )
+
+
+def _change_request_for(user, public_id):
+    cr = (
+        ChangeRequest.objects.filter(public_id=public_id, party__in=Party.objects.visible_to(user))
+        .select_related("party")
+        .first()
+    )
+    if cr is None:
+        raise Http404
+    if not actions.can_approve(user, cr.party):
+        raise PermissionDenied
+    return cr
+
+
+@login_required
+@require_POST
+def approval_decide(request, public_id, decision):
+    cr = _change_request_for(request.user, public_id)
+    form = ChangeDecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    verb = actions.approve_change if decision == "approve" else actions.reject_change
+    try:
+        verb(cr, acting_user=request.user, note=note)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if decision == "approve":
+            messages.success(request, _("The change to %(name)s was applied.") % {"name": cr.party})
+        else:
+            messages.success(
+                request, _("The change to %(name)s was rejected.") % {"name": cr.party}
+            )
+    return redirect(_next_url(request, reverse("parties:approvals")))
+
+
+# -- groups (A7) -----------------------------------------------------------------------------------
+
+
+@login_required
+def group_list(request):
+    require_module(request.user, MODULE, Action.VIEW)
+    groups = list(Group.objects.order_by("path").annotate(member_count=Count("memberships")))
+    # Sort siblings by name while keeping the tree: sort key is the chain of names.
+    by_id = {g.pk: g for g in groups}
+    for g in groups:
+        chain = [
+            by_id[int(i)].name.casefold()
+            for i in g.path.strip("/").split("/")
+            if i and int(i) in by_id
+        ]
+        g.sort_key = chain
+    groups.sort(key=lambda g: g.sort_key)
+    perms = _perms(request.user)
+    return _render(
+        request,
+        "parties/group_list.html",
+        {"groups": groups, "rights": perms, "form": GroupForm() if perms[Action.CREATE] else None},
+    )
+
+
+@login_required
+def group_edit(request, public_id=None):
+    if public_id:
+        require_module(request.user, MODULE, Action.EDIT)
+        group = Group.objects.filter(public_id=public_id).first()
+        if group is None:
+            raise Http404
+    else:
+        require_module(request.user, MODULE, Action.CREATE)
+        group = Group()
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_group(form.instance, acting_user=request.user)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            forget_filter_choices()
+            messages.success(request, _("Group %(name)s saved.") % {"name": form.instance})
+            return redirect("parties:groups")
+    return _render(request, "parties/group_form.html", {"form": form, "group": group})
+
+
+@login_required
+@require_POST
+def group_delete(request, public_id):
+    require_module(request.user, MODULE, Action.DELETE)
+    group = Group.objects.filter(public_id=public_id).first()
+    if group is None:
+        raise Http404
+    try:
+        actions.delete_group(group, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        forget_filter_choices()
+        messages.success(request, _("Group %(name)s deleted.") % {"name": group})
+    return redirect("parties:groups")
+
+
+# -- rating levels (A8) -------------------------------------------------------------------------------
+
+
+@login_required
+def rating_levels(request, public_id=None):
+    require_module(request.user, MODULE, Action.VIEW)
+    level = RatingLevel.objects.filter(public_id=public_id).first() if public_id else RatingLevel()
+    if public_id and level is None:
+        raise Http404
+    form = RatingLevelForm(request.POST or None, instance=level)
+    if request.method == "POST":
+        require_module(request.user, MODULE, Action.EDIT)
+        if form.is_valid():
+            actions.save_rating_level(form.instance, acting_user=request.user)
+            forget_filter_choices()
+            messages.success(request, _("Rating %(name)s saved.") % {"name": form.instance})
+            return redirect("parties:ratings")
+    levels = RatingLevel.objects.annotate(party_count=Count("ratings__party", distinct=True))
+    return _render(
+        request,
+        "parties/rating_levels.html",
+        {"levels": levels, "form": form, "level": level, "rights": _perms(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def rating_level_delete(request, public_id):
+    require_module(request.user, MODULE, Action.DELETE)
+    level = RatingLevel.objects.filter(public_id=public_id).first()
+    if level is None:
+        raise Http404
+    try:
+        actions.delete_rating_level(level, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        forget_filter_choices()
+        messages.success(request, _("Rating %(name)s deleted.") % {"name": level})
+    return redirect("parties:ratings")
