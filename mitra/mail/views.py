@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mitra.core.pagination import paginate
+from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
+
+from . import actions
+from .models import OutboxMessage
+
+
+@login_required
+def outbox_list(request):
+    require_module(request.user, "mail", Action.VIEW)
+    qs = (
+        OutboxMessage.objects.visible_to(request.user)
+        .select_related("party")
+        .defer("text", "html", "attachments")
+    )
+    status = request.GET.get("status", "")
+    if status in OutboxMessage.Status.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(to__icontains=q) | Q(subject__icontains=q))
+    page = paginate(request, qs.order_by("-created_at", "-id"))
+    context = {
+        "page": page,
+        "q": q,
+        "status": status,
+        "statuses": OutboxMessage.Status.choices,
+        "can_retry": has_module_perm(request.user, "mail", Action.EDIT),
+    }
+    template = "mail/outbox_list.html#rows" if request.htmx else "mail/outbox_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def outbox_detail(request, public_id):
+    message = get_for_user(
+        request.user,
+        OutboxMessage.objects.select_related("party", "created_by"),
+        public_id=public_id,
+    )
+    return render(
+        request,
+        "mail/outbox_detail.html",
+        {
+            "message": message,
+            "log": message.log.select_related("user")[:100],
+            "can_retry": message.can_retry and can(request.user, Action.EDIT, message),
+        },
+    )
+
+
+@login_required
+@require_POST
+def outbox_retry(request, public_id):
+    message = get_for_user(request.user, OutboxMessage, Action.EDIT, public_id=public_id)
+    if actions.retry_message(message, acting_user=request.user):
+        messages.success(request, _("The email is queued again."))
+    else:
+        messages.info(request, _("Only a failed email can be sent again."))
+    nxt = request.POST.get("next", "")
+    if nxt == "list":
+        return redirect("mail:list")
+    return redirect("mail:detail", public_id=message.public_id)
