@@ -60,7 +60,7 @@ INSTALLED_APPS = [
 # Domain apps join as they land; order follows the dependency chain of DESIGN.md.
 INSTALLED_APPS += [
     f"mitra.{app}"
-    for app in ("parties", "mail", "reminders", "activities")
+    for app in ("parties", "dedupe", "mail", "reminders", "activities")
     if (BASE_DIR / app / "apps.py").exists()
 ]
 

@@ -410,6 +410,24 @@ def unindex(kind, ids, connection=None):
     backend(connection).delete(get_kind(kind).code, [int(pk) for pk in ids])
 
 
+def unindex_sql(kind, cursor, ids_sql, ids_params):
+    """Remove the rows of `kind` whose ids a SQL subquery selects (for bulk deletes in SQL)."""
+    code = get_kind(kind).code
+    if cursor.db.vendor == "sqlite":
+        base = code << KIND_SHIFT
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE rowid IN (SELECT {base} + ids.id FROM ({ids_sql}) ids)",
+            ids_params,
+        )
+        return
+    tables = [TABLE, GRAM_TABLE] if cursor.db.vendor == "mysql" else [TABLE]
+    for table in tables:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE kind = %s AND object_id IN (SELECT ids.id FROM ({ids_sql}) ids)",
+            [code, *ids_params],
+        )
+
+
 def clear(kind, connection=None):
     backend(connection).clear(get_kind(kind).code)
 

@@ -123,23 +123,22 @@ def parse_phone(raw, region=None):
     text = to_latin_digits(unicodedata.normalize("NFKC", str(raw))).strip()
     region = (region or default_region()).upper()
     if text.startswith("+"):
-        attempts = [(text, None)]
-    else:
-        attempts = [(text, region)]
-        if text.startswith("00"):
-            # "00" is the international prefix in most countries, but not in all (Thailand
-            # dials 001-009): try both readings, keep a real number, and when both are
-            # real prefer "00" = "+", the way people write numbers on cards.
-            attempts.insert(0, ("+" + text[2:], None))
-    possible = None
-    for candidate, reg in attempts:
-        number = _parse(candidate, reg)
-        if number is None or not phonenumbers.is_possible_number(number):
-            continue
+        number = _parse(text, None)
+        return number if number is not None and phonenumbers.is_possible_number(number) else None
+    local = _parse(text, region)
+    if not text.startswith("00"):
+        return local if local is not None and phonenumbers.is_possible_number(local) else None
+    # "00" is the international prefix in most countries, but not in all (Thailand dials
+    # 001-009): read it both ways. Writing your own country's code after "00" is how
+    # numbers are printed on cards, so that reading wins; otherwise a real number does.
+    plus = _parse("+" + text[2:], None)
+    readings = [n for n in (plus, local) if n is not None and phonenumbers.is_possible_number(n)]
+    if plus in readings and plus.country_code == phonenumbers.country_code_for_region(region):
+        return plus
+    for number in readings:
         if phonenumbers.is_valid_number(number):
             return number
-        possible = possible or number
-    return possible
+    return readings[0] if readings else None
 
 
 def normalize_phone(raw, region=None):

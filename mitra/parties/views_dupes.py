@@ -1,0 +1,261 @@
+"""Screens for duplicates (A14) and the caller-ID endpoint: the review queue, the finder
+button, the merge screen, the rules an administrator sets, and /parties/caller-id/."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from mitra.core.forms import StyledFormMixin
+from mitra.core.pagination import paginate
+from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
+from mitra.dedupe.models import DuplicatePair, DuplicateRule, DuplicateScan, Field, Merge
+
+from . import callerid, duplicates
+from .models import Party
+from .views import _render
+
+MODULE = "parties"
+RULES = "duplicate_rules"
+
+
+# -- review queue -----------------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    """Pairs of parties that look like one customer, best score first."""
+    require_module(request.user, MODULE, Action.EDIT)
+    status = request.GET.get("status", DuplicatePair.Status.OPEN)
+    if status not in DuplicatePair.Status.values:
+        status = DuplicatePair.Status.OPEN
+    pairs = (
+        DuplicatePair.objects.visible_to(request.user)
+        .filter(status=status)
+        .select_related("party_a", "party_b", "resolved_by")
+        .order_by("-score", "pk")
+    )
+    page = paginate(request, pairs, per_page=25)
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": DuplicatePair.Status.choices,
+        "scan": DuplicateScan.objects.select_related("requested_by").first(),
+        "can_scan": has_module_perm(request.user, RULES, Action.EDIT),
+        "can_rules": has_module_perm(request.user, RULES, Action.VIEW),
+    }
+    template = "parties/dupes/queue.html"
+    if request.htmx and request.htmx.target == "pairs":
+        template += "#pairs"
+    return _render(request, template, context)
+
+
+@login_required
+@require_POST
+def scan(request):
+    """Queue the duplicate finder over the whole database (a worker runs it)."""
+    found = duplicates.start_scan(acting_user=request.user)
+    if found.status == DuplicateScan.Status.DONE:
+        messages.success(
+            request, _("Duplicate search finished: %(n)s pairs to review.") % {"n": found.found}
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "The duplicate search is running in the background; new pairs appear here as it finishes."
+            ),
+        )
+    return redirect("parties:duplicates")
+
+
+def _pair_for(request, public_id):
+    pairs = DuplicatePair.objects.select_related("party_a", "party_b")
+    return get_for_user(request.user, pairs, public_id=public_id)
+
+
+@login_required
+@require_POST
+def dismiss(request, public_id):
+    pair = _pair_for(request, public_id)
+    duplicates.dismiss_pair(pair, acting_user=request.user)
+    messages.success(
+        request,
+        _("%(a)s and %(b)s are marked as different.") % {"a": pair.party_a, "b": pair.party_b},
+    )
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def reopen(request, public_id):
+    pair = _pair_for(request, public_id)
+    duplicates.reopen_pair(pair, acting_user=request.user)
+    return redirect(_back(request))
+
+
+def _back(request):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return reverse("parties:duplicates")
+
+
+# -- duplicates of one party ------------------------------------------------------------------
+
+
+@login_required
+def party_duplicates(request, public_id):
+    """Parties the rules call duplicates of this one, each with a merge link."""
+    party = get_for_user(request.user, Party, public_id=public_id)
+    found = duplicates.duplicates_of(request.user, party)
+    return _render(
+        request,
+        "parties/dupes/party_duplicates.html",
+        {"party": party, "found": found, "can_merge": can(request.user, Action.EDIT, party)},
+    )
+
+
+# -- merge ------------------------------------------------------------------------------------
+
+
+@login_required
+def merge(request, public_id, other_id):
+    """Compare two parties field by field, pick each value, and merge the second into the
+    first. The first is kept; "swap" exchanges the two."""
+    survivor = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
+    loser = get_for_user(request.user, Party, Action.DELETE, public_id=other_id)
+    if survivor.pk == loser.pk:
+        raise PermissionDenied
+    rows = duplicates.merge_rows(survivor, loser)
+    can_purge = can(request.user, Action.PURGE, loser)
+    error = ""
+    if request.method == "POST":
+        take = [r["name"] for r in rows if request.POST.get(f"field_{r['name']}") == "loser"]
+        delete_loser = can_purge and request.POST.get("delete_loser") == "1"
+        try:
+            duplicates.merge_parties(
+                survivor, loser, acting_user=request.user, take=take, delete_loser=delete_loser
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(loser)s was merged into %(survivor)s.")
+                % {"loser": loser.full_name, "survivor": survivor.full_name},
+            )
+            return redirect("parties:detail", public_id=survivor.public_id)
+        chosen = set(take)
+    else:
+        # Defaults: the kept party's values, and the other's where the kept one is blank.
+        chosen = {r["name"] for r in rows if r["empty"]}
+    for row in rows:
+        row["take_loser"] = row["name"] in chosen
+    pair = (
+        DuplicatePair.objects.filter(
+            party_a_id=min(survivor.pk, loser.pk), party_b_id=max(survivor.pk, loser.pk)
+        )
+        .only("score", "reasons")
+        .first()
+    )
+    return _render(
+        request,
+        "parties/dupes/merge.html",
+        {
+            "survivor": survivor,
+            "loser": loser,
+            "rows": rows,
+            "show_all": request.GET.get("all") == "1",
+            "moving": duplicates.related_counts(loser),
+            "can_purge": can_purge,
+            "pair": pair,
+            "error": error,
+        },
+    )
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+class RuleForm(StyledFormMixin, forms.ModelForm):
+    fields = forms.MultipleChoiceField(
+        label=gettext_lazy("Fields that must all match"),
+        choices=Field.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = DuplicateRule
+        fields = ["name", "fields", "name_similarity", "is_active"]
+
+
+@login_required
+def rules(request, public_id=None):
+    """The duplicate rules: list, add, edit (administrators)."""
+    require_module(request.user, RULES, Action.VIEW)
+    rule = None
+    if public_id:
+        rule = get_for_user(request.user, DuplicateRule, public_id=public_id)
+    form = RuleForm(instance=rule)
+    if request.method == "POST":
+        require_module(request.user, RULES, Action.EDIT)
+        form = RuleForm(request.POST, instance=rule)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The duplicate rule was saved."))
+            return redirect("parties:duplicate_rules")
+    return _render(
+        request,
+        "parties/dupes/rules.html",
+        {
+            "rules": DuplicateRule.objects.all(),
+            "form": form,
+            "rule": rule,
+            "can_edit": has_module_perm(request.user, RULES, Action.EDIT),
+            "merges": Merge.objects.select_related("survivor", "merged_by")[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def rule_delete(request, public_id):
+    require_module(request.user, RULES, Action.EDIT)
+    rule = get_for_user(request.user, DuplicateRule, public_id=public_id)
+    rule.delete()
+    messages.success(request, _("The duplicate rule was deleted."))
+    return redirect("parties:duplicate_rules")
+
+
+# -- caller ID --------------------------------------------------------------------------------
+
+
+@require_GET
+def caller_id(request):
+    """JSON: the parties the signed-in user may see with a phone matching ?number=…
+
+    Optional ?region=TH (the country assumed for a number without its country code).
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "authentication required"}, status=401)
+    number = request.GET.get("number", "").strip()[:64]
+    region = request.GET.get("region", "").strip().upper()[:2] or None
+    if not number:
+        return JsonResponse({"error": _("Give a phone number as ?number=")}, status=400)
+    return JsonResponse(
+        {
+            "number": number,
+            "candidates": callerid.candidates(number, region),
+            "matches": callerid.lookup(request.user, number, region=region),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
