@@ -118,7 +118,7 @@ def filter_choices():
     if choices is None:
         choices = {
             "groups": [
-                (g.public_id, g.pk, g.name, g.depth, g.path) for g in Group.objects.order_by("path")
+                (g.public_id, g.pk, "— " * g.depth + g.name) for g in Group.objects.order_by("path")
             ],
             "ratings": [(r.public_id, r.pk, r.name) for r in RatingLevel.objects.all()],
             "managers": [
@@ -162,7 +162,6 @@ def filtered_parties(request, queryset=None):
     if get.get("starred") == "1":
         qs = qs.starred_by(user)
         applied["starred"] = "1"
-    choices = None
     if (group := get.get("group")) and _is_uuid(group):
         grp = Group.objects.filter(public_id=group).first()
         if grp is None:
@@ -171,18 +170,11 @@ def filtered_parties(request, queryset=None):
             qs = qs.in_group(grp, include_subgroups=get.get("subgroups", "1") != "0")
         applied["group"] = group
     if (rating := get.get("rating")) and _is_uuid(rating):
-        choices = choices or filter_choices()
-        pk = next((pk for pid, pk, _n in choices["ratings"] if str(pid) == rating), None)
-        qs = qs.filter(rating_id=pk) if pk else qs.none()
+        qs = qs.filter(rating__public_id=rating)
         applied["rating"] = rating
     if (manager := get.get("manager")) and _is_uuid(manager):
-        choices = choices or filter_choices()
-        pk = next((pk for pid, pk, _n in choices["managers"] if str(pid) == manager), None)
-        qs = (
-            qs.filter(pk__in=Party.managers.through.objects.filter(user_id=pk).values("party_id"))
-            if pk
-            else qs.none()
-        )
+        managed = Party.managers.through.objects.filter(user__public_id=manager)
+        qs = qs.filter(pk__in=managed.values("party_id"))
         applied["manager"] = manager
     country = get.get("country", "").strip()[:2]
     province = get.get("province", "").strip()[:120]
