@@ -267,6 +267,7 @@ ACTIVITIES = {
     "en": ["Retail", "Automotive parts", "Food processing", "Logistics", "Software"],
 }
 CURRENCY = {"th": "THB", "fa": "IRR", "en": "GBP"}
+COUNTRY_DIGITS = {"th": "66", "fa": "98", "en": "44"}
 COUNTRY = {"th": "TH", "fa": "IR", "en": "GB"}
 # Which demo user owns parties in each language (usernames from mitra/users/demo.py).
 OWNERS = {"th": ["somchai", "manager"], "fa": ["sara"], "en": ["emma"]}
@@ -283,6 +284,17 @@ RATING_LEVELS = [
     ("Bronze", "orange", 3),
     ("Watch", "red", 4),
 ]
+
+
+class _FastRandom(random.Random):
+    """choice() and randint() without the rejection sampling that makes them slow; the
+    tiny bias does not matter for demo data."""
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+    def randint(self, a, b):
+        return a + int(self.random() * (b - a + 1))
 
 
 def load(stdout=None, parties=None, **options):
@@ -382,6 +394,9 @@ def _columns(model, skip=()):
 
 def generate(count, stdout=None):
     """Write `count` demo parties with their contact points, addresses, roles and groups."""
+    from mitra.core import search as core_search
+
+    from . import search
     from .models import (
         Address,
         CodeSequence,
@@ -398,7 +413,7 @@ def generate(count, stdout=None):
     owners = _owners()
     if not any(owners.values()):
         return 0
-    rng = random.Random(SEED + Party.all_objects.count())
+    rng = _FastRandom(SEED + Party.all_objects.count())
     ops = connection.ops
     native_uuid = connection.features.has_native_uuid_field
     now = timezone.now()
@@ -490,6 +505,8 @@ def generate(count, stdout=None):
         idx["name_key"],
     )
 
+    search_fields = search.PARTY_FIELDS
+    bodies = []
     cursor_ctx = connection.cursor()
     if connection.vendor == "sqlite":
         # Bulk load: no fsync per batch, and a page cache big enough that index inserts
@@ -499,6 +516,9 @@ def generate(count, stdout=None):
         cursor_ctx.execute("PRAGMA temp_store=MEMORY")
     started = time.monotonic()
     made = 0
+    # The index text normalises many repeated values (cities, streets, codes' shape):
+    # remember them for the run instead of normalising each again.
+    party_body = _memoised_body(search)
     with cursor_ctx as cursor:
         for start in range(0, count, BATCH):
             with transaction.atomic():
@@ -590,8 +610,10 @@ def generate(count, stdout=None):
                     role_w.add((role_w.new_id(), stamp, stamp, pid, roles_pick[i], None, ""))
                     if r < 0.15 and roles_pick[i] != "supplier":
                         role_w.add((role_w.new_id(), stamp, stamp, pid, "supplier", None, ""))
-                    _contact_points(cp_w, rng, pid, stamp, lang, kind, place, handle, domain, r)
-                    _addresses(addr_w, rng, pid, stamp, lang, kind, place, r)
+                    points = _contact_points(
+                        cp_w, rng, pid, stamp, lang, kind, place, handle, domain, r
+                    )
+                    places = _addresses(addr_w, rng, pid, stamp, lang, kind, place, r)
                     if r < 0.6:
                         member_w.add((member_w.new_id(), pid, group_ids[i % len(group_ids)], stamp))
                     if r < 0.3:
@@ -609,6 +631,8 @@ def generate(count, stdout=None):
                         if len(recent_orgs[lang]) > 50:
                             recent_orgs[lang].pop(0)
                     parties_w.add(tuple(row))
+                    searchable = {f: row[idx[f]] or "" for f in search_fields}
+                    bodies.append((pid, party_body(searchable, points, places)))
                     if kind == "person" and r < 0.2 and recent_orgs[lang]:
                         # A6: this person works for a recent organisation of the same language.
                         org = rng.choice(recent_orgs[lang])
@@ -620,6 +644,9 @@ def generate(count, stdout=None):
                 # Parties first: every other table points at them.
                 for w in writers:
                     w.flush(cursor)
+                # save() is bypassed, so the search index is written here (from memory).
+                core_search.index(search.KIND, bodies)
+                bodies = []
             if stdout and count >= 50_000:
                 rate = made / max(time.monotonic() - started, 0.001)
                 stdout.write(f"  {made:,} / {count:,} parties ({rate:,.0f}/s)")
@@ -628,6 +655,22 @@ def generate(count, stdout=None):
             cursor.execute("PRAGMA synchronous=NORMAL")
     _reset_sequences([w.model for w in writers])
     return made
+
+
+def _memoised_body(search):
+    import functools
+
+    cached = functools.lru_cache(maxsize=500_000)(normalize)
+
+    def body(party, points, places):
+        original = search.normalize
+        search.normalize = cached
+        try:
+            return search.party_body(party, points, places)
+        finally:
+            search.normalize = original
+
+    return body
 
 
 def _reset_sequences(models):
@@ -639,7 +682,7 @@ def _reset_sequences(models):
 
 
 def _digits(rng, n):
-    return "".join(rng.choice("0123456789") for _ in range(n))
+    return str(int(rng.random() * 10**n)).zfill(n)
 
 
 def _national_id(rng, lang):
@@ -689,91 +732,38 @@ def _phone(rng, lang, kind, place):
 
 
 def _contact_points(w, rng, pid, stamp, lang, kind, place, handle, domain, r):
+    """Write the party's contact points; returns them as (kind, text, "") for the search
+    index, phones as the two digit forms they are searched by (international, national)."""
+    found = []
+
+    def phone(kind_, primary, ext=""):
+        cc, area, number, value, e164 = _phone(rng, lang, kind_, place)
+        w.add(
+            (w.new_id(), stamp, stamp, pid, kind_, "", cc, area, number, ext, value, e164, primary)
+        )
+        intl = e164[1:]
+        found.append((kind_, intl, ""))
+        found.append((kind_, "0" + intl[len(COUNTRY_DIGITS[lang]) :], ""))
+
+    def text(kind_, value, primary):
+        w.add((w.new_id(), stamp, stamp, pid, kind_, "", "", "", "", "", value, "", primary))
+        found.append((kind_, value, ""))
+
     if kind == "person":
-        cc, area, number, value, e164 = _phone(rng, lang, "mobile", place)
-        w.add(
-            (w.new_id(), stamp, stamp, pid, "mobile", "", cc, area, number, "", value, e164, True)
-        )
+        phone("mobile", True)
         if r < 0.7:
-            w.add(
-                (
-                    w.new_id(),
-                    stamp,
-                    stamp,
-                    pid,
-                    "email",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    f"{handle}@{domain}",
-                    "",
-                    True,
-                )
-            )
+            text("email", f"{handle}@{domain}", True)
         if r < 0.3:
-            cc, area, number, value, e164 = _phone(rng, lang, "phone", place)
-            w.add(
-                (
-                    w.new_id(),
-                    stamp,
-                    stamp,
-                    pid,
-                    "phone",
-                    "",
-                    cc,
-                    area,
-                    number,
-                    "",
-                    value,
-                    e164,
-                    False,
-                )
-            )
-        return
-    cc, area, number, value, e164 = _phone(rng, lang, "phone", place)
-    ext = str(rng.randint(100, 299)) if r < 0.3 else ""
-    w.add((w.new_id(), stamp, stamp, pid, "phone", "", cc, area, number, ext, value, e164, True))
+            phone("phone", False)
+        return found
+    phone("phone", True, str(rng.randint(100, 299)) if r < 0.3 else "")
     if r < 0.8:
-        w.add(
-            (
-                w.new_id(),
-                stamp,
-                stamp,
-                pid,
-                "email",
-                "",
-                "",
-                "",
-                "",
-                "",
-                f"{handle}@{domain}",
-                "",
-                True,
-            )
-        )
+        text("email", f"{handle}@{domain}", True)
     if r < 0.6:
-        w.add(
-            (
-                w.new_id(),
-                stamp,
-                stamp,
-                pid,
-                "website",
-                "",
-                "",
-                "",
-                "",
-                "",
-                f"https://www.{domain}",
-                "",
-                False,
-            )
-        )
+        text("website", f"https://www.{domain}", False)
     if r < 0.15:
-        cc, area, number, value, e164 = _phone(rng, lang, "phone", place)
-        w.add((w.new_id(), stamp, stamp, pid, "fax", "", cc, area, number, "", value, e164, False))
+        phone("fax", False)
+    return found
 
 
 def _addresses(w, rng, pid, stamp, lang, kind, place, r):
@@ -791,9 +781,13 @@ def _addresses(w, rng, pid, stamp, lang, kind, place, r):
     jitter_lat = f"{lat + rng.uniform(-0.04, 0.04):.6f}"
     jitter_lng = f"{lng + rng.uniform(-0.04, 0.04):.6f}"
     has_coords = r < 0.7
+    found = [(line1, "", district, city, province, postcode)]
     w.add((w.new_id(), stamp, stamp, pid, "contact" if kind == "person" else "billing", line1, "", district, city,
            province, postcode, COUNTRY[lang], jitter_lat if has_coords else None, jitter_lng if has_coords else None,
            True))  # fmt: skip
     if kind == "organisation" and r < 0.3:
-        w.add((w.new_id(), stamp, stamp, pid, "shipping", f"{line1} ({rng.randint(2, 9)})", "", district, city,
+        line = f"{line1} ({rng.randint(2, 9)})"
+        w.add((w.new_id(), stamp, stamp, pid, "shipping", line, "", district, city,
                province, postcode, COUNTRY[lang], None, None, False))  # fmt: skip
+        found.append((line, "", district, city, province, postcode))
+    return found
