@@ -475,6 +475,20 @@ def matching_ids(kind, query, limit=None):
         return [row[0] for row in cursor.fetchall()]
 
 
+def matching_ids_any(kind, queries, limit_each=200):
+    """Ids of `kind` matching any of `queries` (each capped at `limit_each`), one query."""
+    parts, params = [], []
+    for i, query in enumerate(q for q in map(parse, queries) if q):
+        sql, p = match_sql(kind, query)
+        parts.append(f"SELECT m{i}.* FROM ({sql} LIMIT {int(limit_each)}) m{i}")
+        params += p
+    if not parts:
+        return set()
+    with default_connection.cursor() as cursor:
+        cursor.execute(" UNION ".join(parts), params)
+        return {row[0] for row in cursor.fetchall()}
+
+
 def _connection_for(queryset):
     from django.db import connections
 

@@ -39,7 +39,7 @@ class DuplicateRule(TimeStampedModel, PublicIdModel):
     fields = models.JSONField(_("fields that must match"), default=list)
     name_similarity = models.PositiveSmallIntegerField(
         _("name similarity (%)"),
-        default=90,
+        default=85,
         validators=[MinValueValidator(50), MaxValueValidator(100)],
         help_text=_("100 means the same name after normalisation; lower also catches typos."),
     )

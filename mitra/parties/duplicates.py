@@ -142,16 +142,19 @@ def reason_labels(reasons):
 # -- on create ------------------------------------------------------------------------------
 
 
-def _profiles(ids):
-    """Profiles of these parties: two queries."""
+def _profiles(ids, parties=None):
+    """Profiles of these parties (of `parties`, a queryset, when given): two queries."""
     from .models import ContactPoint, Party
 
+    parties = Party.all_objects.all() if parties is None else parties
     profiles = {
         pk: Profile(pk=pk, name=search_name, national_id=id_key(nid), tax_id=id_key(tid))
-        for pk, search_name, nid, tid in Party.all_objects.filter(pk__in=ids).values_list(
+        for pk, search_name, nid, tid in parties.filter(pk__in=ids).values_list(
             "pk", "search_name", "national_id", "tax_id"
         )
     }
+    if not profiles:
+        return profiles
     points = ContactPoint.objects.filter(party_id__in=list(profiles)).filter(
         ~Q(e164="") | Q(kind=ContactPoint.Kind.EMAIL)
     )
@@ -165,7 +168,8 @@ def _profiles(ids):
 
 
 def _candidate_ids(profile, fields, fuzzy):
-    """Ids of parties that share something with `profile` that the rules look at."""
+    """Ids of parties that share something with `profile` that the rules look at: at
+    most three queries (contact points, exact columns, the substring index)."""
     from .models import ContactPoint, Party
     from .search import KIND
 
@@ -177,22 +181,23 @@ def _candidate_ids(profile, fields, fuzzy):
         contact |= Q(kind=ContactPoint.Kind.EMAIL, value__in=profile.emails)
     if contact:
         ids.update(ContactPoint.objects.filter(contact).values_list("party_id", flat=True)[:500])
-    exact = Q()
+    exact, fragments = Q(), []
     if NAME in fields and profile.name:
         exact |= Q(name_key=compact(profile.name))
     for name in (NATIONAL_ID, TAX_ID):
         if name in fields and getattr(profile, name):
             exact |= Q(**{name: getattr(profile, name)})
             # Stored as typed ("1-2345-…"): the search index holds every ID's bare form.
-            ids.update(core_search.matching_ids(KIND, getattr(profile, name), limit=50))
+            fragments.append(getattr(profile, name))
     if exact:
         ids.update(Party.all_objects.filter(exact).values_list("pk", flat=True)[:500])
     if fuzzy and profile.name:
         # Names a few letters apart share most of their words' trigrams: look each
         # longer word up in the substring index and let rapidfuzz judge.
         words = sorted((w for w in profile.name.split(" ") if len(w) >= 3), key=len, reverse=True)
-        for word in words[:3]:
-            ids.update(core_search.matching_ids(KIND, word, limit=200))
+        fragments += words[:3]
+    if fragments:
+        ids.update(core_search.matching_ids_any(KIND, fragments, limit_each=200))
     return ids
 
 
@@ -218,9 +223,8 @@ def find_duplicates(
     ids.discard(exclude_pk)
     if not ids:
         return []
-    visible = set(Party.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     scored = {}
-    for pk, other in _profiles(visible).items():
+    for pk, other in _profiles(ids, Party.objects.visible_to(user)).items():
         result = evaluate(rules, profile, other)
         if result:
             scored[pk] = result

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('name', models.CharField(blank=True, max_length=120, verbose_name='name')),
                 ('fields', models.JSONField(default=list, verbose_name='fields that must match')),
-                ('name_similarity', models.PositiveSmallIntegerField(default=90, help_text='100 means the same name after normalisation; lower also catches typos.', validators=[django.core.validators.MinValueValidator(50), django.core.validators.MaxValueValidator(100)], verbose_name='name similarity (%)')),
+                ('name_similarity', models.PositiveSmallIntegerField(default=85, help_text='100 means the same name after normalisation; lower also catches typos.', validators=[django.core.validators.MinValueValidator(50), django.core.validators.MaxValueValidator(100)], verbose_name='name similarity (%)')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={

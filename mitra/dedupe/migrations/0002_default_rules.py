@@ -6,7 +6,7 @@ DEFAULTS = [
     (["email"], 100),
     (["national_id"], 100),
     (["tax_id"], 100),
-    (["name"], 90),
+    (["name"], 85),
 ]
 
 
