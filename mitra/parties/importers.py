@@ -8,13 +8,14 @@ email, E.164 phone, compact name), are skipped, updated through `actions.update_
 """
 
 from django import forms
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mitra.core.imports import fields as f
 from mitra.core.imports.base import Importer
-from mitra.core.imports.bulk import BulkInserter, HistoryInserter
+from mitra.core.imports.bulk import BulkInserter, copy_history, in_values
 from mitra.core.policy import Action, has_module_perm
 from mitra.core.text import compact, default_region, normalize
 
@@ -102,7 +103,7 @@ class PartyImporter(Importer):
             F("kind", _("Person or organisation"), parser=f.choice(Kind.choices), aliases=["kind", "type", "party type", "ประเภท", "نوع", "person/organisation", "บุคคล/นิติบุคคล", "حقیقی/حقوقی"]),
             F("code", _("Code"), parser=party_text("code"), aliases=["customer code", "party code", "รหัส", "รหัสลูกค้า", "کد", "کد مشتری"]),
             F("stage", _("Stage"), parser=f.choice(Stage.choices), aliases=["lifecycle", "lifecycle stage", "ขั้น", "สถานะลูกค้า", "مرحله"]),
-            F("roles", _("Roles"), parser=f.many(f.choice(RoleKind.choices)), aliases=["role", "บทบาท", "نقش", "نقش‌ها"]),
+            F("roles", _("Roles"), parser=f.memo(f.many(f.choice(RoleKind.choices))), aliases=["role", "บทบาท", "نقش", "نقش‌ها"]),
             F("phone", _("Phone"), parser=phones, aliases=["phones", "telephone", "tel", "phone number", "โทรศัพท์", "เบอร์โทร", "เบอร์โทรศัพท์", "โทร", "تلفن", "شماره تلفن", "تلفن ثابت"]),
             F("mobile", _("Mobile"), parser=phones, aliases=["cell", "mobile phone", "cellphone", "มือถือ", "เบอร์มือถือ", "โทรศัพท์มือถือ", "موبایل", "تلفن همراه", "همراه"]),
             F("fax", _("Fax"), parser=phones, aliases=["แฟกซ์", "โทรสาร", "فکس", "نمابر"]),
@@ -114,12 +115,12 @@ class PartyImporter(Importer):
             F("city", _("City"), parser=address_text("city"), aliases=["town", "เมือง", "شهر"]),
             F("province", _("Province / state"), parser=address_text("province"), aliases=["province", "state", "region", "จังหวัด", "استان"]),
             F("postcode", _("Postcode"), parser=address_text("postcode"), aliases=["zip", "zip code", "postal code", "post code", "รหัสไปรษณีย์", "کد پستی"]),
-            F("country", _("Country"), parser=country, aliases=["ประเทศ", "کشور"]),
+            F("country", _("Country"), parser=f.memo(country), aliases=["ประเทศ", "کشور"]),
             F("tax_id", _("Tax ID"), parser=party_text("tax_id"), aliases=["tax number", "tax id", "taxid", "economic code", "เลขประจำตัวผู้เสียภาษี", "เลขผู้เสียภาษี", "เลขประจำตัวผู้เสียภาษีอากร", "کد اقتصادی"]),
             F("national_id", _("National ID"), parser=party_text("national_id"), aliases=["national id", "id card", "citizen id", "id number", "เลขบัตรประชาชน", "เลขประจำตัวประชาชน", "کد ملی", "شماره ملی"]),
             F("vat_id", _("VAT number"), parser=party_text("vat_id"), aliases=["vat", "vat id", "شماره ثبت ارزش افزوده"]),
             F("registration_number", _("Registration number"), parser=party_text("registration_number"), aliases=["registration no", "company registration", "เลขทะเบียนนิติบุคคล", "شماره ثبت"]),
-            F("groups", _("Groups"), parser=f.many(f.text(120), ";,|\n"), aliases=["group", "กลุ่ม", "กลุ่มลูกค้า", "گروه", "گروه‌ها"], help_text=_("Group names; “Parent / Child” for a sub-group. Missing groups are created.")),
+            F("groups", _("Groups"), parser=f.memo(f.many(f.text(120), ";,|\n")), aliases=["group", "กลุ่ม", "กลุ่มลูกค้า", "گروه", "گروه‌ها"], help_text=_("Group names; “Parent / Child” for a sub-group. Missing groups are created.")),
             F("managers", _("Account managers"), parser=f.many(f.text(150), ";,|\n"), aliases=["manager", "account manager", "sales rep", "ผู้ดูแล", "ผู้ดูแลลูกค้า", "พนักงานขาย", "مسئول", "مدیر حساب", "کارشناس فروش"], help_text=_("User names of the people who look after the party.")),
             F("priority", _("Priority"), parser=f.choice(Priority.choices), aliases=["ความสำคัญ", "لویت", "اولویت"]),
             F("is_active", _("Active"), parser=f.boolean, aliases=["active", "ใช้งาน", "فعال"]),
@@ -165,30 +166,83 @@ class PartyImporter(Importer):
         data["_name"] = name
         data["_search_name"] = normalize(name)[:255]
         data["_name_key"] = compact(name)[:255]
-        if "managers" in data:
+
+    def prepare(self, row):
+        """Everything the insert needs that takes no database: the party's columns, its
+        contact points, address, roles and the text for the search index."""
+        from . import search
+
+        data = row.data
+        party = {
+            "kind": data["kind"],
+            "name": data["_name"],
+            "search_name": data["_search_name"],
+            "name_key": data["_name_key"],
+            "stage": data.get("stage") or self.options.get("default_stage") or Stage.SUSPECT,
+        }
+        if data.get("code"):
+            party["code"] = data["code"]
+        for name in self.PARTY_FIELDS:
+            if name in data:
+                party[name] = data[name]
+        extra = row.extra
+        extra["party"] = party
+        extra["points"] = self._points(None, data, set())
+        extra["address"] = {k: data[k] for k in self.ADDRESS_FIELDS if k in data}
+        extra["roles"] = list(
+            dict.fromkeys(data.get("roles") or self.options.get("default_roles") or ())
+        )
+        # The search text (`search.party_body`, what `search.index_parties` would store),
+        # built from memory: the phone parser already gave both digit forms a number is
+        # found by. An automatic code is added when it is known (tests compare the two).
+        fields = {name: party.get(name) or "" for name in search.PARTY_FIELDS}
+        points = []
+        for name in ("mobile", "phone", "fax"):
+            for phone in data.get(name, ()):
+                intl = phone.e164.lstrip("+")
+                points.append((name, intl, ""))
+                if phone.national and phone.national not in intl:
+                    points.append((name, phone.national, ""))
+        points += [("email", email, "") for email in data.get("email", ())]
+        if website := data.get("website"):
+            points.append(("website", website, ""))
+        address = extra["address"]
+        places = [tuple(address.get(k, "") for k in search.ADDRESS_FIELDS)] if address else ()
+        extra["body"] = search.party_body(fields, points, places)
+
+    def resolve(self, rows):
+        """Account managers by user name or email: one query for the chunk."""
+        from mitra.users.models import User
+
+        wanted = {u.strip().casefold() for row in rows for u in row.data.get("managers", ())}
+        missing = wanted - self._users.keys()
+        if missing:
+            # Distinct managers in a file are few; user names match without case.
+            cond = Q()
+            for name in missing:
+                cond |= Q(username__iexact=name) | Q(email__iexact=name)
+            for pk, username, email in User.objects.filter(cond).values_list(
+                "pk", "username", "email"
+            ):
+                self._users.setdefault(username.casefold(), pk)
+                if email:
+                    self._users.setdefault(email.casefold(), pk)
+            for key in missing:
+                self._users.setdefault(key, None)
+        for row in rows:
+            names = row.data.get("managers")
+            if not names or "manager_ids" in row.data:
+                continue
             ids = []
-            for username in data["managers"]:
-                user_id = self._user_id(username)
+            for username in names:
+                user_id = self._users.get(username.strip().casefold())
                 if user_id is None:
                     row.errors.append(
                         _("Account managers: there is no user “%(name)s”.") % {"name": username}
                     )
                 else:
                     ids.append(user_id)
-            data["managers"] = ids
-        if "code" in data:
-            data["code"] = data["code"].strip()
-
-    def _user_id(self, username):
-        from mitra.users.models import User
-
-        key = username.strip().casefold()
-        if key not in self._users:
-            user = User.objects.filter(username__iexact=key).values_list("pk", flat=True).first()
-            if user is None:
-                user = User.objects.filter(email__iexact=key).values_list("pk", flat=True).first()
-            self._users[key] = user
-        return self._users[key]
+            row.data["manager_ids"] = ids
 
     # -- duplicates --------------------------------------------------------------------
     def keys(self, data):
@@ -209,48 +263,48 @@ class PartyImporter(Importer):
         return keys
 
     def lookup(self, keys):
+        """Each key's party, in a few indexed queries for the whole chunk.
+
+        Candidates come first from the indexed columns alone (code, tax and national ID,
+        compact name, E.164 phone, email), then one query keeps those the user may see: a
+        join on the visibility rule would make the database scan it.
+        """
         by_kind = {}
         for kind, value in keys:
             by_kind.setdefault(kind, []).append(value)
-        visible = Party.objects.visible_to(self.user)
-        found = {}
-        columns = {"code": "code", "tax": "tax_id", "nid": "national_id", "name": "name_key"}
-        for kind, column in columns.items():
-            if values := by_kind.get(kind):
-                lookup = "code__iexact" if kind == "code" else f"{column}__in"
-                if kind == "code":
-                    # Codes are few per file; exact codes are the common case (one IN query).
-                    qs = visible.filter(code__in=values + [v.upper() for v in values])
-                else:
-                    qs = visible.filter(**{lookup: values})
-                for value, pk in qs.order_by("pk").values_list(column, "pk"):
-                    found.setdefault((kind, value.casefold() if kind == "code" else value), pk)
-        # Contact points first (e164 and value are indexed), then one query keeps the
-        # parties the user may see: a join on the visibility rule would scan it.
         candidates = []
-        if emails := by_kind.get("email"):
+        parties = Party.objects.order_by()
+        if codes := by_kind.get("code"):
+            exact = parties.filter(code__in=in_values({*codes, *(c.upper() for c in codes)}))
             candidates += [
-                (("email", value), pk)
-                for value, pk in ContactPoint.objects.filter(
-                    kind=ContactPoint.Kind.EMAIL, value__in=emails
+                (("code", v.casefold()), pk) for v, pk in exact.values_list("code", "pk")
+            ]
+        for kind, column in (("tax", "tax_id"), ("nid", "national_id"), ("name", "name_key")):
+            if values := by_kind.get(kind):
+                rows = parties.filter(**{f"{column}__in": in_values(set(values))}).values_list(
+                    column, "pk"
                 )
-                .order_by("party_id")
-                .values_list("value", "party_id")
-            ]
+                candidates += [((kind, v), pk) for v, pk in rows]
+        points = ContactPoint.objects.order_by()
+        if emails := by_kind.get("email"):
+            rows = points.filter(kind=ContactPoint.Kind.EMAIL, value__in=in_values(set(emails)))
+            candidates += [(("email", v), pk) for v, pk in rows.values_list("value", "party_id")]
         if phones := by_kind.get("phone"):
-            candidates += [
-                (("phone", value), pk)
-                for value, pk in ContactPoint.objects.filter(e164__in=phones)
-                .order_by("party_id")
-                .values_list("e164", "party_id")
-            ]
-        if candidates:
-            allowed = set(
-                visible.filter(pk__in={pk for _key, pk in candidates}).values_list("pk", flat=True)
+            rows = points.filter(e164__in=in_values(set(phones))).values_list("e164", "party_id")
+            candidates += [(("phone", v), pk) for v, pk in rows]
+        if not candidates:
+            return {}
+        visible = Party.objects.visible_to(self.user)
+        allowed = set(
+            visible.filter(pk__in=in_values({pk for _k, pk in candidates})).values_list(
+                "pk", flat=True
             )
-            for key, pk in candidates:
-                if pk in allowed:
-                    found.setdefault(key, pk)
+        )
+        found = {}
+        # The oldest matching party wins when several share a key.
+        for key, pk in sorted(candidates, key=lambda c: c[1]):
+            if pk in allowed:
+                found.setdefault(key, pk)
         return found
 
     def describe(self, pks):
@@ -350,7 +404,6 @@ class PartyImporter(Importer):
             party = BulkInserter(Party, key_field="code")
             self._inserters = {
                 "party": party,
-                "party_history": HistoryInserter(party),
                 "role": BulkInserter(PartyRole),
                 "point": BulkInserter(ContactPoint),
                 "address": BulkInserter(Address),
@@ -362,91 +415,52 @@ class PartyImporter(Importer):
         return self._inserters
 
     def create(self, rows):
+        from mitra.core import search as core_search
+
+        from . import search
+
         ins = self._ensure_inserters()
-        options = self.options
-        default_roles = options.get("default_roles") or []
-        default_stage = options.get("default_stage") or Stage.SUSPECT
-        need = [r for r in rows if not r.data.get("code")]
-        codes = iter(next_codes(len(need))) if need else iter(())
-        parties = []
+        need = [r for r in rows if "code" not in r.extra["party"]]
+        codes = iter(next_codes(len(need)) if need else ())
+        parties, bodies = [], []
+        owner_id, team_id = self.user.pk, self._team_id
         for row in rows:
-            data = row.data
-            values = {
-                "kind": data["kind"],
-                "name": data["_name"],
-                "search_name": data["_search_name"],
-                "name_key": data["_name_key"],
-                "code": data.get("code") or next(codes),
-                "stage": data.get("stage") or default_stage,
-                "owner_id": self.user.pk,
-                "team_id": self._team_id,
-            }
-            for name in self.PARTY_FIELDS:
-                if name in data:
-                    values[name] = data[name]
-            parties.append(values)
+            party = {**row.extra["party"], "owner_id": owner_id, "team_id": team_id}
+            body = row.extra["body"]
+            if "code" not in party:
+                party["code"] = code = next(codes)
+                body = f"{normalize(code)}\n{body}" if body else normalize(code)
+            parties.append(party)
+            bodies.append(body)
         pks = ins["party"].insert(parties)
         reason = (
             _("Imported from %(file)s") % {"file": self.job.original_name}
             if self.job
             else _("Imported")
         )
-        ins["party_history"].insert(pks, user=self.user, reason=reason)
+        copy_history(Party, pks, user=self.user, reason=reason)
 
         roles, points, addresses, groups, managers = [], [], [], [], []
         for row, pk in zip(rows, pks, strict=True):
             row.pk = pk
-            data = row.data
-            for role in dict.fromkeys(data.get("roles") or default_roles):
-                roles.append({"party_id": pk, "role": role})
-            points.extend(self._points(pk, data, set()))
-            address = {k: data[k] for k in self.ADDRESS_FIELDS if k in data}
-            if address:
-                address.update(party_id=pk, is_primary=True)
-                addresses.append(address)
-            for group_id in dict.fromkeys(data.get("group_ids", ())):
-                groups.append({"party_id": pk, "group_id": group_id})
-            for user_id in dict.fromkeys(data.get("managers", ())):
-                managers.append({"party_id": pk, "user_id": user_id})
-        history = self.child_history
+            extra, data = row.extra, row.data
+            roles += [{"party_id": pk, "role": role} for role in extra["roles"]]
+            points += [{**p, "party_id": pk} for p in extra["points"]]
+            if extra["address"]:
+                addresses.append({**extra["address"], "party_id": pk, "is_primary": True})
+            groups += [
+                {"party_id": pk, "group_id": g} for g in dict.fromkeys(data.get("group_ids", ()))
+            ]
+            managers += [
+                {"party_id": pk, "user_id": u} for u in dict.fromkeys(data.get("manager_ids", ()))
+            ]
         for key, values in (("role", roles), ("point", points), ("address", addresses)):
             if values:
-                ins[key].insert(values, returning=history)
+                ins[key].insert(values, returning=self.child_history)
         for key, values in (("group", groups), ("manager", managers)):
             if values:
                 ins[key].insert(values, returning=False)
-        self._index(rows, parties, pks)
-
-    def _index(self, rows, parties, pks):
-        """Index the new parties for search from what is in memory (save() is not called).
-
-        `search.party_body` builds the same text `search.index_parties` would, without
-        reading the rows back or parsing each phone again: the phone parser already gave
-        both digit forms a phone is searched by (a test compares the two).
-        """
-        from mitra.core import search as core_search
-
-        from . import search
-
-        bodies = []
-        for row, values, pk in zip(rows, parties, pks, strict=True):
-            data = row.data
-            party = {name: values.get(name) or "" for name in search.PARTY_FIELDS}
-            points = []
-            for name in ("mobile", "phone", "fax"):
-                for phone in data.get(name, ()):
-                    intl = phone.e164.lstrip("+")
-                    points.append((name, intl, ""))
-                    if phone.national and phone.national not in intl:
-                        points.append((name, phone.national, ""))
-            points += [("email", email, "") for email in data.get("email", ())]
-            if website := data.get("website"):
-                points.append(("website", website, ""))
-            addresses = ()
-            if any(k in data for k in search.ADDRESS_FIELDS):
-                addresses = [tuple(data.get(k, "") for k in search.ADDRESS_FIELDS)]
-            bodies.append((pk, search.party_body(party, points, addresses)))
-        core_search.index(search.KIND, bodies)
+        core_search.index(search.KIND, list(zip(pks, bodies, strict=True)))
 
     def _points(self, party_id, data, existing):
         """Contact point rows for the phones, emails and website of `data` not in `existing`."""
@@ -530,11 +544,11 @@ class PartyImporter(Importer):
                 related["groups"] = list(party.groups.all()) + list(
                     Group.objects.filter(pk__in=data["group_ids"])
                 )
-            if data.get("managers"):
+            if data.get("manager_ids"):
                 from mitra.users.models import User
 
                 related["managers"] = list(party.managers.all()) + list(
-                    User.objects.filter(pk__in=data["managers"])
+                    User.objects.filter(pk__in=data["manager_ids"])
                 )
             actions.update_party(party, acting_user=self.user, values=values, **related)
             row.pk = party.pk

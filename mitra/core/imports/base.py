@@ -83,6 +83,10 @@ class Importer:
                     break
         return mapping
 
+    def get_option_fields(self):
+        """Extra settings asked on the mapping page: {name: form field}; kept in job.options."""
+        return {}
+
     # Permissions ----------------------------------------------------------------------
     def check_permission(self):
         if not (
@@ -96,12 +100,16 @@ class Importer:
 
     # Parsing --------------------------------------------------------------------------
     def parse(self, row):
+        """Parse the row's mapped cells into `row.data`; messages go to `row.errors`.
+
+        Runs in the reading process when a large file is read in parallel, so parse(),
+        clean() and keys() must not touch the database.
+        """
         data, errors = row.data, row.errors
-        for f in self.fields:
-            raw = row.raw.get(f.name, "")
-            if not raw:
-                if f.required:
-                    errors.append(_("%(field)s: this value is required.") % {"field": f.label})
+        by_name = self.field_map
+        for name, raw in row.raw.items():
+            f = by_name.get(name)
+            if f is None:
                 continue
             if "\ufffd" in raw:
                 errors.append(
@@ -112,14 +120,37 @@ class Importer:
                 )
                 continue
             try:
-                data[f.name] = f.parser(raw)
+                data[name] = f.parser(raw)
             except Exception as exc:  # noqa: BLE001 - a parser's message goes to the report
                 errors.append(f"{f.label}: {_message(exc)}")
+        for f in self.required_fields:
+            if f.name not in row.raw:
+                errors.append(_("%(field)s: this value is required.") % {"field": f.label})
         if not errors:
             self.clean(row)
 
+    @property
+    def field_map(self):
+        if not hasattr(self, "_field_map"):
+            self._field_map = {f.name: f for f in self.fields}
+            self._required = [f for f in self.fields if f.required]
+        return self._field_map
+
+    @property
+    def required_fields(self):
+        self.field_map  # noqa: B018 - builds both
+        return self._required
+
     def clean(self, row):
-        """Rules across fields; append messages to `row.errors`."""
+        """Rules across fields; append messages to `row.errors`. No database here."""
+
+    def prepare(self, row):
+        """Work the write needs that takes no database (may run in the reading process);
+        keep results in `row.extra`."""
+
+    def resolve(self, rows):
+        """Database look-ups parse() could not do, once per chunk (user names, codes of
+        related records…); append to `row.errors` to drop a row. Writes nothing."""
 
     # Duplicates -----------------------------------------------------------------------
     def keys(self, data):
@@ -135,6 +166,10 @@ class Importer:
         return {}
 
     # Writes ---------------------------------------------------------------------------
+    def before_write(self, rows):
+        """Prepare a chunk's rows just before they are written (outside the bulk savepoint):
+        create what rows refer to, append to `row.errors` to drop a row."""
+
     def create(self, rows):
         for row in rows:
             row.pk = self.create_one(row)
@@ -149,6 +184,14 @@ class Importer:
 
     def update_one(self, row):
         raise NotImplementedError
+
+    def error_message(self, exc):
+        """What the error report says when writing a row failed with `exc`."""
+        from django.db import IntegrityError
+
+        if isinstance(exc, IntegrityError):
+            return _("The database refused this row (a value that must be unique is already used).")
+        return _message(exc)
 
     def finish(self):
         """Called once after the last chunk (rebuild caches, search indexes…)."""

@@ -8,14 +8,16 @@ for the person who made the file.
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mitra.core import calendars
-from mitra.core.text import compact, normalize_phone
+from mitra.core.text import compact, digits_only, parse_phone
 
 
 class ImportField:
@@ -59,12 +61,18 @@ def text(max_length=None):
 
 
 _email = EmailValidator()
+# The common shape, a strict subset of what EmailValidator accepts, checked by one regex.
+_SIMPLE_EMAIL = re.compile(
+    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
 
 
 def email(value):
     value = value.strip().lower()
     if value.startswith("mailto:"):
         value = value[7:]
+    if len(value) <= 254 and _SIMPLE_EMAIL.fullmatch(value):
+        return value
     try:
         _email(value)
     except ValidationError as exc:
@@ -85,14 +93,24 @@ def url(value):
     return value
 
 
-def phone(region="TH"):
-    """Returns (as typed, E.164) so the record keeps what people wrote and the match key."""
+class Phone(NamedTuple):
+    typed: str  # as written in the file, kept for display
+    e164: str  # +66812345678: the match key (caller ID, duplicates)
+    national: str  # 0812345678: national digits, for the search index
+
+
+def phone(region=None):
+    """A phone number in any format or script; one parse gives every form the app needs."""
 
     def parse(value):
-        e164 = normalize_phone(value, region)
-        if not e164:
+        number = parse_phone(value, region)
+        if number is None:
             raise ValidationError(_("“%(value)s” is not a phone number.") % {"value": value})
-        return value, e164
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        national = digits_only(
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        )
+        return Phone(value, e164, national)
 
     return parse
 
@@ -133,6 +151,28 @@ def date(value):
         raise ValidationError(_("“%(value)s” is not a date.") % {"value": value}) from exc
 
 
+def memo(parser, size=10_000):
+    """Remember `parser`'s answers (and errors) for columns with few distinct values:
+    roles, stages, countries, yes/no. Results are shared, so callers must not change them."""
+    cache = {}
+
+    def parse(raw):
+        try:
+            hit = cache[raw]
+        except KeyError:
+            try:
+                hit = (True, parser(raw))
+            except ValidationError as exc:
+                hit = (False, exc)
+            if len(cache) < size:
+                cache[raw] = hit
+        if hit[0]:
+            return hit[1]
+        raise hit[1]
+
+    return parse
+
+
 _TRUE = {"1", "y", "yes", "true", "t", "x", "✓", "ใช่", "จริง", "بله", "آری", "درست", "active", "on"}
 _FALSE = {
     "0",
@@ -152,6 +192,7 @@ _FALSE = {
 }
 
 
+@memo
 def boolean(value):
     key = compact(value) or value.strip()
     if key in _TRUE:
@@ -180,7 +221,7 @@ def choice(choices):
                 _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed}
             ) from None
 
-    return parse
+    return memo(parse)
 
 
 def many(parser, separators=";,|\n"):

@@ -2,12 +2,23 @@
 
 Each chunk is one transaction that also moves the job's counters, so progress on screen
 is exact and a job interrupted by a crash resumes after the last committed chunk.
+
+Reading and parsing (CSV decoding, phone numbers, text normalisation) take as long as
+writing, so for large files a forked reading process parses chunk N+1 while this
+process writes chunk N. The reader never touches the database: `Importer.parse`,
+`clean`, `keys` and `prepare` are pure by contract, and database look-ups happen here,
+in `Importer.resolve` and `lookup`.
 """
 
 import contextlib
 import logging
+import multiprocessing
+import os
+import queue as queue_module
+import threading
 from itertools import islice
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -22,6 +33,9 @@ from .readers import open_table
 
 logger = logging.getLogger(__name__)
 CREATE, UPDATE, SKIP = DuplicateChoice.CREATE, DuplicateChoice.UPDATE, DuplicateChoice.SKIP
+# Files with more data rows than this are parsed in a second process when the machine has
+# a second CPU (settings.IMPORT_PARALLEL_MIN_ROWS; IMPORT_PARALLEL = False turns it off).
+PARALLEL_MIN_ROWS = 20_000
 
 
 def importer_for(job, user=None):
@@ -67,6 +81,87 @@ def data_rows(job, table, skip=0):
         width = len(values)
         raw = {name: values[index] for name, index in mapping if index < width and values[index]}
         yield Row(number=number, values=values, raw=raw)
+
+
+def parse_rows(importer, rows):
+    """The database-free part: parse, keys and prepare each row."""
+    for row in rows:
+        importer.parse(row)
+        if not row.errors:
+            row.keys = importer.keys(row.data)
+            importer.prepare(row)
+    return rows
+
+
+def parsed_chunks(job, importer, table, skip=0):
+    rows = data_rows(job, table, skip)
+    while chunk := list(islice(rows, importer.chunk_size)):
+        yield parse_rows(importer, chunk)
+
+
+# -- the reading process ------------------------------------------------------------------
+
+
+def _reader(job, importer, skip, count, queue):
+    """In the forked reader: send ("total", n), then ("rows", chunk)…, then ("end", None)."""
+    try:
+        with job_table(job) as table:
+            if count:
+                total = table.count()
+                queue.put(("total", total))
+            for chunk in parsed_chunks(job, importer, table, skip):
+                queue.put(("rows", chunk))
+        queue.put(("end", None))
+    except BaseException as exc:  # noqa: BLE001 - reported to the writing process
+        logger.exception("import reader failed")
+        queue.put(("error", _message(exc)))
+    finally:
+        queue.close()
+        queue.join_thread()
+
+
+def parallel_chunks(job, importer, skip, count):
+    """Parsed chunks from a forked reading process; ("total", n) items come first."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue(maxsize=3)
+    proc = ctx.Process(target=_reader, args=(job, importer, skip, count, queue), daemon=True)
+    proc.start()
+    try:
+        while True:
+            try:
+                kind, payload = queue.get(timeout=5)
+            except queue_module.Empty:
+                if not proc.is_alive():
+                    raise RuntimeError(
+                        _("The process reading the file stopped unexpectedly.")
+                    ) from None
+                continue
+            if kind == "end":
+                return
+            if kind == "error":
+                raise RuntimeError(payload)
+            yield kind, payload
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(timeout=5)
+
+
+def use_parallel(job):
+    if not getattr(settings, "IMPORT_PARALLEL", True) or (os.cpu_count() or 1) < 2:
+        return False
+    if threading.active_count() > 1:
+        return False  # forking a threaded process (a web server thread) is not safe
+    size = job.rows_total or 0
+    if not size:
+        try:
+            size = job.file.size // 60  # a typical row is longer than 60 bytes
+        except (OSError, ValueError):
+            return False
+    return size >= getattr(settings, "IMPORT_PARALLEL_MIN_ROWS", PARALLEL_MIN_ROWS)
+
+
+# -- matching and writing ----------------------------------------------------------------------
 
 
 def _decide(job, importer, rows, found, allow_update):
@@ -126,7 +221,6 @@ def _write_rows(importer, rows):
         if row.action not in (CREATE, UPDATE):
             continue
         row.pk = None
-        row.extra.clear()
         try:
             with transaction.atomic():
                 if row.action == CREATE:
@@ -134,24 +228,26 @@ def _write_rows(importer, rows):
                 else:
                     _write(importer, [], [row])
         except Exception as exc:  # noqa: BLE001 - reported to the user in the error report
-            row.errors.append(_message(exc))
+            row.errors.append(importer.error_message(exc))
             row.action = ""
             row.pk = None
 
 
 def process(job, importer, rows, allow_update):
-    """Parse, match and write `rows`; returns them with actions and errors set."""
-    for row in rows:
-        importer.parse(row)
-    todo = [r for r in rows if not r.errors]
+    """Match and write parsed `rows`; returns them with actions and errors set."""
+    valid = [r for r in rows if not r.errors]
+    importer.resolve(valid)
+    todo = [r for r in valid if not r.errors]
     while todo:
-        keys = set()
-        for row in todo:
-            row.keys = importer.keys(row.data)
-            keys.update(row.keys)
+        keys = {k for row in todo for k in row.keys}
         found = importer.lookup(keys) if keys else {}
         deferred = _decide(job, importer, todo, found, allow_update)
-        _write_rows(importer, [r for r in todo if r.action in (CREATE, UPDATE)])
+        writes = [r for r in todo if r.action in (CREATE, UPDATE)]
+        importer.before_write(writes)
+        for row in writes:
+            if row.errors:
+                row.action = ""
+        _write_rows(importer, [r for r in writes if not r.errors])
         todo = deferred
     return rows
 
@@ -163,12 +259,10 @@ def run_chunk(job, importer, rows, allow_update):
         errors = []
         for row in rows:
             if row.errors:
+                message = "; ".join(map(str, row.errors))
                 errors.append(
                     ImportRowError(
-                        job=job,
-                        row_number=row.number,
-                        values=row.values,
-                        message="; ".join(map(str, row.errors)),
+                        job=job, row_number=row.number, values=row.values, message=message
                     )
                 )
             else:
@@ -185,6 +279,39 @@ def run_chunk(job, importer, rows, allow_update):
         )
 
 
+def _chunks(job, importer, table_cm):
+    """("total", n) then ("rows", chunk) items, read here or in a forked reader."""
+    count = job.rows_total is None
+    if use_parallel(job):
+        yield from parallel_chunks(job, importer, job.rows_done, count)
+        return
+    with table_cm() as table:
+        if count:
+            yield "total", table.count()
+        for chunk in parsed_chunks(job, importer, table, job.rows_done):
+            yield "rows", chunk
+
+
+@contextlib.contextmanager
+def _bulk_session():
+    """Settings for a long write on SQLite: a bigger page cache for this connection (index
+    pages of a large table stay in memory) restored afterwards."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -131072")  # 128 MiB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def run_job(job):
     """Import the whole file of `job` (in the worker, or inline for small files)."""
     job.refresh_from_db()
@@ -196,22 +323,25 @@ def run_job(job):
             importer = importer_for(job, user)
             importer.check_permission()
             allow_update = importer.can_update()
-            with job_table(job) as table:
-                if job.rows_total is None:
-                    total = table.count()
-                    job.rows_total = (
-                        None if total is None else max(0, total - (1 if job.has_header else 0))
-                    )
-                job.status = ImportJob.Status.RUNNING
-                job.started_at = job.started_at or timezone.now()
-                job.save(update_fields=["rows_total", "status", "started_at", "updated_at"])
-                rows = data_rows(job, table, skip=job.rows_done)
-                while chunk := list(islice(rows, importer.chunk_size)):
+            job.status = ImportJob.Status.RUNNING
+            job.started_at = job.started_at or timezone.now()
+            job.save(update_fields=["status", "started_at", "updated_at"])
+            with _bulk_session():
+                for kind, payload in _chunks(job, importer, lambda: job_table(job)):
+                    if kind == "total":
+                        total = (
+                            None
+                            if payload is None
+                            else max(0, payload - (1 if job.has_header else 0))
+                        )
+                        ImportJob.objects.filter(pk=job.pk).update(rows_total=total)
+                        continue
                     if ImportJob.objects.filter(
                         pk=job.pk, status=ImportJob.Status.CANCELLED
                     ).exists():
+                        job.refresh_from_db()
                         return job
-                    run_chunk(job, importer, chunk, allow_update)
+                    run_chunk(job, importer, payload, allow_update)
             importer.finish()
         except Exception as exc:
             logger.exception("import %s failed", job.pk)
@@ -237,14 +367,11 @@ def preview(job, user, limit=None):
         importer = importer_for(job, user)
         limit = limit or importer.preview_rows
         with job_table(job) as table:
-            rows = list(islice(data_rows(job, table), limit))
-        for row in rows:
-            importer.parse(row)
+            rows = parse_rows(importer, list(islice(data_rows(job, table), limit)))
         valid = [r for r in rows if not r.errors]
-        keys = set()
-        for row in valid:
-            row.keys = importer.keys(row.data)
-            keys.update(row.keys)
+        importer.resolve(valid)
+        valid = [r for r in valid if not r.errors]
+        keys = {k for row in valid for k in row.keys}
         found = importer.lookup(keys) if keys else {}
         pending = {}
         for row in valid:
@@ -257,13 +384,15 @@ def preview(job, user, limit=None):
     return rows, described
 
 
-def start(job):
-    """Queue the job for the worker (after the current transaction commits)."""
+def start(job, inline=False):
+    """Queue the job for the worker (after the current transaction commits), or run it now."""
     from .tasks import run_import
 
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.QUEUED, updated_at=timezone.now()
     )
     job.status = ImportJob.Status.QUEUED
+    if inline:
+        return run_job(job)
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job

@@ -1,0 +1,254 @@
+"""Fast bulk inserts for imports: values prepared per column, not per field method call.
+
+Django's `bulk_create` prepares every field of every object through several method calls;
+for a model with sixty columns that is most of an import's time (measured: 130 µs per
+party on SQLite, of which the database needs under 10). `BulkInserter` prepares each
+column's default once and converts only the values a row sets. On SQLite the rows travel
+as one JSON array per batch (`INSERT … SELECT … FROM json_each(?)`), so neither Django's
+placeholder rewriting nor binding sixty parameters per row costs anything; elsewhere it is
+one multi-row INSERT … RETURNING per batch. Rows still meet every constraint of the
+database, and callers build them from validated data: this skips overhead, not checks.
+"""
+
+import json
+
+from django.db import connections, models
+from django.db.models.fields import NOT_PROVIDED
+from django.utils import timezone
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class BulkInserter:
+    """Insert rows (dicts of attname -> Python value) into `model`; returns their pks in order."""
+
+    def __init__(self, model, using="default", key_field=None):
+        self.model = model
+        self.connection = connections[using]
+        self.key_field = key_field  # a unique column to find pks by where RETURNING is missing
+        meta = model._meta
+        auto_pk = isinstance(
+            meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField
+        )
+        self.fields = [f for f in meta.concrete_fields if not (f.primary_key and auto_pk)]
+        self.index = {f.attname: i for i, f in enumerate(self.fields)}
+        self.by_attname = {f.attname: f for f in self.fields}
+        self.per_row_defaults = []  # fields with callable defaults such as uuid4
+        self.auto_now = []  # created_at/updated_at: stamped at each insert
+        self.template = {}
+        for f in self.fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.auto_now.append(f)
+                continue
+            if f.has_default() and callable(f.default):
+                self.per_row_defaults.append(f)
+                continue
+            if f.default is not NOT_PROVIDED:
+                value = f.get_default()
+            elif f.null:
+                value = None
+            elif f.empty_strings_allowed:
+                value = ""
+            else:
+                value = None
+            self.template[f.attname] = self.prep(f, value)
+        # Fields whose Python value is already what the database takes.
+        self.simple = {
+            f.attname
+            for f in self.fields
+            if not isinstance(
+                f,
+                models.JSONField
+                | models.UUIDField
+                | models.DecimalField
+                | models.DateField
+                | models.TimeField,
+            )
+        }
+        qn = self.connection.ops.quote_name
+        self.qn = qn
+        self.table = qn(meta.db_table)
+        self.pk_column = qn(meta.pk.column)
+
+    def prep(self, field, value):
+        if value is None:
+            return None
+        return field.get_db_prep_save(value, self.connection)
+
+    def insert(self, rows, returning=True):
+        """Insert `rows`; returns the new primary keys (in order) when `returning`."""
+        if not rows:
+            return []
+        now = timezone.now()
+        constants = dict(self.template)
+        for f in self.auto_now:
+            constants[f.attname] = self.prep(f, now.date() if type(f) is models.DateField else now)
+        # Columns set by any row travel with each row; the others are constants of the batch.
+        variable = list(dict.fromkeys(name for row in rows for name in row))
+        variable += [f.attname for f in self.per_row_defaults if f.attname not in variable]
+        for name in variable:
+            constants.pop(name, None)
+        simple, fields = self.simple, self.by_attname
+        per_row = [(f.attname, f) for f in self.per_row_defaults]
+        values = []
+        for row in rows:
+            for name, f in per_row:
+                if name not in row:
+                    row = {**row, name: f.default()}
+            out = []
+            for name in variable:
+                value = row.get(name, _MISSING)
+                if value is _MISSING:
+                    out.append(self.template.get(name))
+                elif value is None or (name in simple and isinstance(value, _PLAIN)):
+                    out.append(value)
+                else:
+                    out.append(self.prep(fields[name], value))
+            values.append(out)
+        if self.connection.vendor == "sqlite" and _sqlite_has_json_operators(self.connection):
+            return self._insert_sqlite(variable, constants, values, returning)
+        return self._insert_values(variable, constants, values, returning)
+
+    def _insert_sqlite(self, variable, constants, values, returning):
+        # One JSON document per batch: SQLite reads it in C (`json_each`), no per-value binding.
+        cols = [*variable, *constants]
+        exprs = [f"j.value ->> {i}" for i in range(len(variable))] + ["%s"] * len(constants)
+        sql = (
+            f"INSERT INTO {self.table} ({', '.join(self.qn(fields_col(self, c)) for c in cols)}) "
+            f"SELECT {', '.join(exprs)} FROM json_each(%s) j ORDER BY j.key"
+        )
+        key = None
+        if returning:
+            sql += f" RETURNING {self.pk_column}"
+            if self.key_field:
+                # SQLite does not promise RETURNING rows in insert order: match them by key.
+                key = self.model._meta.get_field(self.key_field)
+                sql += f", {self.qn(key.column)}"
+                key_index = variable.index(key.attname)
+        sql = sql.replace("%s", "?")
+        params = list(constants.values())
+        pks = []
+        self.connection.ensure_connection()
+        cursor = self.connection.connection.cursor()
+        try:
+            with self.connection.wrap_database_errors:
+                for start in range(0, len(values), 5000):
+                    payload = json.dumps(
+                        values[start : start + 5000], ensure_ascii=False, default=str
+                    )
+                    cursor.execute(sql, [*params, payload])
+                    if returning and key is not None:
+                        by_key = {k: pk for pk, k in cursor.fetchall()}
+                        pks += [by_key[row[key_index]] for row in values[start : start + 5000]]
+                    elif returning:
+                        pks += [r[0] for r in cursor.fetchall()]
+        finally:
+            cursor.close()
+        return pks
+
+    def _insert_values(self, variable, constants, values, returning):
+        cols = [*variable, *constants]
+        const = list(constants.values())
+        placeholder = "(" + ", ".join(["%s"] * len(cols)) + ")"
+        batch = max(1, min(1000, 65535 // max(1, len(cols))))
+        features = self.connection.features
+        sql_cols = ", ".join(self.qn(fields_col(self, c)) for c in cols)
+        pks = []
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(values), batch):
+                part = values[start : start + batch]
+                sql = f"INSERT INTO {self.table} ({sql_cols}) VALUES " + ", ".join(
+                    [placeholder] * len(part)
+                )
+                params = [v for row in part for v in (*row, *const)]
+                if returning and features.can_return_rows_from_bulk_insert:
+                    cursor.execute(f"{sql} RETURNING {self.pk_column}", params)
+                    pks += [r[0] for r in cursor.fetchall()]
+                else:
+                    cursor.execute(sql, params)
+                    if returning:
+                        pks += self._pks_without_returning(cursor, variable, part)
+        return pks
+
+    def _pks_without_returning(self, cursor, variable, part):
+        if self.key_field is None:
+            # MySQL gives the first id of a multi-row insert; one statement's ids are
+            # consecutive (InnoDB reserves them together for an insert of known size).
+            first = cursor.lastrowid
+            return list(range(first, first + len(part)))
+        attname = self.model._meta.get_field(self.key_field).attname
+        i = variable.index(attname)
+        keys = [row[i] for row in part]
+        found = dict(
+            self.model._base_manager.filter(**{f"{attname}__in": keys}).values_list(attname, "pk")
+        )
+        return [found[k] for k in keys]
+
+
+_MISSING = object()
+
+
+def _sqlite_has_json_operators(connection):
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 38)
+
+
+def fields_col(inserter, attname):
+    return inserter.by_attname[attname].column
+
+
+def in_values(values, using="default"):
+    """The right-hand side of an `__in` lookup over many values.
+
+    On SQLite a JSON array read by `json_each` (one parameter: Django would otherwise
+    rewrite thousands of placeholders with a regex, and SQLite caps their number);
+    elsewhere the plain list.
+    """
+    values = list(values)
+    if connections[using].vendor == "sqlite" and len(values) > 20:
+        from django.db.models.expressions import RawSQL
+
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values, ensure_ascii=False)])
+    return values
+
+
+def copy_history(model, pks, user=None, reason="", when=None, using="default"):
+    """simple-history "+" (created) records for rows of `model` just inserted, copied by the
+    database itself (INSERT … SELECT), so a party's history says who created it and from
+    which file at almost no cost."""
+    if not pks:
+        return
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    history = model.history.model
+    source_columns = {f.column for f in model._meta.concrete_fields}
+    copy = [f.column for f in history._meta.concrete_fields if f.column in source_columns]
+    extra = ["history_date", "history_type", "history_change_reason", "history_user_id"]
+    date_field = history._meta.get_field("history_date")
+    params = [
+        date_field.get_db_prep_save(when or timezone.now(), connection),
+        "+",
+        reason or None,
+        getattr(user, "pk", None),
+    ]
+    columns = ", ".join(qn(c) for c in [*copy, *extra])
+    select = ", ".join(qn(c) for c in copy)
+    pk = qn(model._meta.pk.column)
+    base = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({columns}) "
+        f"SELECT {select}, %s, %s, %s, %s FROM {qn(model._meta.db_table)} WHERE {pk} "
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                base + "IN (SELECT value FROM json_each(%s))", [*params, json.dumps(list(pks))]
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(base + "= ANY(%s)", [*params, list(pks)])
+        else:
+            for start in range(0, len(pks), 5000):
+                part = list(pks[start : start + 5000])
+                cursor.execute(
+                    base + "IN (" + ", ".join(["%s"] * len(part)) + ")", [*params, *part]
+                )
