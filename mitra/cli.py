@@ -73,12 +73,31 @@ def cmd_serve(opts):
 
 
 def cmd_worker(opts):
+    """Run queued tasks; also enqueue the periodic ones (reminders, mail drain).
+
+    Any number of workers may run: each periodic run is claimed by one of them only
+    (see mitra.reminders.scheduler).
+    """
     _setup()
     _call("migrate", interactive=False, verbosity=0)
-    args = ["db_worker"]
+    from django.apps import apps
+    from django.utils.crypto import get_random_string
+
+    worker_id = f"{os.uname().nodename[:40]}-{get_random_string(12)}"
+    scheduler = None
+    if apps.is_installed("mitra.reminders"):
+        from mitra.reminders import scheduler
     if opts.once:
-        args += ["--max-tasks", "0", "--no-startup-delay", "--batch"]
-    _call(*args)
+        if scheduler:
+            scheduler.tick(worker_id=worker_id)
+        _call("db_worker", batch=True, startup_delay=False, reload=False, worker_id=worker_id)
+        return
+    stop = scheduler.start(worker_id=worker_id) if scheduler else None
+    try:
+        _call("db_worker", worker_id=worker_id)
+    finally:
+        if stop is not None:
+            stop.set()
 
 
 def cmd_demo(opts):

@@ -207,3 +207,14 @@ def parse_date(text, calendar=None):
 def date_placeholder(calendar=None):
     calendar = calendar or _calendar.get()
     return {JALALI: "1404-01-31", BUDDHIST: "2568-12-31"}.get(calendar, "2025-12-31")
+
+
+def anniversary(original, year, calendar=None):
+    """The Gregorian date on which `original` recurs in `year` of `calendar`.
+
+    A day the month lacks that year falls on the month's last day: 29 February on
+    28 February, 30 Esfand of a leap year on 29 Esfand.
+    """
+    calendar = calendar or _calendar.get()
+    _y, month, day = to_calendar(original, calendar)
+    return from_calendar(year, month, min(day, days_in_month(year, month, calendar)), calendar)

@@ -56,14 +56,21 @@ class Source:
     # When True the source reports everything still outstanding on every run, so a
     # reminder it no longer reports (the task was closed) is marked done by the engine.
     auto_resolve: bool = False
+    # Ask this source at most this often (a timedelta); None: on every run (each minute).
+    every: dt.timedelta | None = None
 
 
 _sources: dict[str, Source] = {}
 
 
-def register_source(key, label, collect, *, auto_resolve=False):
-    """Add (or replace) the source `key`; `collect(*, now, until)` yields `Due` items."""
-    _sources[key] = Source(key, label, collect, auto_resolve)
+def register_source(key, label, collect, *, auto_resolve=False, every_seconds=None):
+    """Add (or replace) the source `key`; `collect(*, now, until)` yields `Due` items.
+
+    `every_seconds` throttles an expensive source (birthdays over a million parties
+    need not be scanned every minute).
+    """
+    every = dt.timedelta(seconds=every_seconds) if every_seconds else None
+    _sources[key] = Source(key, label, collect, auto_resolve, every)
     return collect
 
 

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RemindersConfig(AppConfig):
+    name = "mitra.reminders"
+    label = "reminders"
+    verbose_name = _("Reminders")
+
+    def ready(self):
+        from mitra.mail.tasks import drain_outbox
+
+        from . import scheduler, sources
+        from .tasks import collect_reminders
+
+        sources.register()
+        scheduler.register_periodic("reminders.collect", collect_reminders, 60)
+        # Retries whose time has come, and anything queued while no worker ran.
+        scheduler.register_periodic("mail.drain", drain_outbox, 60)

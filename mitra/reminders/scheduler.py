@@ -1,0 +1,72 @@
+"""Periodic tasks for `mitra worker`, safe with any number of workers.
+
+Each periodic task has a PeriodicRun row; a worker that finds `next_run_at` in the past
+moves it forward with a conditional UPDATE (… WHERE next_run_at = <the value it read>).
+Only one worker's UPDATE matches, and only that worker enqueues the run.
+"""
+
+import datetime as dt
+import logging
+import threading
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from .models import PeriodicRun
+
+logger = logging.getLogger(__name__)
+
+_periodic = {}
+
+
+def register_periodic(name, task, every_seconds, **kwargs):
+    """Enqueue `task` (a django-tasks Task) every `every_seconds` while a worker runs."""
+    _periodic[name] = (task, dt.timedelta(seconds=every_seconds), kwargs)
+
+
+def periodic():
+    return dict(_periodic)
+
+
+def claim(name, every, now=None, worker_id=""):
+    """True for exactly one caller per period of `name`."""
+    now = now or timezone.now()
+    row, _created = PeriodicRun.objects.get_or_create(name=name, defaults={"next_run_at": now})
+    current = row.next_run_at
+    if current > now:
+        return False
+    following = current + every
+    if following <= now:  # the worker was off for a while: do not run the backlog
+        following = now + every
+    won = PeriodicRun.objects.filter(pk=row.pk, next_run_at=current).update(
+        next_run_at=following, last_run_at=now, last_worker=worker_id[:64]
+    )
+    return won == 1
+
+
+def tick(now=None, worker_id=""):
+    """Enqueue every periodic task that is due; returns their names."""
+    ran = []
+    for name, (task, every, kwargs) in list(_periodic.items()):
+        try:
+            if claim(name, every, now, worker_id):
+                task.enqueue(**kwargs)
+                ran.append(name)
+        except Exception:
+            logger.exception("periodic task %s could not be enqueued", name)
+    return ran
+
+
+def start(interval=5.0, worker_id=""):
+    """Run `tick()` every `interval` seconds in a daemon thread; returns a stop Event."""
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            close_old_connections()
+            tick(worker_id=worker_id)
+            close_old_connections()
+            stop.wait(interval)
+
+    threading.Thread(target=loop, name="mitra-scheduler", daemon=True).start()
+    return stop

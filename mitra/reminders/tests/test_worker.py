@@ -1,0 +1,28 @@
+from django.test import TransactionTestCase
+from django_tasks_db.models import DBTaskResult
+
+from mitra import cli
+from mitra.reminders.models import PeriodicRun
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+class WorkerTest(TransactionTestCase):
+    def test_mitra_worker_once_runs_the_periodic_tasks_once(self):
+        with self.settings(TASKS=DB_TASKS):
+            cli.cmd_worker(type("Opts", (), {"once": True})())
+            cli.cmd_worker(type("Opts", (), {"once": True})())  # a second worker, same minute
+        runs = dict(DBTaskResult.objects.values_list("task_path", "status"))
+        self.assertEqual(
+            runs,
+            {
+                "mitra.reminders.tasks.collect_reminders": "SUCCESSFUL",
+                "mitra.mail.tasks.drain_outbox": "SUCCESSFUL",
+            },
+        )
+        self.assertEqual(DBTaskResult.objects.count(), 2)
+        self.assertEqual(
+            set(PeriodicRun.objects.values_list("name", flat=True)),
+            {"reminders.collect", "mail.drain", "reminders.source.birthdays",
+             "reminders.source.weddings", "reminders.source.foundings"},
+        )  # fmt: skip

@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mitra.core.pagination import paginate
+
+from . import actions, registry
+from .forms import PreferenceForm
+from .models import Reminder
+
+FILTERS = ("due", "snoozed", "done")
+BELL_CAP = 99
+
+
+def _filtered(user, which, now):
+    qs = Reminder.objects.for_user(user)
+    if which == "snoozed":
+        return qs.snoozed(now).order_by("snoozed_until", "id")
+    if which == "done":
+        return qs.done().order_by("-done_at", "-id")
+    return qs.due(now).order_by("occurrence", "id")
+
+
+@login_required
+def reminder_list(request):
+    which = request.GET.get("show", "due")
+    which = which if which in FILTERS else "due"
+    now = timezone.now()
+    page = paginate(request, _filtered(request.user, which, now))
+    for reminder in page.object_list:
+        reminder.source_label = registry.source_label(reminder.source)
+    context = {"page": page, "show": which, "filters": FILTERS}
+    template = "reminders/list.html#rows" if request.htmx else "reminders/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def bell(request):
+    """The count on the bell in the top bar, loaded by htmx after the page."""
+    count = Reminder.objects.for_user(request.user).due()[: BELL_CAP + 1].count()
+    return render(request, "reminders/_bell_count.html", {"count": count, "cap": BELL_CAP})
+
+
+def _reminder(request, public_id):
+    # Only one's own reminders: anybody else's is a 404, administrators included.
+    return get_object_or_404(Reminder.objects.for_user(request.user), public_id=public_id)
+
+
+def _after(request, reminder):
+    if request.htmx:
+        reminder.source_label = registry.source_label(reminder.source)
+        response = render(
+            request, "reminders/_row.html", {"r": reminder, "show": request.POST.get("show", "")}
+        )
+        response["HX-Trigger"] = "remindersChanged"
+        return response
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}):
+        return redirect(nxt)
+    return redirect("reminders:list")
+
+
+@login_required
+@require_POST
+def reminder_done(request, public_id):
+    reminder = actions.mark_done(_reminder(request, public_id), acting_user=request.user)
+    if not request.htmx:
+        messages.success(request, _("Marked as done."))
+    return _after(request, reminder)
+
+
+@login_required
+@require_POST
+def reminder_snooze(request, public_id):
+    reminder = _reminder(request, public_id)
+    try:
+        actions.snooze(reminder, request.POST.get("until", ""), acting_user=request.user)
+    except ValueError:
+        if request.htmx:
+            return HttpResponse(_("Choose how long to snooze."), status=400)
+        messages.error(request, _("Choose how long to snooze."))
+        return _after(request, reminder)
+    if not request.htmx:
+        messages.success(request, _("Snoozed."))
+    return _after(request, reminder)
+
+
+@login_required
+@require_POST
+def reminder_reopen(request, public_id):
+    reminder = actions.reopen(_reminder(request, public_id), acting_user=request.user)
+    return _after(request, reminder)
+
+
+@login_required
+def preferences(request):
+    pref = actions.preference_for(request.user)
+    form = PreferenceForm(request.POST or None, instance=pref)
+    if request.method == "POST" and form.is_valid():
+        actions.save_preferences(form, acting_user=request.user)
+        messages.success(request, _("Reminder preferences saved."))
+        return redirect("reminders:list")
+    return render(request, "reminders/preferences.html", {"form": form})
