@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +6,76 @@ class ActivitiesConfig(AppConfig):
     name = "mitra.activities"
     label = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from mitra.core.policy import Action
+        from mitra.core.registry import ADMIN_SECTION, Module, register_demo, register_module
+
+        from . import demo
+
+        everyday = (
+            Action.VIEW,
+            Action.CREATE,
+            Action.EDIT,
+            Action.DELETE,
+            Action.PURGE,
+            Action.EXPORT,
+        )
+        for key, label, icon, url, order in (
+            ("interactions", _("Interactions"), "messages", "activities:interactions", 20),
+            ("followups", _("Follow-ups"), "target-arrow", "activities:followups", 22),
+            ("appointments", _("Appointments"), "calendar-event", "activities:appointments", 24),
+            ("tasks", _("Tasks"), "checklist", "activities:tasks", 26),
+            ("notes", _("Notes"), "note", "activities:notes", 28),
+            ("news", _("News"), "speakerphone", "activities:news", 29),
+        ):
+            register_module(Module(key, label, icon, url, order, everyday))
+        # Files have no screen of their own: they live on the records they are attached to.
+        register_module(
+            Module(
+                "attachments",
+                _("Attachments"),
+                "paperclip",
+                None,
+                30,
+                (Action.VIEW, Action.CREATE, Action.DELETE),
+            )
+        )
+        register_module(
+            Module(
+                "activity_codes",
+                _("Activity codes"),
+                "list-details",
+                "activities:lookups",
+                930,
+                (Action.VIEW, Action.CREATE, Action.EDIT),
+                ADMIN_SECTION,
+            )
+        )
+        register_demo(demo.load)
+
+        self._register_party_hooks()
+        if apps.is_installed("mitra.reminders"):
+            from . import reminder_sources
+
+            reminder_sources.register()
+        if apps.is_installed("mitra.mail"):
+            self._register_mail_hook()
+
+    def _register_party_hooks(self):
+        from mitra.parties.actions import register_delete_blocker
+        from mitra.parties.tabs import register_tab
+
+        from . import actions, views
+
+        register_tab("timeline", _("Timeline"), views.timeline_tab, order=2, icon="timeline-event")
+        register_delete_blocker(actions.party_delete_blocker)
+
+    def _register_mail_hook(self):
+        try:
+            from mitra.mail.outbox import register_sent_hook
+        except ImportError:  # the mail app is there but not its outbox yet
+            return
+        from .actions import log_sent_email
+
+        register_sent_hook(log_sent_email)

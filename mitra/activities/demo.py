@@ -1,0 +1,325 @@
+"""Demo activities: about ten interactions per demo party, plus follow-ups, appointments,
+tasks, notes and news. Safe to run again: parties already given activities are skipped
+(the last one done is kept in a CodeSequence row), so `mitra demo --parties N` that adds
+parties also adds their activities. Rows go in with bulk_create and ids assigned here; no
+history rows for demo data.
+"""
+
+import datetime as dt
+import random
+import time
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+SEED = 20260404
+CHUNK = 2000  # parties per transaction
+
+RESULTS = [
+    ("Interested", True),
+    ("Sent a quotation", False),
+    ("Call back later", False),
+    ("Not interested", False),
+    ("Problem solved", True),
+    ("Ordered", True),
+]
+REASONS = [
+    "Product information",
+    "Price enquiry",
+    "Delivery problem",
+    "Invoice question",
+    "Complaint",
+    "After-sales service",
+]
+MEDIA = [
+    "Website",
+    "Facebook",
+    "LINE",
+    "Instagram",
+    "Google",
+    "Exhibition",
+    "Newspaper",
+    "Referral",
+]
+APPOINTMENT_TYPES = ["Sales meeting", "Demo", "Service visit", "Contract signing", "Internal"]
+PRODUCTS = ["Water pump WP-200", "Solar panel SP-450", "Air filter AF-10", "Maintenance plan",
+            "Inverter INV-5K", "Spare parts kit", "Installation service"]  # fmt: skip
+
+SUBJECTS = {
+    "th": ["โทรสอบถามราคา", "ติดตามใบเสนอราคา", "นัดสาธิตสินค้า", "แจ้งปัญหาการจัดส่ง",
+           "สอบถามบริการหลังการขาย", "ส่งแคตตาล็อกสินค้า", "เยี่ยมลูกค้า", "ขอใบแจ้งหนี้ใหม่"],
+    "fa": ["استعلام قیمت", "پیگیری پیش‌فاکتور", "هماهنگی دمو محصول", "گزارش مشکل ارسال",
+           "پرسش درباره خدمات پس از فروش", "ارسال کاتالوگ", "بازدید از مشتری", "درخواست فاکتور جدید"],
+    "en": ["Price enquiry", "Quotation follow-up", "Product demo request", "Delivery problem",
+           "After-sales question", "Sent the catalogue", "Customer visit", "New invoice requested"],
+}  # fmt: skip
+TASKS = {
+    "th": ["เตรียมใบเสนอราคา", "ติดตั้งเครื่องที่หน้างาน", "ตรวจเช็คระบบประจำปี", "ส่งเอกสารสัญญา"],
+    "fa": ["آماده‌سازی پیش‌فاکتور", "نصب دستگاه در محل", "سرویس دوره‌ای سالانه", "ارسال مدارک قرارداد"],
+    "en": ["Prepare the quotation", "Install on site", "Yearly system check", "Send contract papers"],
+}  # fmt: skip
+STEPS = {
+    "th": ["ตรวจสอบความต้องการ", "ยืนยันกับลูกค้า", "สรุปผล"],
+    "fa": ["بررسی نیازها", "تأیید با مشتری", "جمع‌بندی"],
+    "en": ["Check the requirements", "Confirm with the customer", "Write up the result"],
+}
+FOLLOWUP_RESULTS = {
+    "th": ["ลูกค้าสนใจ ขอข้อมูลเพิ่ม", "ยังไม่ตัดสินใจ", "รอการอนุมัติงบประมาณ", "ตกลงซื้อ"],
+    "fa": ["مشتری علاقه‌مند است و اطلاعات بیشتر خواست", "هنوز تصمیم نگرفته", "منتظر تأیید بودجه", "خرید را تأیید کرد"],
+    "en": ["Interested, wants more details", "Not decided yet", "Waiting for budget approval", "Agreed to buy"],
+}  # fmt: skip
+PLACES = {
+    "th": ["สำนักงานลูกค้า สีลม", "โชว์รูมบางนา", "ออนไลน์ (Zoom)"],
+    "fa": ["دفتر مشتری، ونک", "نمایشگاه شرکت", "آنلاین"],
+    "en": ["Customer's office", "Our showroom", "Online"],
+}
+NEWS = [
+    ("meeting", "Monthly sales meeting", "All sales teams: Monday 10:00 in the big meeting room.", None),
+    ("event", "งานเลี้ยงปีใหม่บริษัท", "ขอเชิญพนักงานทุกท่านร่วมงานเลี้ยงปีใหม่ ศุกร์นี้ 18:00 น.", "Bangkok sales"),
+    ("rule", "New rule: log every customer call", "Every call with a customer is logged in Mitra the same day.", None),
+    ("meeting", "جلسه هفتگی تیم فروش", "جلسه هفتگی تیم فروش تهران، شنبه ساعت ۹ صبح.", "Tehran sales"),
+]  # fmt: skip
+NOTES = {
+    "th": "อย่าลืมโทรหาลูกค้ารายใหญ่ก่อนสิ้นเดือน",
+    "fa": "یادت نرود قبل از آخر ماه با مشتریان بزرگ تماس بگیری",
+    "en": "Remember to call the key accounts before the month ends",
+}
+
+
+def _lookups():
+    from .models import Lookup
+
+    out = {}
+    specs = [(Lookup.Kind.RESULT, n, s) for n, s in RESULTS]
+    specs += [(Lookup.Kind.REASON, n, False) for n in REASONS]
+    specs += [(Lookup.Kind.MEDIUM, n, False) for n in MEDIA]
+    specs += [(Lookup.Kind.APPOINTMENT_TYPE, n, False) for n in APPOINTMENT_TYPES]
+    for i, (kind, name, success) in enumerate(specs):
+        obj, _created = Lookup.objects.get_or_create(
+            kind=kind, name=name, defaults={"order": i, "is_success": success}
+        )
+        out.setdefault(kind, []).append(obj.pk)
+    return out
+
+
+class _Ids:
+    """Primary keys handed out here so targets can point at rows before they are saved."""
+
+    def __init__(self, model):
+        self.next = (model._base_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
+
+    def __call__(self):
+        pk = self.next
+        self.next += 1
+        return pk
+
+
+def _lang(user):
+    return user.language if user.language in SUBJECTS else "en"
+
+
+def load(stdout=None, **options):
+    """Give every demo party that has none yet its activities; returns interactions added."""
+    from mitra.parties.models import CodeSequence, Party
+    from mitra.users.models import User
+
+    if not Party.all_objects.exists():
+        return 0
+    started = time.monotonic()
+    lookups = _lookups()
+    users = {u.pk: u for u in User.objects.filter(is_active=True)}
+    done = (
+        CodeSequence.objects.filter(name="activities-demo").values_list("value", flat=True).first()
+        or 0
+    )
+    last = Party.all_objects.aggregate(m=Max("pk"))["m"] or 0
+    added = 0
+    if last > done:
+        rng = random.Random(SEED + done)
+        cursor_id = done
+        while cursor_id < last:
+            rows = list(
+                Party.all_objects.filter(pk__gt=cursor_id)
+                .order_by("pk")
+                .values_list("pk", "owner_id", "team_id")[:CHUNK]
+            )
+            if not rows:
+                break
+            with transaction.atomic():
+                added += _chunk(rows, users, lookups, rng)
+                cursor_id = rows[-1][0]
+                CodeSequence.objects.update_or_create(
+                    name="activities-demo", defaults={"value": cursor_id}
+                )
+        _reset_sequences()
+    _news_and_notes(users)
+    if stdout:
+        stdout.write(
+            f"demo activities: {added} interactions added in {time.monotonic() - started:.1f} s"
+        )
+    return added
+
+
+def _chunk(rows, users, lookups, rng):
+    from .models import (
+        Appointment,
+        AppointmentTarget,
+        Channel,
+        Direction,
+        FollowUp,
+        Interaction,
+        InteractionTarget,
+        Lookup,
+        Task,
+        TaskStatus,
+        TaskStep,
+        TaskTarget,
+    )
+
+    now = timezone.now()
+    ids = {m: _Ids(m) for m in (Interaction, FollowUp, Appointment, Task)}
+    interactions, i_targets = [], []
+    followups, appts, a_targets, participants = [], [], [], []
+    tasks, t_targets, steps = [], [], []
+    channels = [c for c, _l in Channel.choices]
+    weights = [30, 20, 8, 12, 1, 10, 6, 2]
+    results = lookups[Lookup.Kind.RESULT] + [None]
+    reasons = lookups[Lookup.Kind.REASON] + [None, None]
+    media = lookups[Lookup.Kind.MEDIUM] + [None]
+    types = lookups[Lookup.Kind.APPOINTMENT_TYPE]
+    through = Appointment.participants.through
+    for party_id, owner_id, team_id in rows:
+        owner = users.get(owner_id)
+        if owner is None:
+            continue
+        lang = _lang(owner)
+        for _n in range(rng.randint(0, 20)):
+            pk = ids[Interaction]()
+            at = now - dt.timedelta(minutes=rng.randint(0, 730 * 24 * 60))
+            interactions.append(
+                Interaction(
+                    pk=pk, owner_id=owner_id, team_id=team_id, user_id=owner_id,
+                    subject=rng.choice(SUBJECTS[lang]),
+                    channel=rng.choices(channels, weights)[0],
+                    direction=rng.choice((Direction.IN, Direction.OUT)),
+                    occurred_at=at, products=rng.choice(PRODUCTS) if rng.random() < 0.6 else "",
+                    result_id=rng.choice(results), reason_id=rng.choice(reasons),
+                    medium_id=rng.choice(media), created_at=at, updated_at=at,
+                )
+            )  # fmt: skip
+            i_targets.append(InteractionTarget(interaction_id=pk, party_id=party_id))
+        if rng.random() < 0.25:  # a lead being followed
+            previous = None
+            chain = rng.randint(1, 4)
+            at = now - dt.timedelta(days=rng.randint(20, 120))
+            for step in range(chain):
+                pk = ids[FollowUp]()
+                last = step == chain - 1
+                won = last and rng.random() < 0.3
+                next_date = None
+                if last and not won:
+                    next_date = (now + dt.timedelta(days=rng.randint(-5, 30))).date()
+                followups.append(
+                    FollowUp(
+                        pk=pk, owner_id=owner_id, team_id=team_id, party_id=party_id,
+                        followed_up_at=at, result=rng.choice(FOLLOWUP_RESULTS[lang]),
+                        next_date=next_date, led_to_sale=won, previous_id=previous,
+                        is_current=last, created_at=at, updated_at=at,
+                    )
+                )  # fmt: skip
+                previous = pk
+                at += dt.timedelta(days=rng.randint(3, 20))
+        if rng.random() < 0.2:
+            pk = ids[Appointment]()
+            day = now + dt.timedelta(days=rng.randint(-30, 30))
+            start = day.replace(
+                hour=rng.choice((2, 3, 4, 6, 7, 8)), minute=0, second=0, microsecond=0
+            )
+            appts.append(
+                Appointment(
+                    pk=pk, owner_id=owner_id, team_id=team_id, type_id=rng.choice(types),
+                    subject=rng.choice(SUBJECTS[lang]), place=rng.choice(PLACES[lang]),
+                    start=start, end=start + dt.timedelta(minutes=rng.choice((30, 60, 90))),
+                    status=Appointment.Status.DONE if start < now else Appointment.Status.PLANNED,
+                    reminder_minutes=15, created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+            a_targets.append(AppointmentTarget(appointment_id=pk, party_id=party_id))
+            participants.append(through(appointment_id=pk, user_id=owner_id))
+        if rng.random() < 0.2:
+            pk = ids[Task]()
+            status = rng.choice(TaskStatus.values)
+            created = now - dt.timedelta(days=rng.randint(1, 40))
+            closed = status in (TaskStatus.DONE, TaskStatus.CANCELLED)
+            tasks.append(
+                Task(
+                    pk=pk, owner_id=owner_id, team_id=team_id, assignee_id=owner_id,
+                    title=rng.choice(TASKS[lang]), status=status,
+                    due_at=now + dt.timedelta(days=rng.randint(-10, 20), hours=rng.randint(0, 8)),
+                    priority=rng.choice((0, 1, 1, 2, 3)),
+                    result=("ok" if rng.random() < 0.8 else "failed") if status == TaskStatus.DONE else "",
+                    started_at=created if status != TaskStatus.NOT_STARTED else None,
+                    closed_at=now if closed else None, created_at=created, updated_at=created,
+                )
+            )  # fmt: skip
+            t_targets.append(TaskTarget(task_id=pk, party_id=party_id))
+            for order, title in enumerate(STEPS[lang]):
+                steps.append(
+                    TaskStep(
+                        task_id=pk, title=title, order=order, done=closed or rng.random() < 0.3
+                    )
+                )
+    batch = 5000
+    Interaction.objects.bulk_create(interactions, batch_size=batch)
+    InteractionTarget.objects.bulk_create(i_targets, batch_size=batch)
+    FollowUp.objects.bulk_create(followups, batch_size=batch)
+    Appointment.objects.bulk_create(appts, batch_size=batch)
+    AppointmentTarget.objects.bulk_create(a_targets, batch_size=batch)
+    through.objects.bulk_create(participants, batch_size=batch)
+    Task.objects.bulk_create(tasks, batch_size=batch)
+    TaskTarget.objects.bulk_create(t_targets, batch_size=batch)
+    TaskStep.objects.bulk_create(steps, batch_size=batch)
+    return len(interactions)
+
+
+def _reset_sequences():
+    from .models import Appointment, FollowUp, Interaction, Task
+
+    sql = connection.ops.sequence_reset_sql(no_style(), [Interaction, FollowUp, Appointment, Task])
+    if sql:
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+
+
+def _news_and_notes(users):
+    """A few organisation posts and notes between the demo users (once)."""
+    from mitra.users.models import Team
+
+    from .models import News, Note, NoteRecipient
+
+    if News.objects.exists():
+        return
+    by_name = {u.username: u for u in users.values()}
+    author = by_name.get("manager") or next(iter(users.values()), None)
+    if author is None:
+        return
+    teams = {t.name: t for t in Team.objects.all()}
+    now = timezone.now()
+    for i, (kind, title, body, team) in enumerate(NEWS):
+        News.objects.create(
+            owner=author, kind=kind, title=title, body=body, audience_team=teams.get(team),
+            published_at=now - dt.timedelta(days=i * 3),
+            event_at=now + dt.timedelta(days=3 + i) if kind != "rule" else None,
+        )  # fmt: skip
+    names = [n for n in ("manager", "somchai", "sara", "emma") if n in by_name]
+    for i, name in enumerate(names):
+        sender = by_name[name]
+        lang = _lang(sender)
+        Note.objects.create(owner=sender, title="", body=NOTES[lang], remind_on=now.date())
+        to = by_name[names[(i + 1) % len(names)]]
+        if to.pk != sender.pk:
+            note = Note.objects.create(owner=sender, title=SUBJECTS[lang][i % 8], body=NOTES[lang])
+            NoteRecipient.objects.create(note=note, user=to)
