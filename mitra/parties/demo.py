@@ -20,6 +20,7 @@ from django.utils import timezone
 from mitra.core.text import compact, normalize
 
 DEFAULT_COUNT = 300
+BIG_LOAD = 50_000  # from this many parties on, indexes are rebuilt after the load
 BATCH = 20_000
 SEED = 20260101
 
@@ -519,137 +520,166 @@ def generate(count, stdout=None):
     # The index text normalises many repeated values (cities, streets, codes' shape):
     # remember them for the run instead of normalising each again.
     party_body = _memoised_body(search)
-    with cursor_ctx as cursor:
-        for start in range(0, count, BATCH):
-            with transaction.atomic():
-                for i in range(start, min(start + BATCH, count)):
-                    lang, kind = langs[i], kinds[i]
-                    r = rng.random()
-                    while format_code(next_number) in taken:
+    # Big loads: drop the secondary indexes and build each once at the end (one sort is far
+    # cheaper than a million random B-tree inserts); restored even when the load fails.
+    # (Not on MySQL/MariaDB, where an index may be the one a foreign key relies on.)
+    big = count >= BIG_LOAD and connection.vendor in ("sqlite", "postgresql")
+    dropped = _drop_indexes([w.model for w in writers]) if big else []
+    try:
+        with cursor_ctx as cursor:
+            for start in range(0, count, BATCH):
+                with transaction.atomic():
+                    for i in range(start, min(start + BATCH, count)):
+                        lang, kind = langs[i], kinds[i]
+                        r = rng.random()
+                        while format_code(next_number) in taken:
+                            next_number += 1
+                        pid = parties_w.new_id()
+                        row = base.copy()
+                        row[idx["id"]] = pid
+                        row[c_public] = uuid.uuid4() if native_uuid else uuid.uuid4().hex
+                        row[c_code] = format_code(next_number)
                         next_number += 1
-                    pid = parties_w.new_id()
-                    row = base.copy()
-                    row[idx["id"]] = pid
-                    row[c_public] = uuid.uuid4() if native_uuid else uuid.uuid4().hex
-                    row[c_code] = format_code(next_number)
-                    next_number += 1
-                    stamp = stamps[i % 2000]
-                    row[idx["created_at"]] = stamp
-                    row[idx["updated_at"]] = stamp
-                    owner_id, team_id = rng.choice(owners[lang])
-                    row[idx_col["owner_id"]] = owner_id
-                    row[idx_col["team_id"]] = team_id
-                    row[idx["kind"]] = kind
-                    row[idx["stage"]] = stages[i]
-                    row[idx["priority"]] = priorities[i]
-                    row[idx["currency"]] = CURRENCY[lang]
-                    row[idx["is_active"]] = r > 0.05
-                    row[idx["colour"]] = colours[i % len(colours)] if r < 0.5 else ""
-                    place = rng.choice({"th": TH_PLACES, "fa": FA_PLACES, "en": EN_PLACES}[lang])
-                    if kind == "person":
-                        female = r < 0.5
-                        first, first_l = rng.choice({"th": TH_FIRST_F if female else TH_FIRST_M,
-                                                     "fa": FA_FIRST_F if female else FA_FIRST_M,
-                                                     "en": EN_FIRST_F if female else EN_FIRST_M}[lang])  # fmt: skip
-                        last, last_l = rng.choice(
-                            {"th": TH_LAST, "fa": FA_LAST, "en": EN_LAST}[lang]
+                        stamp = stamps[i % 2000]
+                        row[idx["created_at"]] = stamp
+                        row[idx["updated_at"]] = stamp
+                        owner_id, team_id = rng.choice(owners[lang])
+                        row[idx_col["owner_id"]] = owner_id
+                        row[idx_col["team_id"]] = team_id
+                        row[idx["kind"]] = kind
+                        row[idx["stage"]] = stages[i]
+                        row[idx["priority"]] = priorities[i]
+                        row[idx["currency"]] = CURRENCY[lang]
+                        row[idx["is_active"]] = r > 0.05
+                        row[idx["colour"]] = colours[i % len(colours)] if r < 0.5 else ""
+                        place = rng.choice(
+                            {"th": TH_PLACES, "fa": FA_PLACES, "en": EN_PLACES}[lang]
                         )
-                        name = f"{first} {last}"
-                        row[idx["first_name"]] = first
-                        row[idx["last_name"]] = last
-                        row[idx["prefix"]] = rng.choice(PREFIXES[lang])
-                        row[idx["gender"]] = "female" if female else "male"
-                        if r < 0.4:
-                            row[idx["birth_date"]] = dates[i % 3000]
-                        if r < 0.3:
-                            row[idx["national_id"]] = _national_id(rng, lang)
-                            row[idx["marital_status"]] = rng.choice(
-                                ["single", "married", "married", "divorced"]
+                        if kind == "person":
+                            female = r < 0.5
+                            first, first_l = rng.choice({"th": TH_FIRST_F if female else TH_FIRST_M,
+                                                         "fa": FA_FIRST_F if female else FA_FIRST_M,
+                                                         "en": EN_FIRST_F if female else EN_FIRST_M}[lang])  # fmt: skip
+                            last, last_l = rng.choice(
+                                {"th": TH_LAST, "fa": FA_LAST, "en": EN_LAST}[lang]
                             )
-                        row[idx["occupation"]] = rng.choice(OCCUPATIONS[lang])
-                        if r < 0.25:
-                            row[idx["likes"]] = rng.choice(LIKES[lang])
-                        handle = f"{first_l}.{last_l}{rng.randint(1, 999)}"
-                        domain = {"th": "gmail.com", "fa": "yahoo.com", "en": "outlook.com"}[lang]
-                    else:
-                        word, word_l = rng.choice({"th": TH_ORG, "fa": FA_ORG, "en": EN_ORG}[lang])
-                        form, form_l = rng.choice(
-                            {"th": TH_ORG_FORM, "fa": FA_ORG_FORM, "en": EN_ORG_FORM}[lang]
+                            name = f"{first} {last}"
+                            row[idx["first_name"]] = first
+                            row[idx["last_name"]] = last
+                            row[idx["prefix"]] = rng.choice(PREFIXES[lang])
+                            row[idx["gender"]] = "female" if female else "male"
+                            if r < 0.4:
+                                row[idx["birth_date"]] = dates[i % 3000]
+                            if r < 0.3:
+                                row[idx["national_id"]] = _national_id(rng, lang)
+                                row[idx["marital_status"]] = rng.choice(
+                                    ["single", "married", "married", "divorced"]
+                                )
+                            row[idx["occupation"]] = rng.choice(OCCUPATIONS[lang])
+                            if r < 0.25:
+                                row[idx["likes"]] = rng.choice(LIKES[lang])
+                            handle = f"{first_l}.{last_l}{rng.randint(1, 999)}"
+                            domain = {"th": "gmail.com", "fa": "yahoo.com", "en": "outlook.com"}[
+                                lang
+                            ]
+                        else:
+                            word, word_l = rng.choice(
+                                {"th": TH_ORG, "fa": FA_ORG, "en": EN_ORG}[lang]
+                            )
+                            form, form_l = rng.choice(
+                                {"th": TH_ORG_FORM, "fa": FA_ORG_FORM, "en": EN_ORG_FORM}[lang]
+                            )
+                            name = form.format(word)
+                            if r < 0.6:
+                                # Branches: the same brand in another city is another party.
+                                name = (
+                                    f"{name} {place[0]}" if lang != "en" else f"{name} ({place[0]})"
+                                )
+                            row[idx["company_type"]] = {"co": "private_limited", "pcl": "public_limited", "pjs": "public_limited",
+                                                        "lp": "partnership", "plc": "public_limited"}.get(form_l, "private_limited")  # fmt: skip
+                            row[idx["brand"]] = word if r < 0.5 else ""
+                            row[idx["tax_id"]] = _tax_id(rng, lang)
+                            row[idx["employee_count"]] = rng.choice([5, 12, 25, 60, 150, 400, 1200])
+                            row[idx["founded_on"]] = dates[(i * 7) % 3000]
+                            row[idx["activity_types"]] = rng.choice(ACTIVITIES[lang])
+                            row[idx["ownership"]] = rng.choice(
+                                ["owned", "rented", "rented", "goodwill"]
+                            )
+                            if r < 0.4:
+                                row[idx["credit_limit"]] = rng.choice(money)
+                                row[idx["credit_term_days"]] = rng.choice([15, 30, 30, 45, 60, 90])
+                                row[idx["payment_rating"]] = rng.choice(
+                                    ["excellent", "good", "good", "fair", "poor"]
+                                )
+                            if roles_pick[i] == "dealer":
+                                row[idx["discount_rate"]] = rng.choice(discounts)
+                                row[idx["agent_appointed_on"]] = recent_dates[i % 300]
+                            handle = "info"
+                            domain = f"{word_l}-{form_l}.example"
+                            row[idx["source"]] = rng.choice(
+                                ["referral", "website", "exhibition", "advertising", ""]
+                            )
+                        row[c_name] = name
+                        row[c_search], row[c_key] = keys(name)
+                        # Roles (A1): one main role, sometimes a second.
+                        role_w.add((role_w.new_id(), stamp, stamp, pid, roles_pick[i], None, ""))
+                        if r < 0.15 and roles_pick[i] != "supplier":
+                            role_w.add((role_w.new_id(), stamp, stamp, pid, "supplier", None, ""))
+                        points = _contact_points(
+                            cp_w, rng, pid, stamp, lang, kind, place, handle, domain, r
                         )
-                        name = form.format(word)
+                        places = _addresses(addr_w, rng, pid, stamp, lang, kind, place, r)
                         if r < 0.6:
-                            # Branches: the same brand in another city is another party.
-                            name = f"{name} {place[0]}" if lang != "en" else f"{name} ({place[0]})"
-                        row[idx["company_type"]] = {"co": "private_limited", "pcl": "public_limited", "pjs": "public_limited",
-                                                    "lp": "partnership", "plc": "public_limited"}.get(form_l, "private_limited")  # fmt: skip
-                        row[idx["brand"]] = word if r < 0.5 else ""
-                        row[idx["tax_id"]] = _tax_id(rng, lang)
-                        row[idx["employee_count"]] = rng.choice([5, 12, 25, 60, 150, 400, 1200])
-                        row[idx["founded_on"]] = dates[(i * 7) % 3000]
-                        row[idx["activity_types"]] = rng.choice(ACTIVITIES[lang])
-                        row[idx["ownership"]] = rng.choice(
-                            ["owned", "rented", "rented", "goodwill"]
-                        )
-                        if r < 0.4:
-                            row[idx["credit_limit"]] = rng.choice(money)
-                            row[idx["credit_term_days"]] = rng.choice([15, 30, 30, 45, 60, 90])
-                            row[idx["payment_rating"]] = rng.choice(
-                                ["excellent", "good", "good", "fair", "poor"]
+                            member_w.add(
+                                (member_w.new_id(), pid, group_ids[i % len(group_ids)], stamp)
                             )
-                        if roles_pick[i] == "dealer":
-                            row[idx["discount_rate"]] = rng.choice(discounts)
-                            row[idx["agent_appointed_on"]] = recent_dates[i % 300]
-                        handle = "info"
-                        domain = f"{word_l}-{form_l}.example"
-                        row[idx["source"]] = rng.choice(
-                            ["referral", "website", "exhibition", "advertising", ""]
-                        )
-                    row[c_name] = name
-                    row[c_search], row[c_key] = keys(name)
-                    # Roles (A1): one main role, sometimes a second.
-                    role_w.add((role_w.new_id(), stamp, stamp, pid, roles_pick[i], None, ""))
-                    if r < 0.15 and roles_pick[i] != "supplier":
-                        role_w.add((role_w.new_id(), stamp, stamp, pid, "supplier", None, ""))
-                    points = _contact_points(
-                        cp_w, rng, pid, stamp, lang, kind, place, handle, domain, r
-                    )
-                    places = _addresses(addr_w, rng, pid, stamp, lang, kind, place, r)
-                    if r < 0.6:
-                        member_w.add((member_w.new_id(), pid, group_ids[i % len(group_ids)], stamp))
-                    if r < 0.3:
-                        manager_w.add((manager_w.new_id(), pid, rng.choice(manager_ids)))
-                    if r < 0.1 and levels:
-                        level = levels[i % len(levels)]
-                        row[idx_col["rating_id"]] = level.pk
-                        rating_w.add((rating_w.new_id(), stamp, stamp, uuid.uuid4() if native_uuid else uuid.uuid4().hex,
-                                      pid, level.pk, recent_dates[i % 300], None, "", owner_id))  # fmt: skip
-                        if level.colour:
-                            row[idx["colour"]] = level.colour
-                            row[idx["colour_from_rating"]] = True
-                    if kind == "organisation":
-                        recent_orgs[lang].append(pid)
-                        if len(recent_orgs[lang]) > 50:
-                            recent_orgs[lang].pop(0)
-                    parties_w.add(tuple(row))
-                    searchable = {f: row[idx[f]] or "" for f in search_fields}
-                    bodies.append((pid, party_body(searchable, points, places)))
-                    if kind == "person" and r < 0.2 and recent_orgs[lang]:
-                        # A6: this person works for a recent organisation of the same language.
-                        org = rng.choice(recent_orgs[lang])
-                        title = rng.choice(OCCUPATIONS[lang])
-                        contact_w.add(
-                            (contact_w.new_id(), stamp, stamp, org, pid, title, "", 1, r < 0.05, "")
-                        )
-                    made += 1
-                # Parties first: every other table points at them.
-                for w in writers:
-                    w.flush(cursor)
-                # save() is bypassed, so the search index is written here (from memory).
-                core_search.index(search.KIND, bodies)
-                bodies = []
-            if stdout and count >= 50_000:
-                rate = made / max(time.monotonic() - started, 0.001)
-                stdout.write(f"  {made:,} / {count:,} parties ({rate:,.0f}/s)")
+                        if r < 0.3:
+                            manager_w.add((manager_w.new_id(), pid, rng.choice(manager_ids)))
+                        if r < 0.1 and levels:
+                            level = levels[i % len(levels)]
+                            row[idx_col["rating_id"]] = level.pk
+                            rating_w.add((rating_w.new_id(), stamp, stamp, uuid.uuid4() if native_uuid else uuid.uuid4().hex,
+                                          pid, level.pk, recent_dates[i % 300], None, "", owner_id))  # fmt: skip
+                            if level.colour:
+                                row[idx["colour"]] = level.colour
+                                row[idx["colour_from_rating"]] = True
+                        if kind == "organisation":
+                            recent_orgs[lang].append(pid)
+                            if len(recent_orgs[lang]) > 50:
+                                recent_orgs[lang].pop(0)
+                        parties_w.add(tuple(row))
+                        searchable = {f: row[idx[f]] or "" for f in search_fields}
+                        bodies.append((pid, party_body(searchable, points, places)))
+                        if kind == "person" and r < 0.2 and recent_orgs[lang]:
+                            # A6: this person works for a recent organisation of the same language.
+                            org = rng.choice(recent_orgs[lang])
+                            title = rng.choice(OCCUPATIONS[lang])
+                            contact_w.add(
+                                (
+                                    contact_w.new_id(),
+                                    stamp,
+                                    stamp,
+                                    org,
+                                    pid,
+                                    title,
+                                    "",
+                                    1,
+                                    r < 0.05,
+                                    "",
+                                )
+                            )
+                        made += 1
+                    # Parties first: every other table points at them.
+                    for w in writers:
+                        w.flush(cursor)
+                    # save() is bypassed, so the search index is written here (from memory).
+                    core_search.index(search.KIND, bodies)
+                    bodies = []
+                if stdout and count >= 50_000:
+                    rate = made / max(time.monotonic() - started, 0.001)
+                    stdout.write(f"  {made:,} / {count:,} parties ({rate:,.0f}/s)")
+    finally:
+        _restore_indexes(dropped, stdout)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -671,6 +701,30 @@ def _memoised_body(search):
             search.normalize = original
 
     return body
+
+
+def _drop_indexes(models):
+    """Drop the named (Meta.indexes) indexes of `models`; returns what to restore."""
+    from django.db import connection as conn
+
+    dropped = []
+    with conn.schema_editor(atomic=False) as editor:
+        for model in models:
+            for index in model._meta.indexes:
+                editor.remove_index(model, index)
+                dropped.append((model, index))
+    return dropped
+
+
+def _restore_indexes(dropped, stdout=None):
+    if not dropped:
+        return
+    started = time.monotonic()
+    with connection.schema_editor(atomic=False) as editor:
+        for model, index in dropped:
+            editor.add_index(model, index)
+    if stdout:
+        stdout.write(f"  indexes rebuilt in {time.monotonic() - started:.1f} s")
 
 
 def _reset_sequences(models):

@@ -134,6 +134,8 @@ WIDE = {
     "groups",
 }
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+# Digits of any script and the separators people type in phone numbers.
+_PHONE_CHARS = re.compile(r"[\d\s\-().+/\u06f0-\u06f9\u0660-\u0669\u0e50-\u0e59]+")
 
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
@@ -246,7 +248,11 @@ class PartyForm(StyledFormMixin, forms.ModelForm):
 
     def values(self):
         """Field values for the actions (only the model's own columns)."""
-        values = {f: self.cleaned_data[f] for f in FORM_FIELDS if f in self.cleaned_data}
+        values = {
+            f: self.cleaned_data[f]
+            for f in FORM_FIELDS
+            if f in self.cleaned_data and f not in ("managers", "groups")
+        }
         if values.get("kind") == Kind.PERSON:
             values["name"] = ""
         photo = self.cleaned_data.get("photo")
@@ -306,7 +312,7 @@ class ContactPointForm(StyledFormMixin, forms.ModelForm):
                 area_code=data.get("area_code") or "",
                 number=entry,
             ).prepare()
-            if not probe.e164:
+            if not probe.e164 or not _PHONE_CHARS.fullmatch(entry):
                 self.add_error("entry", _("This does not look like a phone number."))
         else:
             inst.number, inst.value = "", entry
