@@ -133,6 +133,11 @@ class PartyImporter(Importer):
             F("comments", _("Comments"), parser=f.text(), aliases=["notes", "note", "remarks", "หมายเหตุ", "บันทึก", "توضیحات", "یادداشت"]),
         ]  # fmt: skip
 
+    def check_mapping(self, mapping):
+        if not {"name", "first_name", "last_name"} & set(mapping):
+            return [_("Choose the column with the name (or the first or last name).")]
+        return []
+
     def get_option_fields(self):
         return {
             "default_kind": forms.ChoiceField(

@@ -1,3 +1,10 @@
-"""Import and export screens; owned by the import/export helper (kept separate on purpose)."""
+"""Import and export of parties (owned by the import/export helper, kept separate on purpose)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_io
+
+urlpatterns = [
+    *views_io.site.urls(),
+    path("export/", views_io.party_export, name="export"),
+]

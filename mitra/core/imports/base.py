@@ -83,6 +83,10 @@ class Importer:
                     break
         return mapping
 
+    def check_mapping(self, mapping):
+        """Messages about a column mapping that cannot work (beyond required fields)."""
+        return []
+
     def get_option_fields(self):
         """Extra settings asked on the mapping page: {name: form field}; kept in job.options."""
         return {}
