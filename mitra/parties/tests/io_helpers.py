@@ -35,7 +35,7 @@ def xlsx_bytes(rows, title="Sheet1", extra_sheets=()):
 def form_data(form):
     """The data a browser would post for `form` as rendered (initial values)."""
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
