@@ -381,7 +381,7 @@ class AppointmentForm(ActivityForm):
                     attrs={"class": "form-check-input"}
                 )
                 raise ValidationError(
-                    _("Some participants already have an appointment at this time."),
+                    _("Tick “Save even though someone is busy” below to save it anyway."),
                     code="conflict",
                 )
         return data

@@ -1,3 +1,15 @@
-"""Calendar views of appointments (owned by the calendar helper); included by urls.py."""
+"""Calendar views of appointments; included by urls.py under calendar/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import calendar_views as views
+
+urlpatterns = [
+    path("", views.calendar_home, name="calendar"),
+    path("month/", views.calendar_month, name="calendar_month"),
+    path("week/", views.calendar_week, name="calendar_week"),
+    path("day/", views.calendar_day, name="calendar_day"),
+    path("move/<uuid:public_id>/", views.calendar_move, name="calendar_move"),
+    path("feed/", views.calendar_feed_settings, name="calendar_feed_settings"),
+    path("feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

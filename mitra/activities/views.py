@@ -2,6 +2,7 @@
 tasks (list and board), notes, news, attachments and the party timeline."""
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,11 +69,15 @@ def _render(request, template, context):
 
 def _party_from_query(request, param="party"):
     """The party named by ?party=<public_id> (404 if the user cannot see it), or None."""
-    value = request.GET.get(param) or request.POST.get(param)
+    value = request.GET.get(param)
     if not value:
         return None
     from mitra.parties.models import Party
 
+    try:
+        uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
     return get_for_user(request.user, Party, public_id=value)
 
 
@@ -780,12 +785,12 @@ def appointment_conflicts(request):
     require_module(request.user, "appointments", Action.VIEW)
     form = AppointmentForm(request.GET, user=request.user)
     exclude = None
-    if request.GET.get("appointment"):
-        exclude = (
-            Appointment.objects.visible_to(request.user)
-            .filter(public_id=request.GET["appointment"])
-            .first()
-        )
+    try:
+        exclude_id = uuid.UUID(request.GET.get("appointment", ""))
+    except ValueError:
+        exclude_id = None
+    if exclude_id:
+        exclude = Appointment.objects.visible_to(request.user).filter(public_id=exclude_id).first()
     start = _clean_or_none(form.fields["start"], form["start"].value())
     end = _clean_or_none(form.fields["end"], form["end"].value())
     found = {}

@@ -1,5 +1,448 @@
-"""REST API for interactions, appointments, tasks and notes (filled in below)."""
+"""REST API for interactions, appointments, tasks and notes.
+
+Reads go through `ScopedViewSet` (the same policies as the screens); writes call the
+verbs of `mitra.activities.actions`, so the API can do nothing the UI could not.
+Records are addressed by their public id; parties, users and codes by theirs too.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from rest_framework import mixins, permissions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from mitra.activities import actions
+from mitra.activities.forms import colleagues
+from mitra.activities.models import (
+    Appointment,
+    AppointmentTarget,
+    Interaction,
+    InteractionTarget,
+    Lookup,
+    Note,
+    NoteRecipient,
+    NoteTarget,
+    Task,
+    TaskStatus,
+    TaskStep,
+    TaskTarget,
+)
+from mitra.api.base import ScopedViewSet
+from mitra.users.models import Team
+
+
+def _raise(exc):
+    """A Django ValidationError from an action, as the API's 400 answer."""
+    if hasattr(exc, "error_dict"):
+        raise ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
+    raise ValidationError({"non_field_errors": exc.messages})
+
+
+class PartiesField(serializers.ListField):
+    """Parties as a list of public ids; only parties the caller may see are accepted."""
+
+    child = serializers.UUIDField()
+
+    def to_representation(self, targets):
+        return [str(t.party.public_id) for t in targets.all() if t.party_id]
+
+    def to_internal_value(self, data):
+        ids = super().to_internal_value(data)
+        from mitra.parties.models import Party
+
+        user = self.context["request"].user
+        found = {p.public_id: p for p in Party.objects.visible_to(user).filter(public_id__in=ids)}
+        missing = [str(i) for i in ids if i not in found]
+        if missing:
+            raise ValidationError(f"Unknown party: {', '.join(missing)}")
+        return [found[i] for i in ids]
+
+
+def _user_field(**kwargs):
+    return serializers.SlugRelatedField(slug_field="public_id", queryset=colleagues(), **kwargs)
+
+
+def _lookup_field(kind):
+    return serializers.SlugRelatedField(
+        slug_field="public_id",
+        queryset=Lookup.objects.filter(kind=kind),
+        required=False,
+        allow_null=True,
+    )
+
+
+class ActionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
+):
+    """Create, update and delete call the actions named by the subclass."""
+
+    related = ()  # (name, action kwarg) popped from validated data and passed separately
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            obj = self.do_create(dict(serializer.validated_data))
+        except DjangoValidationError as exc:
+            _raise(exc)
+        obj = self.get_queryset().get(pk=obj.pk)
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        obj = self.get_object()
+        serializer = self.get_serializer(obj, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        try:
+            self.do_update(obj, dict(serializer.validated_data))
+        except DjangoValidationError as exc:
+            _raise(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        self.do_delete(instance)
+
+
+def _parties_prefetch(target_model):
+    return Prefetch("targets", queryset=target_model.objects.select_related("party"))
+
+
+# -- interactions ---------------------------------------------------------------------------
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    parties = PartiesField(source="targets", required=False)
+    user = _user_field(required=False)
+    result = _lookup_field(Lookup.Kind.RESULT)
+    reason = _lookup_field(Lookup.Kind.REASON)
+    medium = _lookup_field(Lookup.Kind.MEDIUM)
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Interaction
+        fields = ["id", "subject", "parties", "channel", "direction", "occurred_at", "user",
+                  "products", "result", "reason", "medium", "notes", "is_private", "owner",
+                  "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class InteractionViewSet(ActionViewSet):
+    """Contacts with customers. Filters: ?party=<id>, ?channel=, ?since=, ?until= (ISO)."""
+
+    serializer_class = InteractionSerializer
+    policy_module = "interactions"
+    ordering = ("-occurred_at",)
+
+    def base_queryset(self):
+        qs = Interaction.objects.select_related("owner", "user", "result", "reason", "medium")
+        return qs.prefetch_related(_parties_prefetch(InteractionTarget))
+
+    def filter_queryset(self, qs):
+        params = self.request.query_params
+        if params.get("party"):
+            qs = qs.filter(targets__party__public_id=params["party"])
+        if params.get("channel"):
+            qs = qs.filter(channel=params["channel"])
+        if params.get("since"):
+            qs = qs.filter(occurred_at__gte=params["since"])
+        if params.get("until"):
+            qs = qs.filter(occurred_at__lt=params["until"])
+        return qs
+
+    def do_create(self, data):
+        parties = data.pop("targets", [])
+        return actions.log_interaction(acting_user=self.request.user, parties=parties, **data)
+
+    def do_update(self, obj, data):
+        parties = data.pop("targets", None)
+        actions.update_interaction(obj, acting_user=self.request.user, parties=parties, **data)
+
+    def do_delete(self, obj):
+        actions.delete_interaction(obj, acting_user=self.request.user)
+
+
+# -- appointments ---------------------------------------------------------------------------
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    parties = PartiesField(source="targets", required=False)
+    participants = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=colleagues(), many=True, required=False
+    )
+    type = _lookup_field(Lookup.Kind.APPOINTMENT_TYPE)
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "subject", "type", "start", "end", "all_day", "place", "status",
+                  "participants", "parties", "reminder_minutes", "description", "is_private",
+                  "owner", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end < start:
+            raise ValidationError({"end": "The end is before the start."})
+        return attrs
+
+
+class AppointmentViewSet(ActionViewSet):
+    """Appointments. Filters: ?from=&to= (ISO, overlapping), ?mine=1, ?party=<id>."""
+
+    serializer_class = AppointmentSerializer
+    policy_module = "appointments"
+    ordering = ("start",)
+
+    def base_queryset(self):
+        return Appointment.objects.select_related("owner", "type").prefetch_related(
+            "participants", _parties_prefetch(AppointmentTarget)
+        )
+
+    def filter_queryset(self, qs):
+        params = self.request.query_params
+        if params.get("from"):
+            qs = qs.filter(end__gte=params["from"])
+        if params.get("to"):
+            qs = qs.filter(start__lt=params["to"])
+        if params.get("mine") in ("1", "true"):
+            qs = qs.for_user(self.request.user)
+        if params.get("party"):
+            qs = qs.filter(targets__party__public_id=params["party"])
+        return qs
+
+    def do_create(self, data):
+        return actions.create_appointment(
+            acting_user=self.request.user,
+            participants=data.pop("participants", []),
+            parties=data.pop("targets", []),
+            **data,
+        )
+
+    def do_update(self, obj, data):
+        actions.update_appointment(
+            obj,
+            acting_user=self.request.user,
+            participants=data.pop("participants", None),
+            parties=data.pop("targets", None),
+            **data,
+        )
+
+    def do_delete(self, obj):
+        actions.delete_appointment(obj, acting_user=self.request.user)
+
+
+# -- tasks ----------------------------------------------------------------------------------
+
+
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskStep
+        fields = ["id", "title", "done", "done_at"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    parties = PartiesField(source="targets", required=False)
+    assignee = _user_field(required=False, allow_null=True)
+    team = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=Team.objects.all(), required=False, allow_null=True
+    )
+    steps = StepSerializer(many=True, read_only=True)
+    new_steps = serializers.ListField(
+        child=serializers.CharField(max_length=255), write_only=True, required=False
+    )
+    rework_of = serializers.UUIDField(source="rework_of.public_id", read_only=True, default=None)
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "title", "description", "status", "assignee", "team", "due_at",
+                  "priority", "result", "result_note", "parties", "steps", "new_steps",
+                  "rework_of", "notify_customer", "is_private", "owner", "started_at",
+                  "closed_at", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["result", "result_note", "started_at", "closed_at", "created_at",
+                            "updated_at"]  # fmt: skip
+
+
+class CloseSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=[Task.Result.OK, Task.Result.FAILED], required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+    cancel = serializers.BooleanField(required=False, default=False)
+
+
+class TaskViewSet(ActionViewSet):
+    """Tasks. Filters: ?status= (or "open"), ?assignee=me, ?party=<id>.
+    POST …/close/ {result: ok|failed, note, cancel} closes one (a failure opens a rework task);
+    POST …/status/ {status} moves it, as the board does."""
+
+    serializer_class = TaskSerializer
+    policy_module = "tasks"
+    ordering = ("-created_at",)
+
+    def base_queryset(self):
+        return Task.objects.select_related(
+            "owner", "assignee", "team", "rework_of"
+        ).prefetch_related("steps", _parties_prefetch(TaskTarget))
+
+    def filter_queryset(self, qs):
+        params = self.request.query_params
+        if params.get("status") == "open":
+            qs = qs.open()
+        elif params.get("status") in TaskStatus.values:
+            qs = qs.filter(status=params["status"])
+        if params.get("assignee") == "me":
+            qs = qs.filter(assignee=self.request.user)
+        if params.get("party"):
+            qs = qs.filter(targets__party__public_id=params["party"])
+        return qs
+
+    def do_create(self, data):
+        return actions.create_task(
+            acting_user=self.request.user,
+            parties=data.pop("targets", []),
+            steps=data.pop("new_steps", []),
+            **data,
+        )
+
+    def do_update(self, obj, data):
+        data.pop("new_steps", None)
+        actions.update_task(
+            obj, acting_user=self.request.user, parties=data.pop("targets", None), **data
+        )
+
+    def do_delete(self, obj):
+        actions.delete_task(obj, acting_user=self.request.user)
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def close(self, request, public_id=None):
+        task = self.get_object()
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            actions.close_task(
+                task,
+                acting_user=request.user,
+                result=body.validated_data.get("result", Task.Result.OK),
+                note=body.validated_data.get("note", ""),
+                cancel=body.validated_data["cancel"],
+            )
+        except DjangoValidationError as exc:
+            _raise(exc)
+        data = self.get_serializer(self.get_queryset().get(pk=task.pk)).data
+        if task.rework is not None:
+            data = {**data, "rework": str(task.rework.public_id)}
+        return Response(data)
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def status(self, request, public_id=None):
+        task = self.get_object()
+        new = request.data.get("status")
+        try:
+            actions.set_task_status(task, new, acting_user=request.user)
+        except DjangoValidationError as exc:
+            _raise(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
+
+
+# -- notes ----------------------------------------------------------------------------------
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    parties = PartiesField(source="targets", required=False)
+    recipients = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=colleagues(), many=True, required=False
+    )
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Note
+        fields = ["id", "title", "body", "status", "recipients", "parties", "remind_on",
+                  "is_private", "owner", "unread", "closed_at", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["status", "closed_at", "created_at", "updated_at"]
+
+    def get_unread(self, note):
+        me = self.context["request"].user.pk
+        return any(d.user_id == me and d.read_at is None for d in note.deliveries.all())
+
+
+class NoteViewSet(ActionViewSet):
+    """Notes. Filters: ?box=received|sent|mine, ?status=active|closed.
+    POST …/read/ clears my unread marker; POST …/status/ {status: active|closed}."""
+
+    serializer_class = NoteSerializer
+    policy_module = "notes"
+    ordering = ("-created_at",)
+
+    def base_queryset(self):
+        return Note.objects.select_related("owner").prefetch_related(
+            "recipients", "deliveries", _parties_prefetch(NoteTarget)
+        )
+
+    def filter_queryset(self, qs):
+        params = self.request.query_params
+        box = params.get("box")
+        if box == "received":
+            qs = qs.received_by(self.request.user)
+        elif box == "sent":
+            qs = qs.filter(owner=self.request.user, pk__in=NoteRecipient.objects.values("note_id"))
+        elif box == "mine":
+            qs = qs.filter(owner=self.request.user)
+        if params.get("status") in Note.Status.values:
+            qs = qs.filter(status=params["status"])
+        return qs
+
+    def do_create(self, data):
+        return actions.create_note(
+            acting_user=self.request.user,
+            recipients=data.pop("recipients", []),
+            parties=data.pop("targets", []),
+            **data,
+        )
+
+    def do_update(self, obj, data):
+        data.pop("targets", None)
+        actions.update_note(
+            obj, acting_user=self.request.user, recipients=data.pop("recipients", None), **data
+        )
+
+    def do_delete(self, obj):
+        actions.delete_note(obj, acting_user=self.request.user)
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def read(self, request, public_id=None):
+        note = self.get_object()
+        actions.mark_note_read(note, acting_user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=note.pk)).data)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        url_path="status",
+    )
+    def set_status(self, request, public_id=None):
+        note = self.get_object()
+        try:
+            actions.set_note_status(note, request.data.get("status"), acting_user=request.user)
+        except DjangoValidationError as exc:
+            _raise(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=note.pk)).data)
 
 
 def register(router):
-    pass
+    router.register("interactions", InteractionViewSet, basename="interaction")
+    router.register("appointments", AppointmentViewSet, basename="appointment")
+    router.register("tasks", TaskViewSet, basename="task")
+    router.register("notes", NoteViewSet, basename="note")
