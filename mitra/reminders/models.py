@@ -1,6 +1,8 @@
 """Reminders: what is due for each user, collected from every app's sources."""
 
 import datetime as dt
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -150,3 +152,52 @@ class PeriodicRun(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.next_run_at}"
+
+
+class FeedToken(TimeStampedModel):
+    """The secret address of a user's calendar feed (.ics), for phone and desktop
+    calendars that subscribe without signing in. Only a hash is kept; the address is
+    shown once, and making a new one retires the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="feed_token",
+    )
+    prefix = models.CharField(max_length=12, db_index=True)  # looked up on every fetch
+    token_hash = models.CharField(max_length=64)
+    last_used_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed address")
+        verbose_name_plural = _("calendar feed addresses")
+
+    def __str__(self):
+        return f"{self.user}: {self.prefix}…"
+
+    @staticmethod
+    def hash(raw):
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user):
+        """A new secret for `user` (the previous one stops working); returns the raw token."""
+        raw = secrets.token_urlsafe(32)
+        cls.objects.update_or_create(
+            user=user,
+            defaults={"prefix": raw[:12], "token_hash": cls.hash(raw), "last_used_at": None},
+        )
+        return raw
+
+    @classmethod
+    def authenticate(cls, raw):
+        """The active user whose feed secret is `raw`, or None."""
+        raw = str(raw or "")
+        if len(raw) < 20:
+            return None
+        for token in cls.objects.filter(prefix=raw[:12]).select_related("user"):
+            if secrets.compare_digest(token.token_hash, cls.hash(raw)) and token.user.is_active:
+                cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+                return token.user
+        return None

@@ -40,7 +40,7 @@ class CalendarViewsTest(BaseTestCase):
         days = [d for w in weeks for d in w if d]
         self.assertEqual(len(days), 31)
         # Persian weeks start on Saturday; 1 Farvardin 1404 is a Friday: the last column.
-        self.assertEqual(response.context["weekdays"][0], "ش")
+        self.assertEqual(response.context["weekdays"][0], "شنبه")
         self.assertEqual([d is None for d in weeks[0]], [True] * 6 + [False])
         self.assertEqual(weeks[0][6].date, dt.date(2025, 3, 21))
         self.assertEqual(weeks[0][6].label, "۱")
@@ -95,7 +95,7 @@ class CalendarViewsTest(BaseTestCase):
         days = response.context["days"]
         self.assertEqual(days[0].date, dt.date(2025, 3, 15))
         self.assertEqual(days[-1].date, dt.date(2025, 3, 21))
-        self.assertEqual(response.context["title"], "24 اسفند – 1 فروردین 1404")
+        self.assertEqual(response.context["title"], "25 اسفند 1403 – 1 فروردین 1404")
         self.assertContains(response, "Pump demo, Korat")
 
     def test_week_view_puts_events_in_their_hour_and_links_slots_to_create(self):
@@ -127,15 +127,26 @@ class CalendarViewsTest(BaseTestCase):
         response = self.month(self.teammate, date="2025-03-10", who="team")
         self.assertContains(response, "Pump demo")
         self.assertContains(response, "Dentist")  # their own private one
+        self.assertNotContains(response, "Beta secret")
+        # A team lead sees the team's, but not a colleague's private appointment.
+        self.teams.owner = self.owner
+        self.teams.save()
+        self.private.participants.set([self.owner])
+        self.private.is_private = True
+        self.private.owner = self.readonly
+        self.private.save()
+        response = self.month(self.teammate, date="2025-03-10", who="team")
+        self.assertNotContains(response, "Dentist")
+        # An own-records role sees only what it owns or takes part in, even as "team".
         response = self.month(self.owner, date="2025-03-10", who="team")
-        self.assertContains(response, "Alpha planning")
-        self.assertNotContains(response, "Dentist")  # somebody else's private one
+        self.assertContains(response, "Alpha planning")  # now theirs
+        self.assertContains(response, "Dentist")  # taking part
         self.assertNotContains(response, "Beta secret")
         response = self.month(
-            self.readonly, date="2025-03-10", who="user", user=self.teammate.public_id
+            self.readonly, date="2025-03-10", who="user", user=self.owner.public_id
         )
         self.assertContains(response, "Alpha planning")
-        self.assertNotContains(response, "Pump demo")
+        self.assertContains(response, "Pump demo")
 
     def test_an_outsider_sees_nothing_of_alphas_appointments(self):
         response = self.month(self.outsider, date="2025-03-10", who="team")
