@@ -701,13 +701,9 @@ def detect_content_type(upload, name=""):
         pass
     kind = filetype.guess(head) if head else None
     if kind is not None:
-        detected = kind.mime
-        # Office files are zip archives; the name tells a .docx from a plain .zip.
-        if detected == "application/zip":
-            by_name = mimetypes.guess_type(name)[0]
-            if by_name and ("officedocument" in by_name or "opendocument" in by_name):
-                return by_name
-        return detected
+        # Office files are zip archives: filetype looks inside, so a .docx renamed .zip is
+        # still a Word document and a plain zip renamed .docx is still a zip.
+        return kind.mime
     if _looks_like_text(head):
         lowered = head.lstrip()[:200].lower()
         if lowered.startswith((b"<!doctype html", b"<html")):

@@ -1165,9 +1165,10 @@ def note_list(request):
         .order_by("-created_at", "-pk")
     )
     page = paginate(request, qs, PER_PAGE)
-    read = dict(mine.filter(note_id__in=[n.pk for n in page]).values_list("note_id", "read_at"))
     for note in page:
-        note.unread = note.pk in read and read[note.pk] is None
+        note.unread = any(
+            d.user_id == request.user.pk and d.read_at is None for d in note.deliveries.all()
+        )
     return _render(
         request,
         "activities/note_list.html",
