@@ -361,20 +361,15 @@ def _same(a, b):
 
 
 def _rows_key(rows):
+    def text(key, value):
+        if value is None:
+            return ""
+        if key in ("latitude", "longitude") and "." in str(value):
+            return str(value).rstrip("0").rstrip(".")  # 13.736700 and 13.7367 are equal
+        return str(value)
+
     def norm(row):
-        return tuple(
-            sorted(
-                (
-                    k,
-                    ""
-                    if v is None
-                    else str(v).rstrip("0").rstrip(".")
-                    if k in ("latitude", "longitude")
-                    else v,
-                )
-                for k, v in row.items()
-            )
-        )
+        return tuple(sorted((k, text(k, v)) for k, v in row.items()))
 
     return sorted(norm(r) for r in rows)
 

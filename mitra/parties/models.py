@@ -477,8 +477,17 @@ class Party(TrackedModel):
         return [r.role for r in self.roles.all()]
 
 
+class PartyChildQuerySet(models.QuerySet):
+    """Rows that belong to a party are visible exactly when their party is."""
+
+    def visible_to(self, user):
+        return self.filter(party__in=Party.objects.visible_to(user).values("pk"))
+
+
 class PartyRole(TimeStampedModel):
     """One role a party plays for us; a party has as many as fit (A1)."""
+
+    policy_module = "parties"
 
     party = models.ForeignKey(
         Party, verbose_name=_("party"), on_delete=models.CASCADE, related_name="roles"
@@ -488,6 +497,7 @@ class PartyRole(TimeStampedModel):
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+    objects = PartyChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["role"]
@@ -503,6 +513,8 @@ class PartyRole(TimeStampedModel):
 
 class ContactPoint(TimeStampedModel):
     """A phone, fax, mobile, email, website … of a party; unlimited per party (A5)."""
+
+    policy_module = "parties"
 
     class Kind(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -532,6 +544,7 @@ class ContactPoint(TimeStampedModel):
     is_primary = models.BooleanField(_("primary"), default=False)
 
     history = HistoricalRecords()
+    objects = PartyChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_primary", "kind", "pk"]
@@ -598,6 +611,8 @@ class ContactPoint(TimeStampedModel):
 class Address(TimeStampedModel):
     """A postal address of a party, with coordinates for the map (A5)."""
 
+    policy_module = "parties"
+
     class Kind(models.TextChoices):
         CONTACT = "contact", _("Contact")
         BILLING = "billing", _("Billing")
@@ -626,6 +641,7 @@ class Address(TimeStampedModel):
     is_primary = models.BooleanField(_("primary"), default=False)
 
     history = HistoricalRecords()
+    objects = PartyChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_primary", "kind", "pk"]

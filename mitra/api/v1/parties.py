@@ -1,5 +1,591 @@
-"""REST API for parties, roles, contact points, addresses and groups (filled in below)."""
+"""REST API for parties, their roles, contact points and addresses, and groups.
+
+The same policy and actions as the web screens: reads are scoped by `visible_to`, writes
+call `mitra.parties.actions`. An edit by a user whose role needs approval answers
+202 Accepted with the pending change request instead of saving (A17). A delete moves
+the party to the trash, or answers 409 Conflict with the reasons it is blocked (A16).
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from mitra.api.base import ScopedViewSet
+from mitra.core.policy import Action, can
+from mitra.parties import actions
+from mitra.parties.models import (
+    Address,
+    ContactPoint,
+    Group,
+    Kind,
+    Party,
+    PartyRole,
+    RoleKind,
+    Stage,
+)
+from mitra.parties.search import search_parties
+from mitra.users.models import User
+
+# Party columns the API reads and writes (the rest are derived or managed elsewhere).
+PARTY_FIELDS = [
+    f.name
+    for f in Party._meta.concrete_fields
+    if f.editable
+    and f.name
+    not in {"id", "public_id", "owner", "team", "created_at", "updated_at", "deleted_at", "deleted_by",
+            "rating", "photo", "search_name", "name_key"}
+]  # fmt: skip
+
+
+def _django_errors(exc):
+    if isinstance(exc, DjangoPermissionDenied):
+        return PermissionDenied()
+    if hasattr(exc, "message_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"detail": exc.messages})
+
+
+class ContactPointSerializer(serializers.ModelSerializer):
+    """A phone, mobile, fax, email or website. Phones: give `number` (as typed, any
+    script) and optionally `country_code`/`area_code`/`extension`; `value` and `e164`
+    are derived. Others: give `value`."""
+
+    id = serializers.IntegerField(required=False, help_text="Omit to add a new one.")
+
+    class Meta:
+        model = ContactPoint
+        fields = ["id", "kind", "label", "country_code", "area_code", "number", "extension", "value", "e164",
+                  "is_primary"]  # fmt: skip
+        read_only_fields = ["e164"]
+        extra_kwargs = {"value": {"required": False}}
+
+    def validate(self, attrs):
+        current = self.instance if isinstance(self.instance, ContactPoint) else None
+        if current is not None:
+            # A partial change: the stored parts fill in what was not sent.
+            for name in ("kind", "country_code", "area_code", "number", "extension", "value"):
+                attrs.setdefault(name, getattr(current, name))
+            if "value" in self.initial_data and "number" not in self.initial_data:
+                attrs["number"] = ""
+        kind = attrs.get("kind", ContactPoint.Kind.PHONE)
+        if kind in ContactPoint.PHONE_KINDS:
+            if not attrs.get("number") and attrs.get("value"):
+                attrs["number"], attrs["value"] = attrs["value"], ""
+            probe = ContactPoint(**{k: v for k, v in attrs.items() if k != "id"}).prepare()
+            if not probe.e164:
+                raise ValidationError({"number": "This does not look like a phone number."})
+            attrs.update(value=probe.value, number=probe.number, country_code=probe.country_code)
+        else:
+            value = (attrs.get("value") or attrs.get("number") or "").strip()
+            if not value:
+                raise ValidationError({"value": "This field is required."})
+            try:
+                if kind == ContactPoint.Kind.EMAIL:
+                    validate_email(value)
+                    value = value.lower()
+                elif kind == ContactPoint.Kind.WEBSITE:
+                    URLValidator()(value if "://" in value else f"https://{value}")
+            except DjangoValidationError as exc:
+                raise ValidationError({"value": exc.messages}) from exc
+            attrs.update(value=value, number="")
+        return attrs
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text="Omit to add a new one.")
+    map_url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Address
+        fields = ["id", "kind", "line1", "line2", "district", "city", "province", "postcode", "country",
+                  "latitude", "longitude", "is_primary", "map_url"]  # fmt: skip
+
+    def validate_country(self, value):
+        value = (value or "").strip().upper()
+        if value and (len(value) != 2 or not value.isalpha()):
+            raise ValidationError("Use the two-letter country code, such as TH or IR.")
+        return value
+
+    def validate(self, attrs):
+        lat, lng = attrs.get("latitude"), attrs.get("longitude")
+        if lat is not None and not -90 <= lat <= 90:
+            raise ValidationError({"latitude": "Latitude is between -90 and 90."})
+        if lng is not None and not -180 <= lng <= 180:
+            raise ValidationError({"longitude": "Longitude is between -180 and 180."})
+        return attrs
+
+
+class RolesField(serializers.ListField):
+    """Role values; read from the party's PartyRole rows."""
+
+    child = serializers.ChoiceField(choices=RoleKind.choices)
+
+    def to_representation(self, data):
+        return [r.role for r in data.all()] if hasattr(data, "all") else list(data)
+
+
+class PartySerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    roles = RolesField(required=False)
+    groups = serializers.SlugRelatedField(
+        many=True, slug_field="public_id", queryset=Group.objects.all(), required=False
+    )
+    managers = serializers.SlugRelatedField(
+        many=True,
+        slug_field="public_id",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+    )
+    contact_points = ContactPointSerializer(many=True, required=False)
+    addresses = AddressSerializer(many=True, required=False)
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    rating = serializers.CharField(source="rating.name", default=None, read_only=True)
+
+    class Meta:
+        model = Party
+        fields = ["id", *PARTY_FIELDS, "roles", "groups", "managers", "contact_points", "addresses", "owner",
+                  "rating", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "code": {"required": False, "allow_blank": True, "validators": []},
+            "name": {"required": False, "allow_blank": True},
+        }
+
+    def validate_code(self, value):
+        value = (value or "").strip()
+        exclude = self.instance.pk if self.instance else None
+        if value and Party.all_objects.filter(code__iexact=value).exclude(pk=exclude).exists():
+            raise ValidationError("Another party already has this code.")
+        return value
+
+    def validate(self, attrs):
+        kind = attrs.get("kind", getattr(self.instance, "kind", Kind.PERSON))
+        first = attrs.get("first_name", getattr(self.instance, "first_name", ""))
+        last = attrs.get("last_name", getattr(self.instance, "last_name", ""))
+        name = attrs.get("name", getattr(self.instance, "name", ""))
+        if kind == Kind.PERSON and not (first or last):
+            raise ValidationError({"first_name": "Enter a first or last name."})
+        if kind == Kind.ORGANISATION and not (name or "").strip():
+            raise ValidationError({"name": "Enter the organisation's name."})
+        currency = attrs.get("currency")
+        if currency is not None:
+            attrs["currency"] = currency.strip().upper()
+            if len(attrs["currency"]) != 3 or not attrs["currency"].isalpha():
+                raise ValidationError({"currency": "Use a three-letter currency code such as THB."})
+        return attrs
+
+    @staticmethod
+    def split(data):
+        """(column values, related) for the actions."""
+        data = dict(data)
+        related = {}
+        for key in ("roles", "groups", "managers", "contact_points", "addresses"):
+            if key in data:
+                related[key] = data.pop(key)
+        if data.get("kind") == Kind.PERSON:
+            data.pop("name", None)
+        return data, related
+
+
+def _party_queryset():
+    return Party.objects.select_related("owner", "rating").prefetch_related(
+        Prefetch("roles", queryset=PartyRole.objects.order_by("role")),
+        "groups",
+        "managers",
+        "contact_points",
+        "addresses",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="Name, code, phone, email, ID or address fragment."
+            ),
+            OpenApiParameter("role", str, enum=RoleKind.values),
+            OpenApiParameter("stage", str, enum=Stage.values),
+            OpenApiParameter("kind", str, enum=Kind.values),
+            OpenApiParameter("active", bool),
+            OpenApiParameter("group", str, description="Group id; sub-groups included."),
+        ]
+    )
+)
+class PartyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """People and organisations, with their roles, contact points and addresses."""
+
+    serializer_class = PartySerializer
+    policy_module = "parties"
+    ordering = ("code",)
+
+    def base_queryset(self):
+        return _party_queryset()
+
+    def filter_queryset(self, qs):
+        params = self.request.query_params
+        if params.get("role") in RoleKind.values:
+            qs = qs.with_role(params["role"])
+        if params.get("stage") in Stage.values:
+            qs = qs.filter(stage=params["stage"])
+        if params.get("kind") in Kind.values:
+            qs = qs.filter(kind=params["kind"])
+        if params.get("active") in ("true", "false", "1", "0"):
+            qs = qs.filter(is_active=params["active"] in ("true", "1"))
+        if group_id := params.get("group"):
+            group = Group.objects.filter(public_id=group_id).first() if _uuid(group_id) else None
+            qs = qs.in_group(group) if group else qs.none()
+        if q := params.get("q", "").strip():
+            qs = search_parties(qs, q)
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values, related = PartySerializer.split(serializer.validated_data)
+        try:
+            party = actions.create_party(acting_user=request.user, values=values, **related)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
+        party = _party_queryset().get(pk=party.pk)
+        return Response(self.get_serializer(party).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        party = self.get_object()
+        serializer = self.get_serializer(party, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        values, related = PartySerializer.split(serializer.validated_data)
+        return _apply_update(self, request, party, values=values, **related)
+
+    def perform_destroy(self, instance):
+        try:
+            actions.trash_party(instance, acting_user=self.request.user)
+        except actions.DeleteBlocked as exc:
+            raise _Conflict(exc.reasons) from exc
+
+
+class _Conflict(ValidationError):
+    status_code = status.HTTP_409_CONFLICT
+
+    def __init__(self, reasons):
+        super().__init__(
+            {"detail": "This party cannot be deleted.", "reasons": [str(r) for r in reasons]}
+        )
+
+
+def _uuid(value):
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _apply_update(view, request, party, **changes):
+    try:
+        party, cr = actions.update_party(party, acting_user=request.user, **changes)
+    except (DjangoValidationError, DjangoPermissionDenied) as exc:
+        raise _django_errors(exc) from exc
+    if cr is not None:
+        return Response(
+            {
+                "detail": "The change waits for a team lead's approval.",
+                "change_request": str(cr.public_id),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+    party = _party_queryset().get(pk=party.pk)
+    return Response(PartySerializer(party, context=view.get_serializer_context()).data)
+
+
+# -- child rows: every write is an edit of the party (approval and history included) -------
+
+
+class _ChildSerializerMixin(serializers.Serializer):
+    party = serializers.SlugRelatedField(slug_field="public_id", queryset=Party.objects.all())
+
+    def validate_party(self, party):
+        user = self.context["request"].user
+        if not can(user, Action.EDIT, party):
+            # A party the user cannot see reads as "does not exist".
+            if not Party.objects.visible_to(user).filter(pk=party.pk).exists():
+                raise ValidationError("Object does not exist.")
+            raise PermissionDenied()
+        return party
+
+
+class PartyRoleSerializer(_ChildSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = PartyRole
+        fields = ["id", "party", "role", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class ChildContactPointSerializer(_ChildSerializerMixin, ContactPointSerializer):
+    id = serializers.IntegerField(read_only=True)
+
+    class Meta(ContactPointSerializer.Meta):
+        fields = ["party", *ContactPointSerializer.Meta.fields]
+
+
+class ChildAddressSerializer(_ChildSerializerMixin, AddressSerializer):
+    id = serializers.IntegerField(read_only=True)
+
+    class Meta(AddressSerializer.Meta):
+        fields = ["party", *AddressSerializer.Meta.fields]
+
+
+class _ChildViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    policy_module = "parties"
+    lookup_field = "pk"
+    ordering = ("id",)
+    model = None
+    key = ""  # the keyword of update_party for the full list of rows
+    match_fields = ()
+    fields = ()
+
+    def base_queryset(self):
+        return self.model.objects.select_related("party")
+
+    def filter_queryset(self, qs):
+        if party_id := self.request.query_params.get("party"):
+            qs = qs.filter(party__public_id=party_id) if _uuid(party_id) else qs.none()
+        return qs
+
+    def _rows(self, party, replace=None, drop=None, add=None):
+        rows = []
+        for obj in self.model.objects.filter(party=party):
+            if obj.pk == drop:
+                continue
+            row = {"id": obj.pk, **{f: getattr(obj, f) for f in self.fields}}
+            if replace and obj.pk == replace[0]:
+                row.update(replace[1])
+            rows.append(row)
+        if add:
+            rows.append({"id": None, **add})
+        return rows
+
+    def _save(self, party, rows):
+        _party, cr = actions.update_party(party, acting_user=self.request.user, **{self.key: rows})
+        return cr
+
+    def _respond(self, request, party, cr, match, created=False):
+        if cr is not None:
+            return Response(
+                {
+                    "detail": "The change waits for a team lead's approval.",
+                    "change_request": str(cr.public_id),
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
+        obj = self.model.objects.filter(party=party, **match).order_by("-pk").first()
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.get_serializer(obj).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        party = data.pop("party")
+        data.pop("id", None)
+        try:
+            cr = self._save(party, self._rows(party, add=data))
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
+        return self._respond(
+            request, party, cr, {k: v for k, v in data.items() if k in self.match_fields}, True
+        )
+
+    def update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(obj, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("party", None)
+        data.pop("id", None)
+        try:
+            cr = self._save(obj.party, self._rows(obj.party, replace=(obj.pk, data)))
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
+        return self._respond(request, obj.party, cr, {"pk": obj.pk})
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            cr = self._save(obj.party, self._rows(obj.party, drop=obj.pk))
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
+        if cr is not None:
+            return self._respond(request, obj.party, cr, {})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+_PARTY_PARAM = extend_schema(
+    parameters=[OpenApiParameter("party", str, description="Only this party's rows.")]
+)
+
+
+@extend_schema_view(list=_PARTY_PARAM)
+class ContactPointViewSet(_ChildViewSet):
+    """Phones, emails and websites of parties."""
+
+    serializer_class = ChildContactPointSerializer
+    model = ContactPoint
+    key = "contact_points"
+    fields = actions.CONTACT_POINT_FIELDS
+    match_fields = ("kind", "value")
+
+
+@extend_schema_view(list=_PARTY_PARAM)
+class AddressViewSet(_ChildViewSet):
+    """Postal addresses of parties, with coordinates."""
+
+    serializer_class = ChildAddressSerializer
+    model = Address
+    key = "addresses"
+    fields = actions.ADDRESS_FIELDS
+    match_fields = ("kind", "line1", "city")
+
+
+@extend_schema_view(list=_PARTY_PARAM)
+class PartyRoleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """The roles parties hold (customer, lead, dealer, supplier, partner, competitor, other)."""
+
+    serializer_class = PartyRoleSerializer
+    policy_module = "parties"
+    lookup_field = "pk"
+    ordering = ("id",)
+
+    def base_queryset(self):
+        return PartyRole.objects.select_related("party")
+
+    filter_queryset = _ChildViewSet.filter_queryset
+
+    def _respond(self, party, roles, role=None):
+        try:
+            _party, cr = actions.update_party(party, acting_user=self.request.user, roles=roles)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
+        if cr is not None:
+            return Response(
+                {
+                    "detail": "The change waits for a team lead's approval.",
+                    "change_request": str(cr.public_id),
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
+        if role is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        obj = PartyRole.objects.get(party=party, role=role)
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        party, role = serializer.validated_data["party"], serializer.validated_data["role"]
+        if role in party.role_values():
+            raise ValidationError({"role": "The party already has this role."})
+        return self._respond(party, [*party.role_values(), role], role)
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return self._respond(obj.party, [r for r in obj.party.role_values() if r != obj.role])
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=Group.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Group
+        fields = ["id", "name", "parent", "depth", "colour", "icon", "description"]
+        read_only_fields = ["depth"]
+
+    def validate(self, attrs):
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        name = attrs.get("name", getattr(self.instance, "name", ""))
+        if self.instance and parent and parent.path.startswith(self.instance.path):
+            raise ValidationError({"parent": "A group cannot be moved below itself."})
+        clash = Group.objects.filter(name__iexact=name, parent=parent)
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError({"name": "A group with this name is already there."})
+        return attrs
+
+
+class GroupViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """The n-level group tree (A7); a party may be in several groups."""
+
+    serializer_class = GroupSerializer
+    policy_module = "parties"
+    ordering = ("path",)
+
+    def base_queryset(self):
+        return Group.objects.select_related("parent")
+
+    def perform_create(self, serializer):
+        serializer.instance = self._save(Group(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        group = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(group, key, value)
+        serializer.instance = self._save(group)
+
+    def _save(self, group):
+        try:
+            return actions.save_group(group, acting_user=self.request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
+
+    def perform_destroy(self, instance):
+        try:
+            actions.delete_group(instance, acting_user=self.request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
 
 
 def register(router):
-    pass
+    router.register("parties", PartyViewSet, basename="party")
+    router.register("party-roles", PartyRoleViewSet, basename="party-role")
+    router.register("contact-points", ContactPointViewSet, basename="contact-point")
+    router.register("addresses", AddressViewSet, basename="address")
+    router.register("party-groups", GroupViewSet, basename="party-group")
