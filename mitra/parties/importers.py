@@ -35,6 +35,11 @@ from .models import (
     next_codes,
 )
 
+# The id given to contact points and addresses added by an update: no row has id 0, so
+# actions.update_party creates them, and ids stay integers in its change comparison
+# (it sorts rows, and None next to an integer id would not compare).
+NEW_ROW = 0
+
 _COUNTRIES = {
     "thailand": "TH", "ไทย": "TH", "ประเทศไทย": "TH", "siam": "TH",
     "iran": "IR", "ایران": "IR", "persia": "IR",
@@ -47,6 +52,29 @@ _COUNTRIES = {
     "vietnam": "VN", "เวียดนาม": "VN", "india": "IN", "อินเดีย": "IN", "هند": "IN",
     "turkey": "TR", "ترکیه": "TR", "uae": "AE", "unitedarabemirates": "AE", "امارات": "AE",
     "iraq": "IQ", "عراق": "IQ", "afghanistan": "AF", "افغانستان": "AF",
+}  # fmt: skip
+
+
+# Words people use for roles, kinds and stages, whatever the interface language.
+ROLE_WORDS = {
+    "client": "customer", "buyer": "customer", "ลูกค้า": "customer", "مشتری": "customer",
+    "prospect": "lead", "target": "lead", "ลูกค้าเป้าหมาย": "lead", "ผู้สนใจ": "lead", "سرنخ": "lead",
+    "agent": "dealer", "distributor": "dealer", "reseller": "dealer", "ตัวแทน": "dealer",
+    "ตัวแทนจำหน่าย": "dealer", "نماینده": "dealer", "عامل": "dealer",
+    "vendor": "supplier", "ผู้จำหน่าย": "supplier", "ซัพพลายเออร์": "supplier", "تامین کننده": "supplier",
+    "تأمین کننده": "supplier", "พันธมิตร": "partner", "คู่ค้า": "partner", "شریک": "partner", "همکار": "partner",
+    "คู่แข่ง": "competitor", "رقیب": "competitor", "อื่นๆ": "other", "سایر": "other",
+}  # fmt: skip
+KIND_WORDS = {
+    "individual": "person", "people": "person", "p": "person", "บุคคล": "person", "บุคคลธรรมดา": "person",
+    "شخص": "person", "حقیقی": "person", "company": "organisation", "organization": "organisation",
+    "business": "organisation", "org": "organisation", "o": "organisation", "c": "organisation",
+    "นิติบุคคล": "organisation", "บริษัท": "organisation", "องค์กร": "organisation", "شرکت": "organisation",
+    "حقوقی": "organisation", "سازمان": "organisation",
+}  # fmt: skip
+STAGE_WORDS = {
+    "lead": "suspect", "ผู้มุ่งหวัง": "prospect", "ลูกค้าคาดหวัง": "prospect", "مشتری بالقوه": "prospect",
+    "ลูกค้า": "customer", "مشتری": "customer", "client": "customer",
 }  # fmt: skip
 
 
@@ -100,10 +128,10 @@ class PartyImporter(Importer):
             F("prefix", _("Title"), parser=party_text("prefix"), aliases=["title", "salutation", "คำนำหน้า", "คำนำหน้าชื่อ", "عنوان", "پیشوند"]),
             F("first_name", _("First name"), parser=party_text("first_name"), aliases=["firstname", "given name", "ชื่อจริง", "ชื่อต้น", "نام کوچک"]),
             F("last_name", _("Last name"), parser=party_text("last_name"), aliases=["lastname", "surname", "family name", "นามสกุล", "نام خانوادگی"]),
-            F("kind", _("Person or organisation"), parser=f.choice(Kind.choices), aliases=["kind", "type", "party type", "ประเภท", "نوع", "person/organisation", "บุคคล/นิติบุคคล", "حقیقی/حقوقی"]),
+            F("kind", _("Person or organisation"), parser=f.choice(Kind.choices, KIND_WORDS), aliases=["kind", "type", "party type", "ประเภท", "نوع", "person/organisation", "บุคคล/นิติบุคคล", "حقیقی/حقوقی"]),
             F("code", _("Code"), parser=party_text("code"), aliases=["customer code", "party code", "รหัส", "รหัสลูกค้า", "کد", "کد مشتری"]),
-            F("stage", _("Stage"), parser=f.choice(Stage.choices), aliases=["lifecycle", "lifecycle stage", "ขั้น", "สถานะลูกค้า", "مرحله"]),
-            F("roles", _("Roles"), parser=f.memo(f.many(f.choice(RoleKind.choices))), aliases=["role", "บทบาท", "نقش", "نقش‌ها"]),
+            F("stage", _("Stage"), parser=f.choice(Stage.choices, STAGE_WORDS), aliases=["lifecycle", "lifecycle stage", "ขั้น", "สถานะลูกค้า", "مرحله"]),
+            F("roles", _("Roles"), parser=f.memo(f.many(f.choice(RoleKind.choices, ROLE_WORDS))), aliases=["role", "บทบาท", "نقش", "نقش‌ها"]),
             F("phone", _("Phone"), parser=phones, aliases=["phones", "telephone", "tel", "phone number", "โทรศัพท์", "เบอร์โทร", "เบอร์โทรศัพท์", "โทร", "تلفن", "شماره تلفن", "تلفن ثابت"]),
             F("mobile", _("Mobile"), parser=phones, aliases=["cell", "mobile phone", "cellphone", "มือถือ", "เบอร์มือถือ", "โทรศัพท์มือถือ", "موبایل", "تلفن همراه", "همراه"]),
             F("fax", _("Fax"), parser=phones, aliases=["แฟกซ์", "โทรสาร", "فکس", "نمابر"]),
@@ -132,6 +160,13 @@ class PartyImporter(Importer):
             F("credit_term_days", _("Credit term (days)"), parser=f.integer, aliases=["credit term", "เครดิตเทอม", "مدت اعتبار"]),
             F("comments", _("Comments"), parser=f.text(), aliases=["notes", "note", "remarks", "หมายเหตุ", "บันทึก", "توضیحات", "یادداشت"]),
         ]  # fmt: skip
+
+    def guess_mapping(self, headers):
+        mapping = super().guess_mapping(headers)
+        # "ชื่อ" / "نام" / "Name" next to a surname column is the first name.
+        if "name" in mapping and "last_name" in mapping and "first_name" not in mapping:
+            mapping["first_name"] = mapping.pop("name")
+        return mapping
 
     def check_mapping(self, mapping):
         if not {"name", "first_name", "last_name"} & set(mapping):
@@ -523,7 +558,7 @@ class PartyImporter(Importer):
                     for p in points
                 ]
                 for p in new_points:
-                    rows_.append({"id": None, "kind": p["kind"], "value": p["value"], "label": "", "country_code": "",
+                    rows_.append({"id": NEW_ROW, "kind": p["kind"], "value": p["value"], "label": "", "country_code": "",
                                   "area_code": "", "number": "", "extension": "",
                                   "is_primary": p["is_primary"] and not any(x["kind"] == p["kind"] for x in rows_)})  # fmt: skip
                 related["contact_points"] = rows_
@@ -539,7 +574,7 @@ class PartyImporter(Importer):
                         {"id": a.pk, **{k: getattr(a, k) for k in actions.ADDRESS_FIELDS}}
                         for a in existing
                     ]
-                    rows_.append({"id": None, "kind": Address.Kind.CONTACT, "line1": "", "line2": "", "district": "",
+                    rows_.append({"id": NEW_ROW, "kind": Address.Kind.CONTACT, "line1": "", "line2": "", "district": "",
                                   "city": "", "province": "", "postcode": "", "country": "", "latitude": None,
                                   "longitude": None, "is_primary": not existing, **address})  # fmt: skip
                     related["addresses"] = rows_

@@ -202,12 +202,16 @@ def boolean(value):
     raise ValidationError(_("“%(value)s” is not yes or no.") % {"value": value})
 
 
-def choice(choices):
-    """A value from `choices` ((value, label) pairs), given as the value or a label in any language."""
+def choice(choices, aliases=None):
+    """A value from `choices` ((value, label) pairs), given as the value, its label in any
+    language, or one of `aliases` ({word: value}: synonyms, and the Thai and Persian words
+    people write even where a translation catalogue is missing)."""
     lookup = {}  # built on first use: translations are not ready when importers are defined
 
     def parse(raw):
         if not lookup:
+            for word, value in (aliases or {}).items():
+                lookup[compact(word)] = value
             for value, label in choices:
                 lookup[compact(value)] = value
                 for code in ("en", "th", "fa"):

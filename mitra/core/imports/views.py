@@ -180,15 +180,15 @@ class ImportSite:
             initial={"duplicate_choice": job.duplicate_choice, "sheet": job.sheet,
                      **{f"opt_{k}": v for k, v in job.options.items()}},
         )  # fmt: skip
+        sheet = request.POST.get("sheet")
+        if request.method == "POST" and sheet and sheet != job.sheet and sheet in sheets:
+            # Another sheet has other columns: read its header row and map again.
+            job.sheet = sheet
+            job.headers = self._headers(job)
+            job.mapping = importer.guess_mapping(job.headers)
+            job.save(update_fields=["sheet", "headers", "mapping", "updated_at"])
+            return redirect(self.url("import_columns", job))
         if request.method == "POST" and form.is_valid():
-            sheet = form.cleaned_data.get("sheet")
-            if sheet and sheet != job.sheet:
-                # Another sheet has other columns: read its header row and map again.
-                job.sheet = sheet
-                job.headers = self._headers(job)
-                job.mapping = importer.guess_mapping(job.headers)
-                job.save(update_fields=["sheet", "headers", "mapping", "updated_at"])
-                return redirect(self.url("import_columns", job))
             job.mapping = form.mapping()
             job.options = {**job.options, **form.options()}
             job.duplicate_choice = form.cleaned_data["duplicate_choice"]

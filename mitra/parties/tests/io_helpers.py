@@ -71,9 +71,9 @@ class ImportSteps:
     def preview(self, job):
         return self.client.get(reverse("parties:import_preview", args=[job.public_id]))
 
-    def start_import(self, job, duplicate_choice="skip", **overrides):
+    def start_import(self, job, duplicate_choice="skip", overrides=None):
         data = {"duplicate_choice": duplicate_choice}
-        data.update({f"row_{n}": v for n, v in overrides.items()})
+        data.update({f"row_{n}": v for n, v in (overrides or {}).items()})
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
                 reverse("parties:import_preview", args=[job.public_id]), data
@@ -90,5 +90,5 @@ class ImportSteps:
         job = self.latest_job(user)
         response = self.columns(job, **kwargs.pop("columns", {}))
         assert response.status_code == 302, response.context["form"].errors
-        self.start_import(job, duplicate_choice, **kwargs.pop("overrides", {}))
+        self.start_import(job, duplicate_choice, kwargs.pop("overrides", None))
         return job
