@@ -118,7 +118,10 @@ def phone(region=None):
 def integer(value):
     cleaned = calendars.to_latin_digits(value).replace(",", "").replace(" ", "")
     try:
-        return int(Decimal(cleaned))
+        number = Decimal(cleaned)
+        if number != number.to_integral_value():
+            raise ValueError(value)
+        return int(number)
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value}) from exc
 

@@ -1,0 +1,298 @@
+"""The generic import framework: readers, parsers, the chunked runner, bulk inserts."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.test import override_settings
+
+from mitra.core.imports import fields as f
+from mitra.core.imports.base import Importer
+from mitra.core.imports.bulk import BulkInserter, copy_history, in_values
+from mitra.core.imports.models import ImportJob
+from mitra.core.imports.readers import detect_delimiter, detect_encoding, open_table
+from mitra.core.imports.runner import run_job
+from mitra.core.testing import BaseTestCase
+from mitra.users.models import Team
+
+THAI = "ชื่อ,โทรศัพท์\nบริษัท ไทยพาณิชย์ จำกัด,02-111-2222\nนางสาว วรรณา เก่งมาก,0899999999\n"
+PERSIAN = "نام,تلفن\nشرکت پارس گستر,021-88776655\nمریم کریمی,09121234567\n"
+
+
+def table_rows(content, name="x.csv", **kwargs):
+    table = open_table(io.BytesIO(content), name, **kwargs)
+    return table, list(table.rows())
+
+
+class ReaderTests(BaseTestCase):
+    def test_it_detects_the_encodings_people_use(self):
+        cases = [
+            (THAI, "utf-8", "utf-8"),
+            (THAI, "utf-8-sig", "utf-8-sig"),
+            (THAI, "utf-16", "utf-16"),
+            (THAI, "utf-16-le", "utf-16-le"),
+            (THAI, "cp874", "cp874"),
+            (PERSIAN, "utf-8", "utf-8"),
+            (PERSIAN, "utf-16", "utf-16"),
+            (PERSIAN, "utf-16-be", "utf-16-be"),
+            (PERSIAN.replace("ی", "ي"), "cp1256", "cp1256"),
+            ("name,city\nJosé,Zürich\n", "cp1252", "cp1252"),
+        ]
+        for text, encoding, detected in cases:
+            with self.subTest(encoding=encoding, text=text[:8]):
+                table, rows = table_rows(text.encode(encoding))
+                self.assertEqual(table.encoding, detected)
+                self.assertEqual(rows[1][0], text.splitlines()[1].split(",")[0])
+
+    def test_it_looks_past_an_english_header_for_the_encoding(self):
+        content = ("name,phone\n" + "Somchai,1\n" * 20000 + "สมชาย,2\n").encode("cp874")
+        self.assertEqual(detect_encoding(content[:100]), "utf-8")  # the start alone misleads
+        table, rows = table_rows(content)
+        self.assertEqual(table.encoding, "cp874")
+        self.assertEqual(rows[-1], ["สมชาย", "2"])
+
+    def test_it_detects_the_delimiter(self):
+        self.assertEqual(detect_delimiter("a;b;c\n1;2;3\n"), ";")
+        self.assertEqual(detect_delimiter("a\tb\n1\t2\n"), "\t")
+        self.assertEqual(detect_delimiter('name,note\n"Smith; John","a;b"\n'), ",")
+        self.assertEqual(detect_delimiter("a|b|c\n1|2|3\n"), "|")
+
+    def test_it_keeps_quoted_newlines_and_skips_blank_rows(self):
+        content = 'name,note\n"Acme","line one\nline two"\n,\n\nBeta,x\n'.encode()
+        _table, rows = table_rows(content)
+        self.assertEqual(rows, [["name", "note"], ["Acme", "line one\nline two"], ["Beta", "x"]])
+
+    def test_it_counts_rows(self):
+        table = open_table(io.BytesIO(b"a\n1\n2\n\n3\n"), "x.csv")
+        self.assertEqual(table.count(), 4)
+
+    def test_it_reads_xlsx_cells_as_text(self):
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        wb.active.append(["Name", "Phone", "Born", "Amount", "Flag", "When"])
+        wb.active.append(
+            ["สมชาย", 812345678, dt.date(1990, 1, 2), 12.5, True, dt.datetime(2024, 3, 4, 5, 6)]
+        )
+        buf = io.BytesIO()
+        wb.save(buf)
+        table, rows = table_rows(buf.getvalue(), "x.xlsx")
+        self.assertEqual(table.format, "xlsx")
+        self.assertEqual(
+            rows[1], ["สมชาย", "812345678", "1990-01-02", "12.5", "1", "2024-03-04 05:06:00"]
+        )
+        self.assertEqual(table.count(), 2)
+
+
+class FieldParserTests(BaseTestCase):
+    def test_it_parses_phones_in_any_script(self):
+        parse = f.phone("TH")
+        self.assertEqual(parse("๐๘๑-๒๓๔-๕๖๗๘").e164, "+66812345678")
+        phone = parse("+98 912 123 4567")
+        self.assertEqual((phone.e164, phone.national), ("+989121234567", "09121234567"))
+        with self.assertRaises(ValidationError):
+            parse("12")
+
+    def test_it_checks_emails(self):
+        self.assertEqual(f.email("Info@Example.COM"), "info@example.com")
+        self.assertEqual(f.email("mailto:a.b+c@sub.example.co.th"), "a.b+c@sub.example.co.th")
+        for bad in ("not-an-email", "a@b", "a..b@example.com", "a@-example.com"):
+            with self.subTest(bad), self.assertRaises(ValidationError):
+                f.email(bad)
+
+    def test_it_reads_numbers_dates_and_booleans(self):
+        self.assertEqual(f.decimal("1,234.50"), Decimal("1234.50"))
+        self.assertEqual(f.decimal("۱۲۳٫۵"), Decimal("123.5"))
+        self.assertEqual(f.integer("๓๐"), 30)
+        self.assertEqual(f.date("2024-02-29"), dt.date(2024, 2, 29))
+        for yes in ("yes", "Y", "1", "ใช่", "بله", "TRUE"):
+            self.assertIs(f.boolean(yes), True)
+        for no in ("no", "0", "ไม่", "خیر"):
+            self.assertIs(f.boolean(no), False)
+        for bad, parser in (
+            ("abc", f.decimal),
+            ("1.5", f.integer),
+            ("31/02/2024", f.date),
+            ("maybe", f.boolean),
+        ):
+            with self.subTest(bad), self.assertRaises(ValidationError):
+                parser(bad)
+
+    def test_it_reads_choices_by_value_label_or_alias(self):
+        parse = f.choice(
+            [("person", "Person"), ("organisation", "Organisation")], {"company": "organisation"}
+        )
+        self.assertEqual(parse("Person"), "person")
+        self.assertEqual(parse("ORGANISATION"), "organisation")
+        self.assertEqual(parse("Company"), "organisation")
+        with self.assertRaisesMessage(ValidationError, "Person, Organisation"):
+            parse("robot")
+        with self.assertRaises(ValidationError):  # remembered errors are raised again
+            parse("robot")
+
+    def test_it_splits_cells_with_several_values(self):
+        self.assertEqual(f.many(f.text())("a; b,c | d"), ["a", "b", "c", "d"])
+        with self.assertRaises(ValidationError):
+            f.text(3)("abcd")
+
+
+class TeamImporter(Importer):
+    """A small importer for the tests: teams by name, written one row at a time."""
+
+    module = "teams"
+    chunk_size = 3
+
+    def get_fields(self):
+        return [
+            f.ImportField(
+                "name", "Name", required=True, parser=f.text(100), aliases=["ชื่อทีม", "نام تیم"]
+            ),
+            f.ImportField("description", "Description", aliases=["รายละเอียด"]),
+        ]
+
+    def keys(self, data):
+        return [("name", data["name"].casefold())]
+
+    def lookup(self, keys):
+        names = [v for _k, v in keys]
+        return {
+            ("name", t.name.casefold()): t.pk
+            for t in Team.objects.all()
+            if t.name.casefold() in names
+        }
+
+    def create_one(self, row):
+        team = Team.objects.create(
+            name=row.data["name"], description=row.data.get("description", "")
+        )
+        if row.data.get("description") == "explode":
+            raise ValidationError("exploded after writing")  # the team above must roll back
+        return team.pk
+
+    def update_one(self, row):
+        Team.objects.filter(pk=row.match).update(description=row.data.get("description", ""))
+
+
+def make_job(user, rows, **fields):
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    job = ImportJob(owner=user, importer=TeamImporter.path(), original_name="teams.csv",
+                    headers=rows[0], mapping={"name": 0, "description": 1}, **fields)  # fmt: skip
+    job.file.save("teams.csv", ContentFile(buf.getvalue().encode()), save=False)
+    job.save()
+    return job
+
+
+class RunnerTests(BaseTestCase):
+    ROWS = [
+        ["Name", "Description"],
+        ["Red", "first"],
+        ["", "no name"],
+        ["Blue", "explode"],
+        ["Alpha", "matches an existing team"],
+        ["Green", "x" * 10],
+        ["Red", "again in the same file"],
+        ["Bad\ufffdtext", ""],
+    ]
+
+    def test_it_imports_good_rows_and_reports_bad_ones(self):
+        job = run_job(make_job(self.admin, self.ROWS))
+        self.assertEqual(job.status, ImportJob.Status.DONE)
+        self.assertEqual((job.rows_total, job.rows_done), (7, 7))
+        self.assertEqual((job.created_count, job.skipped_count, job.failed_count), (2, 2, 3))
+        self.assertEqual(
+            set(Team.objects.values_list("name", flat=True)), {"Alpha", "Beta", "Red", "Green"}
+        )
+        errors = {e.row_number: e.message for e in job.row_errors.all()}
+        self.assertEqual(set(errors), {3, 4, 8})
+        self.assertIn("required", errors[3])
+        self.assertIn("exploded", errors[4])
+        self.assertIn("could not be read", errors[8])
+        self.assertFalse(Team.objects.filter(name="Blue").exists())  # nothing half-written
+
+    def test_it_updates_when_asked_row_by_row(self):
+        job = make_job(self.admin, self.ROWS, duplicate_choice="update", overrides={"7": "skip"})
+        job = run_job(job)
+        self.assertEqual((job.created_count, job.updated_count, job.skipped_count), (2, 1, 1))
+        self.assertEqual(Team.objects.get(name="Alpha").description, "matches an existing team")
+        self.assertEqual(Team.objects.get(name="Red").description, "first")
+
+    def test_it_fails_the_job_clearly_when_the_file_is_gone(self):
+        job = make_job(self.admin, self.ROWS)
+        job.file.storage.delete(job.file.name)
+        job = run_job(job)
+        self.assertEqual(job.status, ImportJob.Status.FAILED)
+        self.assertTrue(job.error)
+
+    def test_it_checks_the_owners_rights_when_it_runs(self):
+        job = run_job(make_job(self.owner, self.ROWS))  # "teams" is an administration module
+        self.assertEqual(job.status, ImportJob.Status.FAILED)
+        self.assertEqual(Team.objects.count(), 2)
+
+    def test_it_resumes_after_the_last_committed_chunk(self):
+        job = make_job(self.admin, [["Name", "Description"]] + [[f"T{i}", ""] for i in range(7)])
+        ImportJob.objects.filter(pk=job.pk).update(
+            rows_done=3, created_count=3, status=ImportJob.Status.RUNNING
+        )
+        job = run_job(job)
+        self.assertEqual((job.rows_done, job.created_count), (7, 7))
+        self.assertEqual(sorted(Team.objects.filter(name__startswith="T").values_list("name", flat=True)),
+                         ["T3", "T4", "T5", "T6"])  # fmt: skip
+
+    def test_it_guesses_columns_by_their_names_in_three_languages(self):
+        importer = TeamImporter(self.admin)
+        self.assertEqual(
+            importer.guess_mapping(["ชื่อทีม", "x", "รายละเอียด"]), {"name": 0, "description": 2}
+        )
+        self.assertEqual(importer.guess_mapping(["نام تیم"]), {"name": 0})
+        self.assertEqual(
+            importer.guess_mapping(["NAME ", "Description"]), {"name": 0, "description": 1}
+        )
+
+    @override_settings(IMPORT_PARALLEL=True, IMPORT_PARALLEL_MIN_ROWS=1)
+    def test_it_reads_in_a_second_process_for_large_files(self):
+        from mitra.core.imports import runner
+
+        rows = [["Name", "Description"]] + [
+            [f"P{i}", "" if i != 5 else "explode"] for i in range(12)
+        ]
+        job = make_job(self.admin, rows)
+        self.assertTrue(runner.use_parallel(job) or runner.threading.active_count() > 1)
+        job = run_job(job)
+        self.assertEqual(job.status, ImportJob.Status.DONE, job.error)
+        self.assertEqual((job.rows_total, job.created_count, job.failed_count), (12, 11, 1))
+        self.assertEqual(job.row_errors.get().row_number, 7)
+
+
+class BulkInsertTests(BaseTestCase):
+    def test_it_inserts_rows_and_returns_their_keys_in_order(self):
+        inserter = BulkInserter(Team, key_field="name")
+        pks = inserter.insert([{"name": f"Bulk {i}", "description": "ทดสอบ"} for i in range(30)])
+        teams = Team.objects.in_bulk(pks)
+        self.assertEqual([teams[pk].name for pk in pks], [f"Bulk {i}" for i in range(30)])
+        team = teams[pks[0]]
+        self.assertEqual(team.description, "ทดสอบ")
+        self.assertIsNotNone(team.created_at)
+        self.assertEqual(len({t.public_id for t in teams.values()}), 30)  # each its own uuid
+
+    def test_it_copies_creation_history(self):
+        pks = BulkInserter(Team).insert([{"name": "History A"}, {"name": "History B"}])
+        copy_history(Team, pks, user=self.admin, reason="Imported from teams.csv")
+        record = Team.objects.get(name="History A").history.get()
+        self.assertEqual((record.history_type, record.history_user, record.history_change_reason),
+                         ("+", self.admin, "Imported from teams.csv"))  # fmt: skip
+        self.assertEqual(record.name, "History A")
+
+    def test_it_passes_database_errors_on(self):
+        from django.db import IntegrityError, transaction
+
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            BulkInserter(Team).insert([{"name": "Alpha"}])  # the name is unique
+
+    def test_it_filters_on_many_values_in_one_parameter(self):
+        names = ["Alpha", "Beta"] + [f"none {i}" for i in range(100)]
+        self.assertEqual(set(Team.objects.filter(name__in=in_values(names)).values_list("name", flat=True)),
+                         {"Alpha", "Beta"})  # fmt: skip
