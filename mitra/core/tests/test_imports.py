@@ -61,7 +61,7 @@ class ReaderTests(BaseTestCase):
         self.assertEqual(detect_delimiter("a|b|c\n1|2|3\n"), "|")
 
     def test_it_keeps_quoted_newlines_and_skips_blank_rows(self):
-        content = 'name,note\n"Acme","line one\nline two"\n,\n\nBeta,x\n'.encode()
+        content = b'name,note\n"Acme","line one\nline two"\n,\n\nBeta,x\n'
         _table, rows = table_rows(content)
         self.assertEqual(rows, [["name", "note"], ["Acme", "line one\nline two"], ["Beta", "x"]])
 
