@@ -11,7 +11,7 @@ class PreferenceForm(StyledFormMixin, forms.ModelForm):
     muted_sources = forms.MultipleChoiceField(
         label=_("Do not remind me of"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     class Meta:
