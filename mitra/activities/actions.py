@@ -81,14 +81,15 @@ def _set_fields(obj, values, allowed):
         setattr(obj, name, value)
 
 
-def _sync_party_targets(target_model, fk_name, obj, parties):
-    """Make `obj`'s party targets exactly `parties`."""
+def _sync_party_targets(target_model, fk_name, obj, parties, at):
+    """Make `obj`'s party targets exactly `parties`, all at time `at` on the timeline."""
     current = set(target_model.objects.filter(**{fk_name: obj}).values_list("party_id", flat=True))
     wanted = {p.pk for p in parties}
     if current - wanted:
         target_model.objects.filter(**{fk_name: obj}, party_id__in=current - wanted).delete()
+    target_model.objects.filter(**{fk_name: obj}).exclude(at=at).update(at=at)
     target_model.objects.bulk_create(
-        [target_model(**{fk_name: obj, "party_id": pk}) for pk in wanted - current]
+        [target_model(**{fk_name: obj, "party_id": pk, "at": at}) for pk in wanted - current]
     )
 
 
@@ -125,7 +126,10 @@ def log_interaction(*, acting_user, parties=(), **values):
     interaction._history_user = acting_user
     interaction.save()
     InteractionTarget.objects.bulk_create(
-        [InteractionTarget(interaction=interaction, party=p) for p in parties]
+        [
+            InteractionTarget(interaction=interaction, party=p, at=interaction.occurred_at)
+            for p in parties
+        ]
     )
     return interaction
 
@@ -137,9 +141,15 @@ def update_interaction(interaction, *, acting_user, parties=None, **values):
     _full_clean(interaction)
     interaction._history_user = acting_user
     interaction.save()
-    if parties is not None:
+    if parties is None:
+        InteractionTarget.objects.filter(interaction=interaction).update(at=interaction.occurred_at)
+    else:
         _sync_party_targets(
-            InteractionTarget, "interaction", interaction, _visible_parties(acting_user, parties)
+            InteractionTarget,
+            "interaction",
+            interaction,
+            _visible_parties(acting_user, parties),
+            interaction.occurred_at,
         )
     return interaction
 
@@ -188,7 +198,9 @@ def log_sent_email(message):
         )
         interaction._history_user = user
         interaction.save()
-        InteractionTarget.objects.create(interaction=interaction, party=party)
+        InteractionTarget.objects.create(
+            interaction=interaction, party=party, at=interaction.occurred_at
+        )
     return interaction
 
 
@@ -326,7 +338,7 @@ def create_appointment(*, acting_user, participants=(), parties=(), **values):
     appt.save()
     appt.participants.set(list(participants) or [acting_user])
     AppointmentTarget.objects.bulk_create(
-        [AppointmentTarget(appointment=appt, party=p) for p in parties]
+        [AppointmentTarget(appointment=appt, party=p, at=appt.start) for p in parties]
     )
     return appt
 
@@ -340,9 +352,15 @@ def update_appointment(appt, *, acting_user, participants=None, parties=None, **
     appt.save()
     if participants is not None:
         appt.participants.set(list(participants))
-    if parties is not None:
+    if parties is None:
+        AppointmentTarget.objects.filter(appointment=appt).update(at=appt.start)
+    else:
         _sync_party_targets(
-            AppointmentTarget, "appointment", appt, _visible_parties(acting_user, parties)
+            AppointmentTarget,
+            "appointment",
+            appt,
+            _visible_parties(acting_user, parties),
+            appt.start,
         )
     return appt
 
@@ -387,7 +405,9 @@ def create_task(*, acting_user, parties=(), steps=(), **values):
     _full_clean(task, exclude=["rework_of"])
     task._history_user = acting_user
     task.save()
-    TaskTarget.objects.bulk_create([TaskTarget(task=task, party=p) for p in parties])
+    TaskTarget.objects.bulk_create(
+        [TaskTarget(task=task, party=p, at=task.created_at) for p in parties]
+    )
     TaskStep.objects.bulk_create(
         [TaskStep(task=task, title=s[:255], order=i) for i, s in enumerate(steps) if s.strip()]
     )
@@ -403,7 +423,9 @@ def update_task(task, *, acting_user, parties=None, **values):
     task._history_user = acting_user
     task.save()
     if parties is not None:
-        _sync_party_targets(TaskTarget, "task", task, _visible_parties(acting_user, parties))
+        _sync_party_targets(
+            TaskTarget, "task", task, _visible_parties(acting_user, parties), task.created_at
+        )
     if status and status != task.status:
         set_task_status(task, status, acting_user=acting_user)
     return task
@@ -483,7 +505,10 @@ def _create_rework(task, acting_user):
     rework._history_user = acting_user
     rework.save()
     TaskTarget.objects.bulk_create(
-        [TaskTarget(task=rework, party_id=t.party_id) for t in task.targets.all()]
+        [
+            TaskTarget(task=rework, party_id=t.party_id, at=rework.created_at)
+            for t in task.targets.all()
+        ]
     )
     TaskStep.objects.bulk_create(
         [TaskStep(task=rework, title=s.title, order=s.order) for s in task.steps.all()]
@@ -584,7 +609,9 @@ def create_note(*, acting_user, body, title="", recipients=(), parties=(), **val
         [NoteRecipient(note=note, user=u) for u in {u.pk: u for u in recipients}.values()
          if u.pk != acting_user.pk]
     )  # fmt: skip
-    NoteTarget.objects.bulk_create([NoteTarget(note=note, party=p) for p in parties])
+    NoteTarget.objects.bulk_create(
+        [NoteTarget(note=note, party=p, at=note.created_at) for p in parties]
+    )
     return note
 
 

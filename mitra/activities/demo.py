@@ -209,7 +209,7 @@ def _chunk(rows, users, lookups, rng):
                     medium_id=rng.choice(media), created_at=at, updated_at=at,
                 )
             )  # fmt: skip
-            i_targets.append(InteractionTarget(interaction_id=pk, party_id=party_id))
+            i_targets.append(InteractionTarget(interaction_id=pk, party_id=party_id, at=at))
         if rng.random() < 0.25:  # a lead being followed
             previous = None
             chain = rng.randint(1, 4)
@@ -246,7 +246,7 @@ def _chunk(rows, users, lookups, rng):
                     reminder_minutes=15, created_at=now, updated_at=now,
                 )
             )  # fmt: skip
-            a_targets.append(AppointmentTarget(appointment_id=pk, party_id=party_id))
+            a_targets.append(AppointmentTarget(appointment_id=pk, party_id=party_id, at=start))
             participants.append(through(appointment_id=pk, user_id=owner_id))
         if rng.random() < 0.2:
             pk = ids[Task]()
@@ -264,7 +264,7 @@ def _chunk(rows, users, lookups, rng):
                     closed_at=now if closed else None, created_at=created, updated_at=created,
                 )
             )  # fmt: skip
-            t_targets.append(TaskTarget(task_id=pk, party_id=party_id))
+            t_targets.append(TaskTarget(task_id=pk, party_id=party_id, at=now))
             for order, title in enumerate(STEPS[lang]):
                 steps.append(
                     TaskStep(

@@ -234,6 +234,10 @@ class InteractionTarget(models.Model):
         related_name="interaction_targets",
     )  # fmt: skip
 
+    # The activity's time on the party's timeline, copied here so a timeline page is one
+    # range scan of (party, at) however many activities the owner has elsewhere.
+    at = models.DateTimeField(default=timezone.now)
+
     class Meta:
         verbose_name = _("interaction target")
         constraints = [
@@ -242,9 +246,9 @@ class InteractionTarget(models.Model):
                 fields=["interaction", "party"], name="interactiontarget_unique"
             ),
         ]
-        # The party timeline: party = X → interaction ids.
+        # The party timeline: party = X, newest first.
         indexes = [
-            models.Index(fields=["party", "interaction"], name="interactiontarget_party_idx")
+            models.Index(fields=["party", "-at", "interaction"], name="interactiontarget_party_idx")
         ]
 
     def __str__(self):
@@ -423,6 +427,10 @@ class AppointmentTarget(models.Model):
         related_name="appointment_targets",
     )  # fmt: skip
 
+    # The activity's time on the party's timeline, copied here so a timeline page is one
+    # range scan of (party, at) however many activities the owner has elsewhere.
+    at = models.DateTimeField(default=timezone.now)
+
     class Meta:
         verbose_name = _("appointment target")
         constraints = [
@@ -432,7 +440,7 @@ class AppointmentTarget(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["party", "appointment"], name="appointmenttarget_party_idx")
+            models.Index(fields=["party", "-at", "appointment"], name="appointmenttarget_party_idx")
         ]
 
     def __str__(self):
@@ -580,13 +588,17 @@ class TaskTarget(models.Model):
         related_name="task_targets",
     )  # fmt: skip
 
+    # The activity's time on the party's timeline, copied here so a timeline page is one
+    # range scan of (party, at) however many activities the owner has elsewhere.
+    at = models.DateTimeField(default=timezone.now)
+
     class Meta:
         verbose_name = _("task target")
         constraints = [
             models.CheckConstraint(condition=exactly_one(["party"]), name="tasktarget_one"),
             models.UniqueConstraint(fields=["task", "party"], name="tasktarget_unique"),
         ]
-        indexes = [models.Index(fields=["party", "task"], name="tasktarget_party_idx")]
+        indexes = [models.Index(fields=["party", "-at", "task"], name="tasktarget_party_idx")]
 
     def __str__(self):
         return f"{self.task_id} → party {self.party_id}"
@@ -680,13 +692,17 @@ class NoteTarget(models.Model):
         related_name="note_targets",
     )  # fmt: skip
 
+    # The activity's time on the party's timeline, copied here so a timeline page is one
+    # range scan of (party, at) however many activities the owner has elsewhere.
+    at = models.DateTimeField(default=timezone.now)
+
     class Meta:
         verbose_name = _("note target")
         constraints = [
             models.CheckConstraint(condition=exactly_one(["party"]), name="notetarget_one"),
             models.UniqueConstraint(fields=["note", "party"], name="notetarget_unique"),
         ]
-        indexes = [models.Index(fields=["party", "note"], name="notetarget_party_idx")]
+        indexes = [models.Index(fields=["party", "-at", "note"], name="notetarget_party_idx")]
 
     def __str__(self):
         return f"{self.note_id} → party {self.party_id}"

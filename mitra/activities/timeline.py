@@ -17,17 +17,13 @@ from mitra.core.policy import Action, has_module_perm
 
 from .models import (
     Appointment,
-    AppointmentTarget,
     Attachment,
     AttachmentTarget,
     FollowUp,
     Interaction,
-    InteractionTarget,
     Note,
-    NoteTarget,
     Task,
     TaskStep,
-    TaskTarget,
 )
 
 PAGE = 25
@@ -76,42 +72,35 @@ def _after(field, rank, cursor):
     return Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": c_pk})
 
 
-def _targets(model, party):
-    return model.objects.filter(party=party)
-
-
 def _sources(user, party):
-    """(kind, rank, time field, queryset) for each source the user may read."""
+    """(kind, rank, time field, queryset) for each source the user may read.
+
+    Interactions, appointments, tasks and notes are read through their target rows: the
+    party and the time are both on the (party, at) index, so the database walks the
+    party's newest rows and stops after a page, whatever else their owners have.
+    """
     sources = []
     if has_module_perm(user, "interactions", Action.VIEW):
-        qs = Interaction.objects.visible_to(user).filter(
-            pk__in=_targets(InteractionTarget, party).values("interaction_id")
-        )
-        sources.append(("interaction", 0, "occurred_at", qs.select_related("user", "result")))
+        qs = Interaction.objects.visible_to(user).select_related("user", "result")
+        sources.append(("interaction", 0, "targets__at", qs))
     if has_module_perm(user, "appointments", Action.VIEW):
-        qs = Appointment.objects.visible_to(user).filter(
-            pk__in=_targets(AppointmentTarget, party).values("appointment_id")
-        )
-        sources.append(("appointment", 1, "start", qs.select_related("type")))
+        qs = Appointment.objects.visible_to(user).select_related("type")
+        sources.append(("appointment", 1, "targets__at", qs))
     if has_module_perm(user, "tasks", Action.VIEW):
-        qs = Task.objects.visible_to(user).filter(
-            pk__in=_targets(TaskTarget, party).values("task_id")
-        )
-        sources.append(("task", 2, "created_at", qs.select_related("assignee")))
+        qs = Task.objects.visible_to(user).select_related("assignee")
+        sources.append(("task", 2, "targets__at", qs))
     if has_module_perm(user, "notes", Action.VIEW):
-        qs = Note.objects.visible_to(user).filter(
-            pk__in=_targets(NoteTarget, party).values("note_id")
-        )
-        sources.append(("note", 3, "created_at", qs.select_related("owner")))
+        qs = Note.objects.visible_to(user).select_related("owner")
+        sources.append(("note", 3, "targets__at", qs))
     if has_module_perm(user, "followups", Action.VIEW):
-        qs = FollowUp.objects.visible_to(user).filter(party=party)
-        sources.append(("followup", 4, "followed_up_at", qs.select_related("owner")))
+        qs = FollowUp.objects.visible_to(user).filter(party=party).select_related("owner")
+        sources.append(("followup", 4, "followed_up_at", qs))
     if has_module_perm(user, "attachments", Action.VIEW):
-        # The party is visible (the caller checked), so its files are too.
+        # The party is visible (the caller checked), so the files on it are too.
         qs = Attachment.objects.filter(
             pk__in=AttachmentTarget.objects.filter(party=party).values("attachment_id")
-        )
-        sources.append(("file", 5, "created_at", qs.select_related("owner")))
+        ).select_related("owner")
+        sources.append(("file", 5, "created_at", qs))
     sources.append(("history", 6, "history_date", party.history.select_related("history_user")))
     return sources
 
@@ -137,11 +126,15 @@ def page(user, party, cursor="", per_page=PAGE, kinds=None):
     for kind, rank, field, qs in _sources(user, party):
         if kinds and kind not in kinds:
             continue
-        rows = list(
-            qs.filter(_after(field if kind != "history" else "history_date", rank, after)).order_by(
-                f"-{field}", f"-{'history_id' if kind == 'history' else 'pk'}"
-            )[: per_page + 1]
-        )
+        pk = "history_id" if kind == "history" else "pk"
+        if field == "targets__at":
+            # One filter() call: the party and the time condition share the same target row.
+            qs = qs.filter(Q(targets__party=party) & _after(field, rank, after)).annotate(
+                timeline_at=F(field)
+            )
+        else:
+            qs = qs.filter(_after(field, rank, after)).annotate(timeline_at=F(field))
+        rows = list(qs.order_by(f"-{field}", f"-{pk}")[: per_page + 1])
         if kind == "history":
             for i, rec in enumerate(rows):
                 prev = rows[i + 1] if i + 1 < len(rows) else None
@@ -156,7 +149,7 @@ def page(user, party, cursor="", per_page=PAGE, kinds=None):
                     )
                 )
         else:
-            items += [Item(kind, getattr(r, field), rank, r.pk, r) for r in rows]
+            items += [Item(kind, r.timeline_at, rank, r.pk, r) for r in rows]
     items.sort(key=lambda i: i.key, reverse=True)
     next_cursor = encode_cursor(items[per_page - 1]) if len(items) > per_page else ""
     items = items[:per_page]

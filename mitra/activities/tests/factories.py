@@ -41,7 +41,9 @@ def make_interaction(owner, party=None, subject="Called about prices", **fields)
     fields.setdefault("user", owner)
     interaction = Interaction.objects.create(owner=owner, subject=subject, **fields)
     if party is not None:
-        InteractionTarget.objects.create(interaction=interaction, party=party)
+        InteractionTarget.objects.create(
+            interaction=interaction, party=party, at=interaction.occurred_at
+        )
     return interaction
 
 
@@ -53,14 +55,14 @@ def make_appointment(owner, start=None, minutes=60, party=None, participants=Non
     )  # fmt: skip
     appt.participants.set(participants if participants is not None else [owner])
     if party is not None:
-        AppointmentTarget.objects.create(appointment=appt, party=party)
+        AppointmentTarget.objects.create(appointment=appt, party=party, at=appt.start)
     return appt
 
 
 def make_task(owner, party=None, title="Install the pump", **fields):
     task = Task.objects.create(owner=owner, title=title, **fields)
     if party is not None:
-        TaskTarget.objects.create(task=task, party=party)
+        TaskTarget.objects.create(task=task, party=party, at=task.created_at)
     return task
 
 
@@ -69,7 +71,7 @@ def make_note(owner, body="Remember the invoice", recipients=(), party=None, **f
     for user in recipients:
         NoteRecipient.objects.create(note=note, user=user)
     if party is not None:
-        NoteTarget.objects.create(note=note, party=party)
+        NoteTarget.objects.create(note=note, party=party, at=note.created_at)
     return note
 
 
