@@ -372,7 +372,7 @@ class NoteSerializer(serializers.ModelSerializer):
                   "is_private", "owner", "unread", "closed_at", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["status", "closed_at", "created_at", "updated_at"]
 
-    def get_unread(self, note):
+    def get_unread(self, note) -> bool:
         me = self.context["request"].user.pk
         return any(d.user_id == me and d.read_at is None for d in note.deliveries.all())
 
