@@ -214,7 +214,7 @@ class _SQLite(_Backend):
             if len(term) < GRAM:
                 where.append("body LIKE %s ESCAPE '\\'")
                 params.append(f"%{like_escape(term)}%")
-        return f"SELECT rowid - {lo} FROM {TABLE} WHERE {' AND '.join(where)}", params
+        return f"SELECT rowid - {lo} AS object_id FROM {TABLE} WHERE {' AND '.join(where)}", params
 
     def body_of(self, code, object_id):
         with self.connection.cursor() as cursor:
@@ -447,17 +447,22 @@ def match_sql(kind, query, connection=None):
     return backend(connection).match_sql(get_kind(kind).code, query)
 
 
-def filter_queryset(queryset, kind, query, field="pk"):
+def filter_queryset(queryset, kind, query, field="pk", limit=None):
     """`queryset` narrowed to records of `kind` whose indexed text holds `query`.
 
     Works for fragments of any length: under three characters it is a LIKE scan (correct,
     not indexed); callers wanting speed there add their own indexed prefix matches.
+    `limit` caps how many matches are taken from the index (in index order) before the
+    queryset's own filters apply: only right when those filters drop (almost) nothing.
     """
     if not isinstance(query, Query):
         query = parse(query)
     if not query:
         return queryset
     sql, params = match_sql(kind, query, connection=_connection_for(queryset))
+    if limit:
+        # A derived table: MySQL refuses LIMIT directly inside IN (…).
+        sql = f"SELECT capped.object_id FROM ({sql} LIMIT {int(limit)}) capped"
     return queryset.filter(**{f"{field}__in": RawSQL(sql, params)})
 
 

@@ -8,9 +8,16 @@ each candidate is an equality on the indexed `ContactPoint.e164`. Telephony buil
 `lookup()`; the JSON endpoint serves softphones and browser screen-pops.
 """
 
+import functools
+import uuid
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
+from mitra.core.policy import Action, Scope, has_module_perm, scope_of
 from mitra.core.text import phone_candidates, phone_regions
 
-from .models import ContactPoint, Party, PartyRole, RoleKind
+from .models import ContactPoint, Party, RoleKind
 
 LIMIT = 10
 
@@ -25,64 +32,120 @@ def candidates(number, region=None):
 def lookup(user, number, region=None, limit=LIMIT):
     """The parties `user` may see with a phone matching `number`, as short summaries.
 
-    Each summary: public_id, code, name, kind, stage, is_active, priority, roles, the
-    matched number (as stored, its E.164 and label) and the 360 page's URL (`url`).
-    Two queries: the matching parties, then their roles.
+    Each summary: public_id, code, name, kind, stage, is_active, priority, roles (values
+    and labels), the matched number (as stored, its E.164, label and kind) and the 360
+    page's `url`. One indexed query (the E.164 index, then the party by primary key).
     """
     numbers = candidates(number, region)
     if not numbers:
         return []
-    rows = list(
-        Party.objects.visible_to(user)
-        .filter(contact_points__e164__in=numbers)
-        .order_by("-priority", "search_name", "pk")
-        .values(
-            "pk", "public_id", "code", "name", "prefix", "kind", "stage", "is_active",
-            "priority", "contact_points__value", "contact_points__e164",
-            "contact_points__label", "contact_points__kind",
-        )[: limit * 3]
-    )  # fmt: skip
+    rows = _rows(user, numbers, limit)
     parties = {}
-    for row in rows:
-        if row["pk"] not in parties and len(parties) < limit:
-            parties[row["pk"]] = row
+    for (
+        pk,
+        public_id,
+        code,
+        name,
+        kind,
+        stage,
+        active,
+        priority,
+        value,
+        e164,
+        label,
+        cp_kind,
+        role,
+    ) in rows:
+        party = parties.get(pk)
+        if party is None:
+            if len(parties) >= limit:
+                continue
+            public_id = uuid.UUID(str(public_id))  # SQLite and MySQL give it as text
+            party = parties[pk] = {
+                "public_id": str(public_id),
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "stage": stage,
+                "is_active": bool(active),
+                "priority": priority,
+                "roles": [],
+                "matched": {"value": value, "e164": e164, "label": label, "kind": cp_kind},
+                "url": _detail_url(public_id),
+            }
+        if role and role not in party["roles"]:
+            party["roles"].append(role)
     if not parties:
         return []
-    roles = {}
-    labels = dict(RoleKind.choices)
-    for party_id, role in PartyRole.objects.filter(party_id__in=list(parties)).values_list(
-        "party_id", "role"
-    ):
-        roles.setdefault(party_id, []).append(role)
-    kinds = dict(ContactPoint.Kind.choices)
+    role_labels, kind_labels = dict(RoleKind.choices), dict(ContactPoint.Kind.choices)
+    for party in parties.values():
+        party["roles"].sort()
+        party["role_labels"] = [str(role_labels.get(r, r)) for r in party["roles"]]
+        party["matched"]["kind_label"] = str(kind_labels.get(party["matched"]["kind"], ""))
+    return list(parties.values())
+
+
+_URL_ZERO = "00000000-0000-0000-0000-000000000000"
+
+
+@functools.cache
+def _detail_template():
     from .search import party_url
 
-    return [
-        {
-            "public_id": str(row["public_id"]),
-            "code": row["code"],
-            "name": row["name"],
-            "kind": row["kind"],
-            "stage": row["stage"],
-            "is_active": row["is_active"],
-            "priority": row["priority"],
-            "roles": roles.get(pk, []),
-            "role_labels": [str(labels.get(r, r)) for r in roles.get(pk, [])],
-            "matched": {
-                "value": row["contact_points__value"],
-                "e164": row["contact_points__e164"],
-                "label": row["contact_points__label"],
-                "kind": row["contact_points__kind"],
-                "kind_label": str(kinds.get(row["contact_points__kind"], "")),
-            },
-            "url": party_url(_UrlParty(row["public_id"], row["code"])),
-        }
-        for pk, row in parties.items()
-    ]
+    class Zero:
+        public_id = uuid.UUID(_URL_ZERO)
+        code = ""
+
+    return party_url(Zero)
 
 
-class _UrlParty:
-    """Just enough of a party for `party_url`."""
+def _detail_url(public_id):
+    # reverse() per row costs more than the whole query; the pattern never changes.
+    return _detail_template().replace(_URL_ZERO, str(public_id))
 
-    def __init__(self, public_id, code):
-        self.public_id, self.code = public_id, code
+
+COLUMNS = (
+    "pk", "public_id", "code", "name", "kind", "stage", "is_active", "priority",
+    "contact_points__value", "contact_points__e164", "contact_points__label",
+    "contact_points__kind", "roles__role",
+)  # fmt: skip
+# Compiled SQL of the lookup for users who see every party: the same for all of them.
+_shared_sql = {}
+
+
+def _rows(user, numbers, limit):
+    """The joined rows for `numbers`, from SQL compiled once per shape.
+
+    Building and compiling the queryset costs several times the indexed query itself, so
+    the SQL is kept: shared for users who see all parties, on the user object otherwise
+    (their scope is in it and lives as long as the request).
+    """
+    key = (len(numbers), limit)
+    if scope_of(user) == Scope.ALL and has_module_perm(user, "parties", Action.VIEW):
+        cache = _shared_sql
+    else:
+        cache = user.__dict__.setdefault("_callerid_sql", {})
+    entry = cache.get(key)
+    if entry is None:
+        sentinels = [f"\x00callerid{i}" for i in range(len(numbers))]
+        queryset = (
+            Party.objects.visible_to(user)
+            .filter(contact_points__e164__in=sentinels)
+            .order_by("-priority", "search_name", "pk")
+            .values_list(*COLUMNS)[: limit * 8]
+        )
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # no right to see parties
+            entry = cache[key] = None
+        else:
+            entry = cache[key] = (sql, list(params), [params.index(s) for s in sentinels])
+    if entry is None:
+        return []
+    sql, params, positions = entry
+    params = list(params)
+    for position, value in zip(positions, numbers, strict=True):
+        params[position] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

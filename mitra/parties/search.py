@@ -12,16 +12,19 @@ substring; higher priority first within each.
 """
 
 import contextvars
+import uuid
 from contextlib import contextmanager
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import search as core_search
+from mitra.core.policy import Scope, scope_of
 from mitra.core.registry import register_search
 from mitra.core.text import compact, digits_only, normalize, phone_candidates, phone_search_digits
 
@@ -203,17 +206,18 @@ def _after_flush(sender, **kwargs):
 # -- reading ----------------------------------------------------------------------------
 
 
-def search_parties(queryset, q):
+def search_parties(queryset, q, limit=None):
     """`queryset` narrowed to parties matching `q` (name, code, phone, email, IDs, address).
 
     Three characters or more go through the substring index; shorter input matches the
-    start of the code or any part of the name.
+    start of the code or any part of the name. `limit` caps the index matches taken (see
+    `mitra.core.search.filter_queryset`).
     """
     query = core_search.parse(q)
     if not query:
         return queryset
     if query.indexed:
-        return core_search.filter_queryset(queryset, KIND, query)
+        return core_search.filter_queryset(queryset, KIND, query, limit=limit)
     return queryset.filter(Q(search_name__contains=query.text) | Q(code__istartswith=query.raw))
 
 
@@ -243,46 +247,110 @@ def _exact_q(query):
     return cond
 
 
+# What the top bar shows of a party; nothing else is read.
+HIT_COLUMNS = (
+    "id", "public_id", "code", "name", "prefix", "kind", "search_name", "priority", "is_active",
+)  # fmt: skip
+
+
+class Hit:
+    """A party as the search results show it (a few columns, no model instance)."""
+
+    __slots__ = (*HIT_COLUMNS, "search_tier", "city")
+
+    def __init__(self, row):
+        for name, value in zip(self.__slots__, row, strict=True):
+            setattr(self, name, value)
+        self.public_id = uuid.UUID(str(self.public_id))
+        self.is_active = bool(self.is_active)
+
+    @property
+    def pk(self):
+        return self.id
+
+    @property
+    def is_organisation(self):
+        return self.kind == "organisation"
+
+    @property
+    def full_name(self):
+        return (
+            f"{self.prefix} {self.name}" if self.prefix and not self.is_organisation else self.name
+        )
+
+    def __repr__(self):
+        return f"<Hit {self.code} {self.name}>"
+
+
+def _tier_sql(queryset, tier, order, size):
+    from .models import Address
+
+    city = Address.objects.filter(party=OuterRef("pk")).order_by("-is_primary", "pk").values("city")
+    queryset = queryset.annotate(
+        search_tier=Value(tier, output_field=IntegerField()), city=Subquery(city[:1])
+    )
+    queryset = queryset.values_list(*HIT_COLUMNS, "search_tier", "city").order_by(*order)
+    return queryset[:size].query.sql_with_params()
+
+
 def ranked(user, q, limit=10):
-    """The parties `user` may see that best match `q`, best first, at most `limit`."""
+    """The parties `user` may see that best match `q`, best first, at most `limit` `Hit`s.
+
+    One query: a UNION of small index-driven selections, each already scoped by the
+    policy and capped: exact code/name/phone/email/ID; names and codes starting with the
+    query (in index order); substrings from the trigram index (in index order). They are
+    then ranked here: exact, prefix, a word of the name starting with the query, the
+    name containing it, anything else (phone, email, address); higher priority first.
+    """
     from .models import Party
 
     query = core_search.parse(q)
     if not query:
         return []
     visible = Party.objects.visible_to(user)
-    order = ("-priority", "search_name", "pk")
-    found = list(visible.filter(_exact_q(query)).order_by(*order)[:limit])
-    tiers = dict.fromkeys((p.pk for p in found), 0)
-    if len(found) < limit:
-        prefix = _starts_with("search_name", query.text)
-        if query.raw:
-            prefix |= _starts_with("code", query.raw.upper())
-        more = visible.filter(prefix).exclude(pk__in=list(tiers)).order_by(*order)
-        for party in more[: limit - len(found)]:
-            found.append(party)
-            tiers[party.pk] = 1
-    if len(found) < limit:
-        # Substrings: take a few more than needed, then put word starts before the rest.
-        rest = search_parties(visible, query).exclude(pk__in=list(tiers)).order_by(*order)
-        candidates = list(rest[: 3 * limit])
-        words = query.terms if not query.phone_digits else ()
+    size = 3 * limit
+    # Users who see every party need only the first index matches; narrower scopes must
+    # let the policy filter all of them (their parties may come late in the index).
+    cap = 20 * size if scope_of(user) == Scope.ALL else None
+    parts = [
+        (visible.filter(_exact_q(query)), 0, (), limit),
+        (visible.filter(_starts_with("search_name", query.text)), 1, ("search_name", "id"), size),
+    ]
+    if query.raw and " " not in query.raw:
+        parts.append((visible.filter(_starts_with("code", query.raw.upper())), 1, ("code",), limit))
+    parts.append((search_parties(visible, query, limit=cap), 2, (), size))
+    sqls, params = [], []
+    for queryset, tier, order, size_ in parts:
+        try:
+            sql, part_params = _tier_sql(queryset, tier, order, size_)
+        except EmptyResultSet:  # no right to see parties at all
+            continue
+        sqls.append(f"SELECT * FROM ({sql}) t{len(sqls)}")
+        params += part_params
+    if not sqls:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sqls), params)
+        rows = cursor.fetchall()
+    best = {}
+    for row in rows:
+        hit = Hit(row)
+        if hit.search_tier >= 2:
+            hit.search_tier = _substring_tier(hit, query)
+        if hit.pk not in best or hit.search_tier < best[hit.pk].search_tier:
+            best[hit.pk] = hit
+    found = sorted(best.values(), key=lambda p: (p.search_tier, -p.priority, p.search_name, p.pk))
+    return found[:limit]
 
-        def tier(party):
-            name_words = party.search_name.split(" ")
-            if words and all(any(w.startswith(t) for w in name_words) for t in words):
-                return 2
-            if query.text in party.search_name:
-                return 3
-            return 4
 
-        candidates.sort(key=lambda p: (tier(p), -p.priority, p.search_name, p.pk))
-        for party in candidates[: limit - len(found)]:
-            found.append(party)
-            tiers[party.pk] = tier(party)
-    for party in found:
-        party.search_tier = tiers[party.pk]
-    return found
+def _substring_tier(party, query):
+    words = query.terms if not query.phone_digits else ()
+    name_words = party.search_name.split(" ")
+    if words and all(any(w.startswith(t) for w in name_words) for t in words):
+        return 2
+    if query.text and query.text in party.search_name:
+        return 3
+    return 4
 
 
 def party_url(party):
@@ -294,10 +362,10 @@ def party_url(party):
 
 def summaries(parties, query=None):
     """Display rows for parties: roles, the matched or primary phone/email, the city."""
-    from .models import Address, ContactPoint, PartyRole, RoleKind
+    from .models import ContactPoint, PartyRole, RoleKind
 
     ids = [p.pk for p in parties]
-    roles, points, cities = {}, {}, {}
+    roles, points = {}, {}
     labels = dict(RoleKind.choices)
     for party_id, role in PartyRole.objects.filter(party_id__in=ids).values_list(
         "party_id", "role"
@@ -321,19 +389,13 @@ def summaries(parties, query=None):
         matched = matches(value, e164)
         if current is None or (matched and not current[1]):
             points[party_id] = (value, matched)
-    for party_id, city, province in (
-        Address.objects.filter(party_id__in=ids)
-        .order_by("party_id", "-is_primary", "pk")
-        .values_list("party_id", "city", "province")
-    ):
-        cities.setdefault(party_id, city or province)
     rows = []
     for party in parties:
         bits = [party.code, *roles.get(party.pk, [])]
         if party.pk in points:
             bits.append(points[party.pk][0])
-        if cities.get(party.pk):
-            bits.append(cities[party.pk])
+        if getattr(party, "city", ""):
+            bits.append(party.city)
         rows.append(
             {
                 "title": party.full_name,
