@@ -7,7 +7,7 @@ parties (`deleted_at` set) are hidden by the default manager; `Party.all_objects
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -175,6 +175,10 @@ def next_codes(count=1):
     return codes
 
 
+# Above this many matching child rows a filter probes per party instead of collecting ids.
+MANY_ROWS = 20_000
+
+
 class PartyQuerySet(VisibleQuerySet):
     def alive(self):
         """Not in the trash."""
@@ -193,9 +197,25 @@ class PartyQuerySet(VisibleQuerySet):
     def organisations(self):
         return self.filter(kind=Kind.ORGANISATION)
 
+    def having(self, rows):
+        """Parties that some of `rows` (a queryset of a model with `party_id`) point at.
+
+        Lists read parties in their sort order and stop after a page. When the matching
+        rows are few, their party ids are collected first (IN); when they are many, each
+        party read is checked with an index probe (EXISTS) and a page needs only a few
+        hundred probes. Collecting a third of a million ids, or probing a million rows
+        for a rare match, would each take far longer; one capped count picks the way.
+        """
+        found = rows[:MANY_ROWS].count()
+        if not found:
+            return self.none()
+        if found < MANY_ROWS:
+            return self.filter(pk__in=rows.values("party_id"))
+        return self.filter(Exists(rows.filter(party_id=OuterRef("pk"))))
+
     def with_role(self, role):
         """Parties holding `role` (a RoleKind value)."""
-        return self.filter(pk__in=PartyRole.objects.filter(role=role).values("party_id"))
+        return self.having(PartyRole.objects.filter(role=role))
 
     def in_group(self, group, include_subgroups=True):
         """Members of `group`, and of every group below it when `include_subgroups`."""
@@ -204,7 +224,7 @@ class PartyQuerySet(VisibleQuerySet):
             members = GroupMembership.objects.filter(group_id__in=groups)
         else:
             members = GroupMembership.objects.filter(group=group)
-        return self.filter(pk__in=members.values("party_id"))
+        return self.having(members)
 
     def starred_by(self, user):
         return self.filter(
@@ -220,14 +240,21 @@ class PartyQuerySet(VisibleQuerySet):
         """Parties with an address in the given country / province / city (any may be blank)."""
         lookup = {}
         if country:
-            lookup["country"] = country.upper()
+            lookup["country"] = country.strip().upper()
+        # Exact matches on the usual spellings keep to the index (iexact would scan).
         if province:
-            lookup["province__iexact"] = province
+            lookup["province__in"] = _spellings(province)
         if city:
-            lookup["city__iexact"] = city
+            lookup["city__in"] = _spellings(city)
         if not lookup:
             return self
-        return self.filter(pk__in=Address.objects.filter(**lookup).values("party_id"))
+        return self.having(Address.objects.filter(**lookup))
+
+
+def _spellings(text):
+    """ "bangkok", "Bangkok", "BANGKOK" … of a place name (Thai and Persian have no case)."""
+    text = " ".join(text.split())
+    return sorted({text, text.lower(), text.upper(), text.title(), text.capitalize()})
 
 
 class PartyManager(models.Manager.from_queryset(PartyQuerySet)):
@@ -387,22 +414,28 @@ class Party(TrackedModel):
         verbose_name_plural = _("parties")
         base_manager_name = "all_objects"
         indexes = [
-            # The list's default sort (priority first, A10), and "by name".
-            models.Index(fields=["-priority", "search_name", "id"], name="party_priority_name_idx"),
-            models.Index(fields=["search_name", "id"], name="party_name_idx"),
+            # Every list reads live parties (deleted_at IS NULL) in one of its sorts: with
+            # deleted_at first, each sort is one index range read in order, LIMIT stops it
+            # early, and no plain deleted_at index tempts the planner into sorting every
+            # live row. The trash screen (deleted_at IS NOT NULL) is a range of these too.
+            # Default sort: priority first (A10), then name.
+            models.Index(
+                fields=["deleted_at", "-priority", "search_name", "id"],
+                name="party_live_priority_idx",
+            ),
+            # Sort by name (either direction), by code, by last change.
+            models.Index(fields=["deleted_at", "search_name", "id"], name="party_live_name_idx"),
+            models.Index(fields=["deleted_at", "code"], name="party_live_code_idx"),
+            models.Index(fields=["deleted_at", "-updated_at", "id"], name="party_live_updated_idx"),
+            # Own-scope lists: owner = me, in the default sort.
+            models.Index(
+                fields=["owner", "deleted_at", "-priority", "search_name", "id"],
+                name="party_owner_priority_idx",
+            ),
             # Duplicate checks on create and import: exact compact name, IDs.
             models.Index(fields=["name_key"], name="party_name_key_idx"),
             models.Index(fields=["national_id"], name="party_national_id_idx"),
             models.Index(fields=["tax_id"], name="party_tax_id_idx"),
-            # Own-scope lists: owner = me, sorted by priority and name.
-            models.Index(
-                fields=["owner", "-priority", "search_name"], name="party_owner_priority_idx"
-            ),
-            # Filters of the list: stage, and "recently changed" sort.
-            models.Index(fields=["stage", "id"], name="party_stage_idx"),
-            models.Index(fields=["-updated_at", "id"], name="party_updated_idx"),
-            # The trash screen: deleted_at IS NOT NULL, newest first.
-            models.Index(fields=["deleted_at"], name="party_deleted_idx"),
         ]
 
     def __str__(self):
@@ -439,8 +472,10 @@ class Party(TrackedModel):
         """
         from mitra.users.models import Team
 
-        managed = Party.managers.through.objects.filter(user=user).values("party_id")
-        q = Q(owner=user) | Q(pk__in=managed)
+        # EXISTS, not IN: a manager may look after tens of thousands of parties, and a
+        # page needs only a few probes of the (party, user) unique index.
+        managed = Party.managers.through.objects.filter(party_id=OuterRef("pk"), user=user)
+        q = Q(owner=user) | Q(Exists(managed))
         if scope == Scope.TEAM:
             membership = Team.members.through.objects
             my_teams = membership.filter(user=user).values("team_id")
@@ -647,8 +682,12 @@ class Address(TimeStampedModel):
         ordering = ["-is_primary", "kind", "pk"]
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
-        # The list's place filters: country → province → city.
-        indexes = [models.Index(fields=["country", "province", "city"], name="address_place_idx")]
+        # The list's place filters: country (+ province + city), or city or province alone.
+        indexes = [
+            models.Index(fields=["country", "province", "city"], name="address_place_idx"),
+            models.Index(fields=["city"], name="address_city_idx"),
+            models.Index(fields=["province"], name="address_province_idx"),
+        ]
 
     def __str__(self):
         return self.one_line
