@@ -509,7 +509,8 @@ def generate(count, stdout=None):
     search_fields = search.PARTY_FIELDS
     bodies = []
     cursor_ctx = connection.cursor()
-    if connection.vendor == "sqlite":
+    tune = connection.vendor == "sqlite" and not connection.in_atomic_block
+    if tune:
         # Bulk load: no fsync per batch, and a page cache big enough that index inserts
         # (random UUIDs, names) stay in memory instead of re-reading pages.
         cursor_ctx.execute("PRAGMA synchronous=OFF")
@@ -680,10 +681,12 @@ def generate(count, stdout=None):
                     stdout.write(f"  {made:,} / {count:,} parties ({rate:,.0f}/s)")
     finally:
         _restore_indexes(dropped, stdout)
-    if connection.vendor == "sqlite":
+    if tune:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous=NORMAL")
     _reset_sequences([w.model for w in writers])
+    if count >= BIG_LOAD:
+        _analyze([w.model for w in writers])
     return made
 
 
@@ -725,6 +728,21 @@ def _restore_indexes(dropped, stdout=None):
             editor.add_index(model, index)
     if stdout:
         stdout.write(f"  indexes rebuilt in {time.monotonic() - started:.1f} s")
+
+
+def _analyze(models):
+    """Fresh planner statistics after a big load, so queries pick the right indexes."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            for model in models:
+                cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
+        elif connection.vendor == "mysql":
+            cursor.execute("ANALYZE TABLE " + ", ".join(qn(m._meta.db_table) for m in models))
+            cursor.fetchall()
 
 
 def _reset_sequences(models):
