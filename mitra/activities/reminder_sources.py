@@ -101,8 +101,8 @@ def upcoming_appointments(*, now, until=None, **_kw):
         .select_related("owner")
     )
     for appt in qs:
-        remind_at = appt.start - dt.timedelta(minutes=appt.reminder_minutes)
-        if remind_at > (until or now):
+        # The appointment's own reminder time decides, not the user's lead time in days.
+        if appt.start - dt.timedelta(minutes=appt.reminder_minutes) > now:
             continue
         people = {p.pk: p for p in appt.participants.all()} or {appt.owner_id: appt.owner}
         for person in people.values():
@@ -193,9 +193,9 @@ def unread_notes(*, now, until=None, **_kw):
             ),
             reverse("activities:note_detail", args=[note.public_id]),
         )
-    last_day = timezone.localdate(until or now)
+    today = timezone.localdate(now)
     own = Note.objects.filter(
-        status=Note.Status.ACTIVE, remind_on__isnull=False, remind_on__lte=last_day
+        status=Note.Status.ACTIVE, remind_on__isnull=False, remind_on__lte=today
     ).select_related("owner")
     for note in own.iterator(chunk_size=2000):
         yield Due(
