@@ -216,8 +216,11 @@ def search_parties(queryset, q, limit=None):
     query = core_search.parse(q)
     if not query:
         return queryset
-    if query.indexed:
+    if query.indexed or limit:
+        # Short fragments with a cap: a LIKE over the index rows that stops at the cap.
         return core_search.filter_queryset(queryset, KIND, query, limit=limit)
+    # Short fragments without a cap (the list, narrow scopes): the party's own columns,
+    # scanned in the order of the list's index until a page is full.
     return queryset.filter(Q(search_name__contains=query.text) | Q(code__istartswith=query.raw))
 
 
@@ -311,7 +314,8 @@ def ranked(user, q, limit=10):
     size = 3 * limit
     # Users who see every party need only the first index matches; narrower scopes must
     # let the policy filter all of them (their parties may come late in the index).
-    cap = 20 * size if scope_of(user) == Scope.ALL else None
+    # (An index lookup is cheap to over-read; a short fragment's LIKE scan is not.)
+    cap = (20 if query.indexed else 2) * size if scope_of(user) == Scope.ALL else None
     parts = [
         (visible.filter(_exact_q(query)), 0, (), limit),
         (visible.filter(_starts_with("search_name", query.text)), 1, ("search_name", "id"), size),
