@@ -8,6 +8,7 @@ history rows for demo data.
 import datetime as dt
 import random
 import time
+import uuid
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -116,6 +117,22 @@ class _Ids:
         return pk
 
 
+class _Rows:
+    """INSERTs of plain tuples through one prepared statement (far faster than the ORM)."""
+
+    def __init__(self, model, columns):
+        qn = connection.ops.quote_name
+        cols = ", ".join(qn(c) for c in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"
+        self.rows = []
+
+    def flush(self, cursor):
+        for i in range(0, len(self.rows), 5000):
+            cursor.executemany(self.sql, self.rows[i : i + 5000])
+        self.rows = []
+
+
 def _lang(user):
     return user.language if user.language in SUBJECTS else "en"
 
@@ -153,6 +170,10 @@ def load(stdout=None, **options):
                 CodeSequence.objects.update_or_create(
                     name="activities-demo", defaults={"value": cursor_id}
                 )
+            if stdout and last - done > 20 * CHUNK:
+                stdout.write(
+                    f"  activities for parties up to #{cursor_id:,}: {added:,} interactions"
+                )
         _reset_sequences()
     _news_and_notes(users)
     if stdout:
@@ -179,8 +200,22 @@ def _chunk(rows, users, lookups, rng):
     )
 
     now = timezone.now()
+    ops = connection.ops
+    native_uuid = connection.features.has_native_uuid_field
     ids = {m: _Ids(m) for m in (Interaction, FollowUp, Appointment, Task)}
-    interactions, i_targets = [], []
+    target_id = _Ids(InteractionTarget)
+    int_rows = _Rows(Interaction, ["id", "created_at", "updated_at", "public_id", "owner_id",
+                                   "team_id", "subject", "user_id", "channel", "direction",
+                                   "occurred_at", "products", "result_id", "reason_id",
+                                   "medium_id", "notes", "is_private"])  # fmt: skip
+    target_rows = _Rows(InteractionTarget, ["id", "interaction_id", "party_id", "at"])
+    # Times drawn from a pool of ready-to-insert values: adapting each one is the slow part.
+    pool = sorted(
+        (now - dt.timedelta(minutes=rng.randint(0, 730 * 24 * 60)) for _ in range(4000)),
+        reverse=True,
+    )
+    adapted = [ops.adapt_datetimefield_value(t) for t in pool]
+    false = False
     followups, appts, a_targets, participants = [], [], [], []
     tasks, t_targets, steps = [], [], []
     channels = [c for c, _l in Channel.choices]
@@ -190,26 +225,29 @@ def _chunk(rows, users, lookups, rng):
     media = lookups[Lookup.Kind.MEDIUM] + [None]
     types = lookups[Lookup.Kind.APPOINTMENT_TYPE]
     through = Appointment.participants.through
+    directions = [Direction.IN.value, Direction.OUT.value]
+    products = PRODUCTS + [""] * 5
+    count = 0
     for party_id, owner_id, team_id in rows:
         owner = users.get(owner_id)
         if owner is None:
             continue
         lang = _lang(owner)
-        for _n in range(rng.randint(0, 20)):
+        subjects = SUBJECTS[lang]
+        n = rng.randint(0, 20)
+        picks = rng.choices(channels, weights, k=n)
+        for k in range(n):
             pk = ids[Interaction]()
-            at = now - dt.timedelta(minutes=rng.randint(0, 730 * 24 * 60))
-            interactions.append(
-                Interaction(
-                    pk=pk, owner_id=owner_id, team_id=team_id, user_id=owner_id,
-                    subject=rng.choice(SUBJECTS[lang]),
-                    channel=rng.choices(channels, weights)[0],
-                    direction=rng.choice((Direction.IN, Direction.OUT)),
-                    occurred_at=at, products=rng.choice(PRODUCTS) if rng.random() < 0.6 else "",
-                    result_id=rng.choice(results), reason_id=rng.choice(reasons),
-                    medium_id=rng.choice(media), created_at=at, updated_at=at,
-                )
-            )  # fmt: skip
-            i_targets.append(InteractionTarget(interaction_id=pk, party_id=party_id, at=at))
+            t = rng.randrange(len(pool))
+            public_id = uuid.uuid4()
+            int_rows.rows.append((
+                pk, adapted[t], adapted[t], public_id if native_uuid else public_id.hex, owner_id,
+                team_id, rng.choice(subjects), owner_id, picks[k], rng.choice(directions),
+                adapted[t], rng.choice(products), rng.choice(results), rng.choice(reasons),
+                rng.choice(media), "", false,
+            ))  # fmt: skip
+            target_rows.rows.append((target_id(), pk, party_id, adapted[t]))
+        count += n
         if rng.random() < 0.25:  # a lead being followed
             previous = None
             chain = rng.randint(1, 4)
@@ -272,8 +310,9 @@ def _chunk(rows, users, lookups, rng):
                     )
                 )
     batch = 5000
-    Interaction.objects.bulk_create(interactions, batch_size=batch)
-    InteractionTarget.objects.bulk_create(i_targets, batch_size=batch)
+    with connection.cursor() as cursor:
+        int_rows.flush(cursor)
+        target_rows.flush(cursor)
     FollowUp.objects.bulk_create(followups, batch_size=batch)
     Appointment.objects.bulk_create(appts, batch_size=batch)
     AppointmentTarget.objects.bulk_create(a_targets, batch_size=batch)
@@ -281,13 +320,14 @@ def _chunk(rows, users, lookups, rng):
     Task.objects.bulk_create(tasks, batch_size=batch)
     TaskTarget.objects.bulk_create(t_targets, batch_size=batch)
     TaskStep.objects.bulk_create(steps, batch_size=batch)
-    return len(interactions)
+    return count
 
 
 def _reset_sequences():
-    from .models import Appointment, FollowUp, Interaction, Task
+    from .models import Appointment, FollowUp, Interaction, InteractionTarget, Task
 
-    sql = connection.ops.sequence_reset_sql(no_style(), [Interaction, FollowUp, Appointment, Task])
+    models = [Interaction, InteractionTarget, FollowUp, Appointment, Task]
+    sql = connection.ops.sequence_reset_sql(no_style(), models)
     if sql:
         with connection.cursor() as cursor:
             for statement in sql:
