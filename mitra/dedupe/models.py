@@ -4,7 +4,7 @@ found for review, and a record of every merge."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.models import PublicIdModel, TimeStampedModel
@@ -104,8 +104,13 @@ class DuplicatePairQuerySet(VisibleQuerySet):
         """Pairs whose two parties `user` may both see."""
         from mitra.parties.models import Party
 
-        visible = Party.objects.visible_to(user).values("pk")
-        return self.filter(party_a__in=visible, party_b__in=visible)
+        # Correlated EXISTS: each listed pair costs two primary-key probes, whatever the
+        # size of the party table (an IN list would read every visible party first).
+        visible = Party.objects.visible_to(user)
+        return self.filter(
+            Exists(visible.filter(pk=OuterRef("party_a"))),
+            Exists(visible.filter(pk=OuterRef("party_b"))),
+        )
 
     def open(self):
         return self.filter(status=DuplicatePair.Status.OPEN)
