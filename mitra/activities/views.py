@@ -456,27 +456,41 @@ def _bar_spec(title, pairs, line=False):
     if line:
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "title": str(title),
             "width": "container",
             "height": 220,
             "data": {"values": data},
             "mark": {"type": "line", "point": True},
             "encoding": {
-                "x": {"field": "label", "type": "ordinal", "sort": None, "title": None},
-                "y": {"field": "count", "type": "quantitative", "title": None},
+                "x": {
+                    "field": "label",
+                    "type": "ordinal",
+                    "sort": None,
+                    "title": None,
+                    "axis": {"labelAngle": -40},
+                },
+                "y": {
+                    "field": "count",
+                    "type": "quantitative",
+                    "title": None,
+                    "axis": {"format": "d", "tickMinStep": 1},
+                },
                 "tooltip": [{"field": "label"}, {"field": "count"}],
             },
         }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": str(title),
         "width": "container",
-        "height": {"step": 24},
+        "height": {"step": 28},
         "data": {"values": data},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "y": {"field": "label", "type": "nominal", "sort": "-x", "title": None},
-            "x": {"field": "count", "type": "quantitative", "title": None},
+            "x": {
+                "field": "count",
+                "type": "quantitative",
+                "title": None,
+                "axis": {"format": "d", "tickMinStep": 1},
+            },
         },
     }
 
