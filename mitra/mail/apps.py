@@ -17,7 +17,7 @@ class MailConfig(AppConfig):
                 _("Email delivery"),
                 "mail-forward",
                 "mail:list",
-                930,
+                940,
                 (Action.VIEW, Action.EDIT),
                 ADMIN_SECTION,
             )

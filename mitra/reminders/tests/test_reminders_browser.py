@@ -55,6 +55,7 @@ def test_the_bell_and_the_list_with_the_keyboard(browser, live_server, language,
         badge.wait_for()
         assert badge.inner_text() in ("3", "๓", "۳")
         page.goto(f"{live_server.url}/reminders/")
+        page.locator("#reminders-count .badge").wait_for()
         shot(page, f"reminders-{language}")
         # Keyboard only: focus the first "Done" button and press Enter.
         done = page.locator("form[action$='/done/'] button").first
