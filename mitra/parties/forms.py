@@ -185,8 +185,8 @@ class PartyForm(StyledFormMixin, forms.ModelForm):
         self.fields["groups"].queryset = Group.objects.order_by("path")
         self.fields["name"].required = False
         self.fields["code"].required = False
-        self.fields["kind"].widget.attrs.pop("class", None)
-        self.fields["kind"].widget.attrs["x-model"] = "kind"
+        self.fields["kind"].widget.attrs.update({"class": "form-check-input", "x-model": "kind"})
+        self.fields["roles"].widget.attrs["class"] = "form-check-input"
         self.fields["currency"].widget.attrs.update({"maxlength": 3, "class": "form-control ltr"})
         for name in ("code", "national_id", "tax_id", "vat_id", "registration_number"):
             self.fields[name].widget.attrs["class"] = "form-control ltr"
@@ -379,9 +379,23 @@ class LanguageForm(StyledFormMixin, forms.ModelForm):
         fields = ["language", "level"]
 
 
+class _StyledInlineFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
 def _formset(form, model, extra):
     return forms.inlineformset_factory(
-        Party, model, form=form, extra=extra, can_delete=True, max_num=100, validate_max=True
+        Party,
+        model,
+        form=form,
+        formset=_StyledInlineFormSet,
+        extra=extra,
+        can_delete=True,
+        max_num=100,
+        validate_max=True,
     )
 
 

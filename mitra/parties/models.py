@@ -601,8 +601,11 @@ class ContactPoint(TimeStampedModel):
 
     @property
     def display(self):
-        if self.is_phone and self.extension and self.value and "ext" not in self.value:
-            return f"{self.value} ext. {self.extension}"
+        if self.is_phone and self.extension and self.value:
+            return _("%(number)s ext. %(extension)s") % {
+                "number": self.value,
+                "extension": self.extension,
+            }
         return self.value
 
     @property

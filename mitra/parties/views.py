@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mitra.core.pagination import paginate
@@ -580,12 +581,14 @@ def _history_tab(request, party):
     return render_to_string("parties/tabs/history.html", {"party": party}, request=request)
 
 
-register_tab("overview", _("Overview"), _overview_tab, order=0, icon="layout-dashboard")
-register_tab("profile", _("Profile"), _profile_tab, order=5, icon="id")
-register_tab("contacts", _("Contacts"), _contacts_tab, order=10, icon="users")
-register_tab("relationships", _("Relationships"), _relationships_tab, order=20, icon="affiliate")
-register_tab("attachments", _("Files"), _attachments_tab, order=30, icon="paperclip")
-register_tab("history", _("History"), _history_tab, order=90, icon="history")
+register_tab("overview", gettext_lazy("Overview"), _overview_tab, order=0, icon="layout-dashboard")
+register_tab("profile", gettext_lazy("Profile"), _profile_tab, order=5, icon="id")
+register_tab("contacts", gettext_lazy("Contacts"), _contacts_tab, order=10, icon="users")
+register_tab(
+    "relationships", gettext_lazy("Relationships"), _relationships_tab, order=20, icon="affiliate"
+)
+register_tab("attachments", gettext_lazy("Files"), _attachments_tab, order=30, icon="paperclip")
+register_tab("history", gettext_lazy("History"), _history_tab, order=90, icon="history")
 
 
 def _back_to(party, tab=None):
