@@ -43,8 +43,8 @@ class UploadForm(StyledFormMixin, forms.Form):
 
 
 class MappingForm(StyledFormMixin, forms.Form):
-    """One select per target field (which column fills it), the importer's options, and
-    what to do with rows that match an existing record."""
+    """For each column of the file, the value it fills (or none); then the importer's
+    options and what to do with rows that match an existing record."""
 
     def __init__(
         self, *args, importer, headers, samples=(), initial_mapping=None, sheets=(), **kwargs
@@ -52,73 +52,78 @@ class MappingForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.importer = importer
         self.target_fields = importer.fields
+        self.headers = headers
+        self.samples = samples
         if len(sheets) > 1:
             self.fields["sheet"] = forms.ChoiceField(
                 label=_("Sheet"), choices=[(s, s) for s in sheets]
             )
             self.fields["sheet"].widget.attrs["class"] = "form-select"
-        columns = [("", _("— not imported —"))]
+        targets = [("", _("— not imported —"))] + [(f.name, f.label) for f in self.target_fields]
+        by_column = {int(index): name for name, index in (initial_mapping or {}).items()}
         for index, header in enumerate(headers):
-            sample = samples[index] if index < len(samples) else ""
-            label = header or _("Column %(n)d") % {"n": index + 1}
-            if sample:
-                label = f"{label} — {sample[:40]}"
-            columns.append((str(index), label))
-        initial_mapping = initial_mapping or {}
-        for f in self.target_fields:
-            self.fields[f"map_{f.name}"] = forms.ChoiceField(
-                label=f.label,
-                choices=columns,
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header or _("Column %(n)d") % {"n": index + 1},
+                choices=targets,
                 required=False,
-                initial=str(initial_mapping[f.name]) if f.name in initial_mapping else "",
-                help_text=f.help_text,
+                initial=by_column.get(index, ""),
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
         for name, field in importer.get_option_fields().items():
             self.fields[f"opt_{name}"] = field
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "form-select")
+            elif isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.attrs.setdefault("class", "form-check-input")
         self.fields["duplicate_choice"] = forms.ChoiceField(
             label=_("When a row matches an existing record"),
             choices=DuplicateChoice.choices,
             initial=DuplicateChoice.SKIP,
-            widget=forms.RadioSelect,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         )
 
-    def mapping_fields(self):
-        return [self[f"map_{f.name}"] for f in self.target_fields]
+    def column_rows(self):
+        """(column field, sample value of the first data row) per column of the file."""
+        return [
+            (self[f"col_{i}"], self.samples[i] if i < len(self.samples) else "")
+            for i in range(len(self.headers))
+        ]
 
     def option_fields(self):
         return [self[name] for name in self.fields if name.startswith("opt_")]
 
     def clean(self):
         data = super().clean()
-        used = {}
-        for f in self.target_fields:
-            column = data.get(f"map_{f.name}")
-            if not column:
-                if f.required:
-                    self.add_error(f"map_{f.name}", _("Choose the column that holds this value."))
+        labels = {f.name: f.label for f in self.target_fields}
+        chosen = {}
+        for index in range(len(self.headers)):
+            name = data.get(f"col_{index}")
+            if not name:
                 continue
-            if column in used:
+            if name in chosen:
                 self.add_error(
-                    f"map_{f.name}",
-                    _("This column is already used for “%(field)s”.") % {"field": used[column]},
+                    f"col_{index}",
+                    _("“%(field)s” is already filled from column “%(column)s”.")
+                    % {"field": labels[name], "column": self.fields[f"col_{chosen[name]}"].label},
                 )
-            used[column] = f.label
-        if not used:
+                continue
+            chosen[name] = index
+        self._mapping = chosen
+        if not chosen:
             raise forms.ValidationError(_("Choose at least one column to import."))
+        missing = [f.label for f in self.target_fields if f.required and f.name not in chosen]
+        if missing:
+            raise forms.ValidationError(
+                _("Choose the column for: %(fields)s.")
+                % {"fields": ", ".join(str(m) for m in missing)}
+            )
         if not self.errors:
-            for message in self.importer.check_mapping(self.mapping()):
+            for message in self.importer.check_mapping(chosen):
                 self.add_error(None, message)
         return data
 
     def mapping(self):
-        return {
-            f.name: int(self.cleaned_data[f"map_{f.name}"])
-            for f in self.target_fields
-            if self.cleaned_data.get(f"map_{f.name}")
-        }
+        return dict(self._mapping)
 
     def options(self):
         return {

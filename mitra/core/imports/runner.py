@@ -11,6 +11,7 @@ in `Importer.resolve` and `lookup`.
 """
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -36,6 +37,7 @@ CREATE, UPDATE, SKIP = DuplicateChoice.CREATE, DuplicateChoice.UPDATE, Duplicate
 # Files with more data rows than this are parsed in a second process when the machine has
 # a second CPU (settings.IMPORT_PARALLEL_MIN_ROWS; IMPORT_PARALLEL = False turns it off).
 PARALLEL_MIN_ROWS = 20_000
+GC_THRESHOLD = 100_000
 
 
 def importer_for(job, user=None):
@@ -104,13 +106,14 @@ def parsed_chunks(job, importer, table, skip=0):
 
 def _reader(job, importer, skip, count, queue):
     """In the forked reader: send ("total", n), then ("rows", chunk)…, then ("end", None)."""
+    gc.set_threshold(GC_THRESHOLD, 50, 100)
     try:
         with job_table(job) as table:
             if count:
                 total = table.count()
                 queue.put(("total", total))
             for chunk in parsed_chunks(job, importer, table, skip):
-                queue.put(("rows", chunk))
+                queue.put(("rows", [_pack(row) for row in chunk]))
         queue.put(("end", None))
     except BaseException as exc:  # noqa: BLE001 - reported to the writing process
         logger.exception("import reader failed")
@@ -118,6 +121,16 @@ def _reader(job, importer, skip, count, queue):
     finally:
         queue.close()
         queue.join_thread()
+
+
+def _pack(row):
+    # Plain tuples cross the process boundary several times faster than dataclasses.
+    return (row.number, row.values, row.data, row.errors, row.keys, row.extra)
+
+
+def _unpack(item):
+    number, values, data, errors, keys, extra = item
+    return Row(number=number, values=values, data=data, errors=errors, keys=keys, extra=extra)
 
 
 def parallel_chunks(job, importer, skip, count):
@@ -140,6 +153,8 @@ def parallel_chunks(job, importer, skip, count):
                 return
             if kind == "error":
                 raise RuntimeError(payload)
+            if kind == "rows":
+                payload = [_unpack(item) for item in payload]
             yield kind, payload
     finally:
         if proc.is_alive():
@@ -293,9 +308,24 @@ def _chunks(job, importer, table_cm):
 
 
 @contextlib.contextmanager
+def _few_collections():
+    """An import makes millions of short-lived objects and few cycles: let the garbage
+    collector run a hundred times less often than by default (it otherwise costs a
+    fifth of the time, mostly while chunks are unpickled)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+@contextlib.contextmanager
 def _bulk_session():
-    """Settings for a long write on SQLite: a bigger page cache for this connection (index
-    pages of a large table stay in memory) restored afterwards."""
+    """Settings for a long write on SQLite, on this connection only, restored afterwards:
+    a bigger page cache (index pages of large tables stay in memory), and no automatic
+    WAL checkpoint after each chunk (each would copy pages back and fsync; measured: a
+    quarter of a 100k-row import). One passive checkpoint runs at the end."""
     from django.db import connection
 
     if connection.vendor != "sqlite":
@@ -303,13 +333,19 @@ def _bulk_session():
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
+        cache = cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        autocheckpoint = cursor.fetchone()[0]
         cursor.execute("PRAGMA cache_size = -131072")  # 128 MiB
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
+            if not connection.in_atomic_block:
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def run_job(job):
@@ -326,7 +362,7 @@ def run_job(job):
             job.status = ImportJob.Status.RUNNING
             job.started_at = job.started_at or timezone.now()
             job.save(update_fields=["status", "started_at", "updated_at"])
-            with _bulk_session():
+            with _bulk_session(), _few_collections():
                 for kind, payload in _chunks(job, importer, lambda: job_table(job)):
                     if kind == "total":
                         total = (

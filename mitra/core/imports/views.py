@@ -87,7 +87,9 @@ class ImportSite:
             for name in ("import", "import_template", "import_columns", "import_preview", "import_job",
                          "import_errors", "import_cancel")
         }  # fmt: skip
+        base = self.extra_context(request) if self.extra_context else {}
         return {
+            **base,
             "site": self,
             "label": importer.label,
             "urls": url_names,

@@ -117,8 +117,8 @@ class ImportFlowTests(ImportSteps, BaseTestCase):
         self.login(self.owner)
         self.upload(csv_bytes([["Name", "Phone"], ["A", "081 234 5678"]]))
         job = self.latest_job(self.owner)
-        response = self.columns(job, map_mobile="1")
-        self.assertContains(response, "already used")
+        response = self.columns(job, col_1="name")
+        self.assertContains(response, "already filled")
         job.refresh_from_db()
         self.assertEqual(job.status, ImportJob.Status.MAPPING)
 

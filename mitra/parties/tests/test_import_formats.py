@@ -144,6 +144,6 @@ class ImportFormatTests(ImportSteps, BaseTestCase):
         self.upload(csv_bytes([["No Header Co", "02 111 2222"]]), has_header=False)
         job = self.latest_job(self.owner)
         self.assertEqual(job.mapping, {})
-        self.columns(job, map_name="0", map_phone="1")
+        self.columns(job, col_0="name", col_1="phone")
         self.start_import(job)
         self.assertEqual(Party.objects.get().contact_points.get().e164, "+6621112222")
