@@ -59,7 +59,8 @@ def collect(now=None, only=None, force=False):
     now = now or timezone.now()
     prefs = {p.user_id: p for p in ReminderPreference.objects.all()}
     max_lead = max([ReminderPreference.DEFAULT_LEAD_DAYS] + [p.lead_days for p in prefs.values()])
-    until = now + dt.timedelta(days=min(max_lead, MAX_LEAD_DAYS))
+    # Through the end of the last day anybody looks ahead to, whatever their time zone.
+    until = now + dt.timedelta(days=min(max_lead, MAX_LEAD_DAYS) + 1)
     report = {}
     for source in registry.sources():
         if only and source.key not in only:
@@ -96,11 +97,10 @@ def _store(source, items, prefs, now):
             continue
         lead = dt.timedelta(days=pref.lead_days if pref else ReminderPreference.DEFAULT_LEAD_DAYS)
         occurrence = _occurrence(item.due_at)
-        if item.all_day:
-            today = now.astimezone(user.zoneinfo).date()
-            if item.due_at > today + lead:
-                continue
-        elif occurrence > now + lead:
+        # Lead time counts calendar days in the user's time zone: with 0 days, what is due
+        # today shows today (an appointment's source already waits for its reminder time).
+        day = item.due_at if item.all_day else occurrence.astimezone(user.zoneinfo).date()
+        if day > now.astimezone(user.zoneinfo).date() + lead:
             continue
         key = (item.user_id, item.object_ref[:100], occurrence)
         seen.add(key)

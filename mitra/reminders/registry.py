@@ -12,12 +12,12 @@ An app registers a source once, in its AppConfig.ready()::
     register_source("tasks", _("Overdue tasks"), collect)
 
 The engine (`mitra.reminders.engine.collect_reminders`, run every minute by the worker)
-calls each source with `now` (aware UTC) and `until` (now + the longest lead time any
-user asked for). A source returns every item that is due at or before `until`, overdue
-ones included, for as long as they stay outstanding; the engine keeps one Reminder per
-(user, source key, object_ref, due_at), so returning the same item on every run is
-expected and never duplicates it. Each user then sees an item once it is within their
-own lead time.
+calls each source with `now` (aware UTC) and `until` (a little over the longest lead
+time any user asked for). A source returns every item that is due at or before `until`,
+overdue ones included, for as long as they stay outstanding; the engine keeps one
+Reminder per (user, source key, object_ref, due_at), so returning the same item on every
+run is expected and never duplicates it. Each user then sees an item once its day is
+within their own lead time (calendar days in their time zone; 0 = on the day).
 """
 
 import datetime as dt

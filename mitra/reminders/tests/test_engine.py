@@ -102,3 +102,26 @@ class EngineTest(BaseTestCase):
         engine.collect(now=at(2025, 5, 1, 14), only=["none"])
         reminder.refresh_from_db()
         self.assertEqual((reminder.status, reminder.snoozed_until), (Reminder.Status.NEW, None))
+
+
+class LeadTimeTest(BaseTestCase):
+    def test_with_no_lead_time_what_is_due_today_shows_today(self):
+        ReminderPreference.objects.create(user=self.owner, lead_days=0)
+        items = [
+            Due(self.owner.pk, "appointments", "1", at(2025, 5, 1, 15), "Later today"),
+            Due(self.owner.pk, "appointments", "2", at(2025, 5, 2, 9), "Tomorrow"),
+        ]
+        with source("appointments", items):
+            engine.collect(now=at(2025, 5, 1, 14, 45), only=["appointments"])
+        self.assertEqual(list(Reminder.objects.values_list("title", flat=True)), ["Later today"])
+
+    def test_days_are_counted_in_the_users_time_zone(self):
+        self.owner.time_zone = "Asia/Tehran"  # UTC+3:30
+        self.owner.save()
+        ReminderPreference.objects.create(user=self.owner, lead_days=0)
+        items = [Due(self.owner.pk, "tasks", "1", at(2025, 5, 2, 1), "Early on the 2nd, Tehran")]
+        with source("tasks", items):
+            engine.collect(now=at(2025, 5, 1, 19), only=["tasks"])  # 22:30 on the 1st there
+            self.assertFalse(Reminder.objects.exists())
+            engine.collect(now=at(2025, 5, 1, 21), only=["tasks"])  # 00:30 on the 2nd
+        self.assertTrue(Reminder.objects.exists())
