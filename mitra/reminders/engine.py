@@ -87,7 +87,9 @@ def collect(now=None, only=None, force=False):
 
 def _store(source, items, prefs, now):
     users = _users({item.user_id for item in items})
-    rows, seen = [], set()
+    # Everything reported counts as outstanding, shown yet or not (for auto-resolve).
+    seen = {(item.user_id, item.object_ref[:100], _occurrence(item.due_at)) for item in items}
+    rows = []
     for item in items:
         user = users.get(item.user_id)
         if user is None:
@@ -102,8 +104,6 @@ def _store(source, items, prefs, now):
         day = item.due_at if item.all_day else occurrence.astimezone(user.zoneinfo).date()
         if day > now.astimezone(user.zoneinfo).date() + lead:
             continue
-        key = (item.user_id, item.object_ref[:100], occurrence)
-        seen.add(key)
         rows.append(
             Reminder(
                 user_id=item.user_id,
