@@ -11,6 +11,7 @@ with rapidfuzz, phones as E.164, emails without case, IDs without punctuation.
   every row that points at it (whatever app it belongs to) and trashes or deletes it.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -36,6 +37,7 @@ LIMIT = 10
 GROUP_CAP = 25
 WINDOW = 8  # names compared with their neighbours in sorted order (fuzzy rules)
 MAX_PAIRS = 100_000
+STALE_SCAN = datetime.timedelta(hours=6)
 
 
 # -- comparing ----------------------------------------------------------------------------
@@ -450,9 +452,14 @@ def start_scan(*, acting_user):
 
     if not has_module_perm(acting_user, "duplicate_rules", Action.EDIT):
         raise PermissionDenied
-    running = DuplicateScan.objects.filter(
+    waiting = DuplicateScan.objects.filter(
         status__in=[DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING]
-    ).first()
+    )
+    # A scan whose worker died never finishes: after a while it no longer blocks a new one.
+    waiting.filter(created_at__lt=timezone.now() - STALE_SCAN).update(
+        status=DuplicateScan.Status.FAILED, error=_("No worker finished this search.")
+    )
+    running = waiting.first()
     if running:
         return running
     scan = DuplicateScan.objects.create(requested_by=acting_user)

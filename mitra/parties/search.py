@@ -12,6 +12,7 @@ substring; higher priority first within each.
 """
 
 import contextvars
+import re
 import uuid
 from contextlib import contextmanager
 
@@ -29,6 +30,7 @@ from mitra.core.registry import register_search
 from mitra.core.text import compact, digits_only, normalize, phone_candidates, phone_search_digits
 
 CHUNK = 1000
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic, Persian
 TOP = "\U0010ffff"  # sorts after every character: [text, text + TOP) is "starts with text"
 
 # Party fields that go into the index; saves touching none of them skip reindexing.
@@ -400,10 +402,14 @@ def summaries(parties, query=None):
             bits.append(points[party.pk][0])
         if getattr(party, "city", ""):
             bits.append(party.city)
+        bits = [b for b in bits if b]
         rows.append(
             {
                 "title": party.full_name,
-                "subtitle": " · ".join(b for b in bits if b),
+                "subtitle": " · ".join(bits),
+                # Parts shown each in its own direction: a phone in a Persian line must
+                # not have its digit groups reversed.
+                "details": [{"text": b, "ltr": not _RTL.search(b)} for b in bits],
                 "url": party_url(party),
                 "icon": "building" if party.is_organisation else "user",
                 "inactive": not party.is_active,

@@ -1,5 +1,7 @@
 """The duplicate finder over the whole database, its review queue and the rules screen."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from mitra.core.testing import BaseTestCase
@@ -75,6 +77,20 @@ class FinderTests(BaseTestCase):
         self.assertEqual(scan.status, DuplicateScan.Status.DONE)
         self.assertEqual(scan.found, 5)
         self.assertEqual(scan.requested_by, self.admin)
+
+    def test_it_runs_one_scan_at_a_time_unless_one_is_stuck(self):
+        self.login(self.admin)
+        stuck = DuplicateScan.objects.create(status=DuplicateScan.Status.RUNNING)
+        self.client.post(reverse("parties:duplicate_scan"))
+        self.assertEqual(DuplicateScan.objects.count(), 1)
+        DuplicateScan.objects.filter(pk=stuck.pk).update(
+            created_at=stuck.created_at - timedelta(days=1)
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("parties:duplicate_scan"))
+        stuck.refresh_from_db()
+        self.assertEqual(stuck.status, DuplicateScan.Status.FAILED)
+        self.assertEqual(DuplicateScan.objects.latest("pk").status, DuplicateScan.Status.DONE)
 
     def test_it_lets_only_rule_administrators_start_it(self):
         self.login(self.teammate)

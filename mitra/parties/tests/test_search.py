@@ -86,8 +86,10 @@ class PartySearchTests(BaseTestCase):
         )
 
     def test_it_falls_back_under_three_characters(self):
-        self.assertEqual(self.search(self.owner, "ac"), ["ACME Trading"])
-        self.assertEqual(self.search(self.owner, "ใจ"), ["สมชาย ใจดี"])
+        for user in (self.owner, self.admin):  # own scope, and one who sees everything
+            self.assertEqual(self.search(user, "ac"), ["ACME Trading"])
+            self.assertEqual(self.search(user, "ใจ"), ["สมชาย ใจดี"])
+        self.assertEqual(self.search(self.admin, "et"), ["สมชาย Beta"])  # mid-word
 
     def test_it_leaves_trashed_parties_out(self):
         self.somchai.deleted_at = self.somchai.created_at
