@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from mitra.core.imports import fields as f
 from mitra.core.imports.base import Importer
@@ -132,9 +132,9 @@ class PartyImporter(Importer):
         F = f.ImportField
         phones = f.many(f.phone(default_region()), ";,|\n/")
         return [
-            F("name", _("Name"), parser=party_text("name"), aliases=["full name", "company", "company name", "organisation", "organization", "customer", "customer name", "party", "ชื่อ", "ชื่อลูกค้า", "ชื่อบริษัท", "บริษัท", "ชื่อ-นามสกุล", "ชื่อนามสกุล", "نام", "نام مشتری", "نام شرکت", "شرکت", "نام و نام خانوادگی"]),
+            F("name", pgettext("import field", "Name"), parser=party_text("name"), aliases=["full name", "company", "company name", "organisation", "organization", "customer", "customer name", "party", "ชื่อ", "ชื่อลูกค้า", "ชื่อบริษัท", "บริษัท", "ชื่อ-นามสกุล", "ชื่อนามสกุล", "نام", "نام مشتری", "نام شرکت", "شرکت", "نام و نام خانوادگی"]),
             F("prefix", _("Title"), parser=party_text("prefix"), aliases=["title", "salutation", "คำนำหน้า", "คำนำหน้าชื่อ", "عنوان", "پیشوند"]),
-            F("first_name", _("First name"), parser=party_text("first_name"), aliases=["firstname", "given name", "ชื่อจริง", "ชื่อต้น", "نام کوچک"]),
+            F("first_name", pgettext("import field", "First name"), parser=party_text("first_name"), aliases=["firstname", "given name", "ชื่อจริง", "ชื่อต้น", "نام کوچک"]),
             F("last_name", _("Last name"), parser=party_text("last_name"), aliases=["lastname", "surname", "family name", "นามสกุล", "نام خانوادگی"]),
             F("kind", _("Person or organisation"), parser=f.choice(Kind.choices, KIND_WORDS), aliases=["kind", "type", "party type", "ประเภท", "نوع", "person/organisation", "บุคคล/นิติบุคคล", "حقیقی/حقوقی"]),
             F("code", _("Code"), parser=party_text("code"), aliases=["customer code", "party code", "รหัส", "รหัสลูกค้า", "کد", "کد مشتری"]),

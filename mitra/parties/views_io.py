@@ -82,45 +82,48 @@ def group_paths():
     return paths
 
 
-def export_spec():
+def export_spec(user=None):
+    """The columns of a party export. Headers are the import's field labels, so a file
+    exported in any language imports back with its columns recognised."""
     paths = group_paths()
+    labels = {f.name: f.label for f in PartyImporter(user).fields}
     kinds = ContactPoint.Kind
     columns = [
-        Column(_("Code"), "code"),
-        Column(_("Person or organisation"), _choice("kind")),
-        Column(_("Name"), "name"),
-        Column(_("Title"), "prefix"),
-        Column(_("First name"), "first_name"),
-        Column(_("Last name"), "last_name"),
-        Column(_("Stage"), _choice("stage")),
-        Column(_("Roles"), lambda p: [r.get_role_display() for r in p.roles.all()]),
-        Column(_("Phone"), _points(kinds.PHONE)),
-        Column(_("Mobile"), _points(kinds.MOBILE)),
-        Column(_("Fax"), _points(kinds.FAX)),
-        Column(_("Email"), _points(kinds.EMAIL)),
-        Column(_("Website"), _points(kinds.WEBSITE)),
-        Column(_("Address"), _address("line1")),
-        Column(_("Address (continued)"), _address("line2")),
-        Column(_("District / area"), _address("district")),
-        Column(_("City"), _address("city")),
-        Column(_("Province / state"), _address("province")),
-        Column(_("Postcode"), _address("postcode")),
-        Column(_("Country"), _address("country")),
-        Column(_("Tax ID"), "tax_id"),
-        Column(_("National ID"), "national_id"),
-        Column(_("VAT number"), "vat_id"),
-        Column(_("Registration number"), "registration_number"),
-        Column(_("Groups"), lambda p: [paths.get(g.pk, g.name) for g in p.groups.all()]),
-        Column(_("Account managers"), lambda p: [u.username for u in p.managers.all()]),
-        Column(_("Priority"), _choice("priority")),
-        Column(_("Active"), "is_active"),
-        Column(_("How they heard of us"), _choice("source")),
-        Column(_("Gender"), _choice("gender")),
-        Column(_("Birth date"), "birth_date"),
-        Column(_("Occupation"), "occupation"),
-        Column(_("Credit limit"), "credit_limit"),
-        Column(_("Credit term (days)"), "credit_term_days"),
-        Column(_("Comments"), "comments"),
+        Column(labels["code"], "code"),
+        Column(labels["kind"], _choice("kind")),
+        Column(labels["name"], "name"),
+        Column(labels["prefix"], "prefix"),
+        Column(labels["first_name"], "first_name"),
+        Column(labels["last_name"], "last_name"),
+        Column(labels["stage"], _choice("stage")),
+        Column(labels["roles"], lambda p: [r.get_role_display() for r in p.roles.all()]),
+        Column(labels["phone"], _points(kinds.PHONE)),
+        Column(labels["mobile"], _points(kinds.MOBILE)),
+        Column(labels["fax"], _points(kinds.FAX)),
+        Column(labels["email"], _points(kinds.EMAIL)),
+        Column(labels["website"], _points(kinds.WEBSITE)),
+        Column(labels["line1"], _address("line1")),
+        Column(labels["line2"], _address("line2")),
+        Column(labels["district"], _address("district")),
+        Column(labels["city"], _address("city")),
+        Column(labels["province"], _address("province")),
+        Column(labels["postcode"], _address("postcode")),
+        Column(labels["country"], _address("country")),
+        Column(labels["tax_id"], "tax_id"),
+        Column(labels["national_id"], "national_id"),
+        Column(labels["vat_id"], "vat_id"),
+        Column(labels["registration_number"], "registration_number"),
+        Column(labels["groups"], lambda p: [paths.get(g.pk, g.name) for g in p.groups.all()]),
+        Column(labels["managers"], lambda p: [u.username for u in p.managers.all()]),
+        Column(labels["priority"], _choice("priority")),
+        Column(labels["is_active"], "is_active"),
+        Column(labels["source"], _choice("source")),
+        Column(labels["gender"], _choice("gender")),
+        Column(labels["birth_date"], "birth_date"),
+        Column(labels["occupation"], "occupation"),
+        Column(labels["credit_limit"], "credit_limit"),
+        Column(labels["credit_term_days"], "credit_term_days"),
+        Column(labels["comments"], "comments"),
         Column(_("Created"), "created_at"),
         Column(_("Updated"), "updated_at"),
     ]
@@ -141,7 +144,7 @@ def party_export(request):
     qs = qs.order_by(*SORTS.get(sort, SORTS["priority"]))
     fmt = request.GET.get("format")
     if fmt in FORMATS:
-        return export_response(qs, export_spec(), fmt, "parties")
+        return export_response(qs, export_spec(request.user), fmt, "parties")
     count = qs.order_by()[: COUNT_CAP + 1].count()
     query = request.GET.copy()
     query.pop("format", None)

@@ -137,7 +137,7 @@ class ImportFlowTests(ImportSteps, BaseTestCase):
         self.login(self.owner)
         response = self.client.get(reverse("parties:import_template"))
         header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-        self.assertIn("ชื่อ", header)
+        self.assertIn("นามสกุล", header)
 
     def test_it_creates_missing_groups_and_links_managers(self):
         content = csv_bytes([["Name", "Groups", "Account managers"],
