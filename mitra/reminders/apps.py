@@ -11,9 +11,10 @@ class RemindersConfig(AppConfig):
         from mitra.mail.tasks import drain_outbox
 
         from . import scheduler, sources
-        from .tasks import collect_reminders
+        from .tasks import collect_reminders, prune_task_results
 
         sources.register()
         scheduler.register_periodic("reminders.collect", collect_reminders, 60)
         # Retries whose time has come, and anything queued while no worker ran.
         scheduler.register_periodic("mail.drain", drain_outbox, 60)
+        scheduler.register_periodic("tasks.prune", prune_task_results, 24 * 3600)
