@@ -232,7 +232,8 @@ def find_duplicates(
             scored[pk] = result
     if not scored:
         return []
-    parties = list(Party.objects.filter(pk__in=list(scored)))
+    best = sorted(scored, key=lambda pk: -scored[pk][0])[: 3 * LIMIT]
+    parties = list(Party.objects.filter(pk__in=best))
     parties.sort(key=lambda p: (-scored[p.pk][0], -p.priority, p.search_name, p.pk))
     for party in parties:
         party.duplicate_score, party.duplicate_reasons = scored[party.pk]
