@@ -125,12 +125,14 @@ def test_dragging_a_card_on_the_board_changes_its_status(browser, live_server):
 def test_the_analysis_chart_renders(browser, live_server):
     make_world()
     page = browser.new_page()
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors, missing = [], []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
     sign_in(page, live_server, "malee")
     page.goto(f"{live_server.url}/activities/interactions/analysis/")
     page.wait_for_selector(".vega-chart svg")
     assert not errors, errors
+    assert not [u for u in missing if "/static/" in u], missing
     page.close()
 
 
