@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
@@ -258,7 +259,7 @@ class PartyForm(StyledFormMixin, forms.ModelForm):
         photo = self.cleaned_data.get("photo")
         if photo is False:  # "clear" ticked
             values["photo"] = False
-        elif photo is None or not hasattr(photo, "read") or photo == self.instance.photo:
+        elif not isinstance(photo, UploadedFile):  # unchanged: the stored file
             values.pop("photo", None)
         return values
 

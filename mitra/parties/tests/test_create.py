@@ -139,3 +139,32 @@ class PartyCreateTests(BaseTestCase):
         self.assertContains(r, "cp-__prefix__-entry")
         self.assertContains(r, 'value="organisation"')
         self.assertEqual(PartyRole.objects.count(), 0)
+
+
+class PartyPhotoTests(BaseTestCase):
+    def test_it_keeps_a_logo_and_serves_it_only_to_those_who_see_the_party(self):
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+        logo = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+        self.login(self.owner)
+        self.client.post(reverse("parties:create"), {**form_data(), "photo": logo})
+        party = Party.objects.get()
+        self.assertTrue(party.photo.name.endswith(".png"))
+        url = reverse("parties:photo", args=[party.public_id])
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.login(self.outsider)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_it_refuses_a_file_that_is_not_an_image(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.login(self.owner)
+        fake = SimpleUploadedFile("logo.png", b"not an image", content_type="image/png")
+        r = self.client.post(reverse("parties:create"), {**form_data(), "photo": fake})
+        self.assertEqual(r.status_code, 200)
+        self.assertFalse(Party.objects.exists())
