@@ -19,6 +19,7 @@ from mitra.core.imports.bulk import BulkInserter, copy_history, in_values
 from mitra.core.policy import Action, has_module_perm
 from mitra.core.text import compact, default_region, normalize
 
+from . import duplicates
 from .models import (
     Address,
     ContactPoint,
@@ -293,67 +294,124 @@ class PartyImporter(Importer):
             row.data["manager_ids"] = ids
 
     # -- duplicates --------------------------------------------------------------------
+    # The administrator's duplicate rules decide (`mitra.parties.duplicates`): candidates
+    # come from indexed exact keys for the fields the rules use (one query per key type
+    # for a whole chunk), then each candidate is judged by the rules. Names match here
+    # when equal after normalisation; near-misses (a rule below 100% similarity) are left
+    # to the background duplicate finder, as a fuzzy look-up per row would be too slow.
+    # A code is an identity: a row with the code of a party is that party.
+
+    def start(self):
+        self.rules = duplicates.active_rules()
+        self.rule_fields = {f for rule in self.rules for f in rule.fields}
+
     def keys(self, data):
+        fields = self.rule_fields
         keys = []
         if code := data.get("code"):
             keys.append(("code", code.casefold()))
-        if tax := data.get("tax_id"):
-            keys.append(("tax", tax))
-        if nid := data.get("national_id"):
-            keys.append(("nid", nid))
-        for email in data.get("email", ()):
-            keys.append(("email", email))
-        for name in ("mobile", "phone", "fax"):
-            for phone in data.get(name, ()):
-                keys.append(("phone", phone.e164))
-        if key := data.get("_name_key"):
+        for name, kind in ((duplicates.TAX_ID, "tax"), (duplicates.NATIONAL_ID, "nid")):
+            if name in fields and (value := data.get(name)):
+                keys.append((kind, duplicates.id_key(value)))
+                if value != keys[-1][1]:
+                    keys.append((f"{kind}_typed", value))  # also found when stored as typed
+        if duplicates.EMAIL in fields:
+            keys += [("email", email) for email in data.get("email", ())]
+        if duplicates.PHONE in fields:
+            for name in ("mobile", "phone", "fax"):
+                keys += [("phone", phone.e164) for phone in data.get(name, ())]
+        if duplicates.NAME in fields and (key := data.get("_name_key")):
             keys.append(("name", key))
         return keys
 
-    def lookup(self, keys):
-        """Each key's party, in a few indexed queries for the whole chunk.
-
-        Candidates come first from the indexed columns alone (code, tax and national ID,
-        compact name, E.164 phone, email), then one query keeps those the user may see: a
-        join on the visibility rule would make the database scan it.
-        """
+    def _candidates(self, keys):
+        """{key: [pk, …]}: parties (trash excluded) holding each key, a few queries."""
         by_kind = {}
         for kind, value in keys:
-            by_kind.setdefault(kind, []).append(value)
-        candidates = []
+            by_kind.setdefault(kind, set()).add(value)
+        found = {}
+
+        def add(kind, rows, fold=None):
+            for value, pk in rows:
+                found.setdefault((kind, fold(value) if fold else value), []).append(pk)
+
         parties = Party.objects.order_by()
         if codes := by_kind.get("code"):
             exact = parties.filter(code__in=in_values({*codes, *(c.upper() for c in codes)}))
-            candidates += [
-                (("code", v.casefold()), pk) for v, pk in exact.values_list("code", "pk")
-            ]
-        for kind, column in (("tax", "tax_id"), ("nid", "national_id"), ("name", "name_key")):
+            add("code", exact.values_list("code", "pk"), str.casefold)
+        for kind, column in (("tax", "tax_id"), ("nid", "national_id")):
             if values := by_kind.get(kind):
-                rows = parties.filter(**{f"{column}__in": in_values(set(values))}).values_list(
+                # Stored as typed ("0-1055-55000-00-1"): compare without punctuation.
+                values = values | by_kind.get(f"{kind}_typed", set())
+                rows = parties.filter(**{f"{column}__in": in_values(values)}).values_list(
                     column, "pk"
                 )
-                candidates += [((kind, v), pk) for v, pk in rows]
+                add(kind, rows, duplicates.id_key)
+        if values := by_kind.get("name"):
+            add(
+                "name", parties.filter(name_key__in=in_values(values)).values_list("name_key", "pk")
+            )
         points = ContactPoint.objects.order_by()
         if emails := by_kind.get("email"):
-            rows = points.filter(kind=ContactPoint.Kind.EMAIL, value__in=in_values(set(emails)))
-            candidates += [(("email", v), pk) for v, pk in rows.values_list("value", "party_id")]
+            rows = points.filter(kind=ContactPoint.Kind.EMAIL, value__in=in_values(emails))
+            add("email", rows.values_list("value", "party_id"))
         if phones := by_kind.get("phone"):
-            rows = points.filter(e164__in=in_values(set(phones))).values_list("e164", "party_id")
-            candidates += [(("phone", v), pk) for v, pk in rows]
-        if not candidates:
-            return {}
-        visible = Party.objects.visible_to(self.user)
-        allowed = set(
-            visible.filter(pk__in=in_values({pk for _k, pk in candidates})).values_list(
-                "pk", flat=True
-            )
-        )
-        found = {}
-        # The oldest matching party wins when several share a key.
-        for key, pk in sorted(candidates, key=lambda c: c[1]):
-            if pk in allowed:
-                found.setdefault(key, pk)
+            add("phone", points.filter(e164__in=in_values(phones)).values_list("e164", "party_id"))
         return found
+
+    @staticmethod
+    def profile(data):
+        """What the duplicate rules compare, from a parsed row (no parsing again)."""
+        return duplicates.Profile(
+            name=data.get("_search_name", ""),
+            phones={p.e164 for name in ("mobile", "phone", "fax") for p in data.get(name, ())},
+            emails=set(data.get("email", ())),
+            national_id=duplicates.id_key(data.get("national_id", "")),
+            tax_id=duplicates.id_key(data.get("tax_id", "")),
+        )
+
+    def match(self, rows):
+        keys = {k for row in rows for k in row.keys}
+        found = self._candidates(keys) if keys else {}
+        if not found:
+            for row in rows:
+                row.match = None
+            return
+        ids = {pk for pks in found.values() for pk in pks}
+        # Only parties the user may see are candidates: two queries for the chunk.
+        profiles = duplicates._profiles(ids, Party.objects.visible_to(self.user))
+        for row in rows:
+            row.match = None
+            by_code = [
+                pk
+                for key in row.keys
+                if key[0] == "code"
+                for pk in found.get(key, ())
+                if pk in profiles
+            ]
+            if by_code:
+                row.match = min(by_code)
+                continue
+            candidates = {pk for key in row.keys for pk in found.get(key, ()) if pk in profiles}
+            if not candidates:
+                continue
+            mine = self.profile(row.data)
+            scored = []
+            for pk in candidates:
+                result = duplicates.evaluate(self.rules, mine, profiles[pk])
+                if result:
+                    scored.append((-result[0], pk))
+            if scored:
+                row.match = min(scored)[1]
+
+    def same(self, row, other):
+        code, other_code = row.data.get("code"), other.data.get("code")
+        if code and other_code and code.casefold() == other_code.casefold():
+            return True
+        return (
+            duplicates.evaluate(self.rules, self.profile(row.data), self.profile(other.data))
+            is not None
+        )
 
     def describe(self, pks):
         out = {}

@@ -156,7 +156,24 @@ class Importer:
         """Database look-ups parse() could not do, once per chunk (user names, codes of
         related records…); append to `row.errors` to drop a row. Writes nothing."""
 
+    def start(self):
+        """Load, before reading begins, what parse() and keys() need from the database
+        (they may run in another process that must not touch it)."""
+
     # Duplicates -----------------------------------------------------------------------
+    def match(self, rows):
+        """Set `row.match` (the pk of the existing record the row repeats, or None) for a
+        chunk of valid rows. The default: one `lookup` of every row's keys; the first key
+        found wins."""
+        keys = {k for row in rows for k in row.keys}
+        found = self.lookup(keys) if keys else {}
+        for row in rows:
+            row.match = next((found[k] for k in row.keys if k in found), None)
+
+    def same(self, row, other):
+        """Do two rows that share a key describe the same record?"""
+        return True
+
     def keys(self, data):
         """Hashable keys that identify the record a row describes, most telling first."""
         return []

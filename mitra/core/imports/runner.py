@@ -179,21 +179,26 @@ def use_parallel(job):
 # -- matching and writing ----------------------------------------------------------------------
 
 
-def _decide(job, importer, rows, found, allow_update):
-    """Set each valid row's action; return the rows deferred to the next pass.
+def earlier_row(importer, row, pending):
+    """A row above (to be created in this pass) that `row` repeats, or None."""
+    for key in row.keys:
+        for other in pending.get(key, ()):
+            if importer.same(row, other):
+                return other
+    return None
 
-    A row that repeats a row above it in the same pass (same key) and should update it
-    waits for the next pass, where the lookup finds the record just created.
+
+def _decide(job, importer, rows, allow_update):
+    """Match each valid row and set its action; return the rows deferred to the next pass.
+
+    A row that repeats a row above it in the same pass and should update it waits for
+    the next pass, where matching finds the record just created.
     """
+    importer.match(rows)
     pending = {}
     deferred = []
     for row in rows:
-        row.match = next((found[k] for k in row.keys if k in found), None)
-        earlier = (
-            None
-            if row.match is not None
-            else next((pending[k] for k in row.keys if k in pending), None)
-        )
+        earlier = None if row.match is not None else earlier_row(importer, row, pending)
         if row.match is None and earlier is None:
             row.action = CREATE
         else:
@@ -211,7 +216,7 @@ def _decide(job, importer, rows, found, allow_update):
             row.action = choice
         if row.action == CREATE:
             for k in row.keys:
-                pending.setdefault(k, row)
+                pending.setdefault(k, []).append(row)
     return deferred
 
 
@@ -254,9 +259,7 @@ def process(job, importer, rows, allow_update):
     importer.resolve(valid)
     todo = [r for r in valid if not r.errors]
     while todo:
-        keys = {k for row in todo for k in row.keys}
-        found = importer.lookup(keys) if keys else {}
-        deferred = _decide(job, importer, todo, found, allow_update)
+        deferred = _decide(job, importer, todo, allow_update)
         writes = [r for r in todo if r.action in (CREATE, UPDATE)]
         importer.before_write(writes)
         for row in writes:
@@ -358,6 +361,7 @@ def run_job(job):
         try:
             importer = importer_for(job, user)
             importer.check_permission()
+            importer.start()
             allow_update = importer.can_update()
             job.status = ImportJob.Status.RUNNING
             job.started_at = job.started_at or timezone.now()
@@ -401,21 +405,21 @@ def preview(job, user, limit=None):
     """The first rows parsed and matched, nothing written: (rows, descriptions of matches)."""
     with as_user(user):
         importer = importer_for(job, user)
+        importer.start()
         limit = limit or importer.preview_rows
         with job_table(job) as table:
             rows = parse_rows(importer, list(islice(data_rows(job, table), limit)))
         valid = [r for r in rows if not r.errors]
         importer.resolve(valid)
         valid = [r for r in valid if not r.errors]
-        keys = {k for row in valid for k in row.keys}
-        found = importer.lookup(keys) if keys else {}
+        importer.match(valid)
         pending = {}
         for row in valid:
-            row.match = next((found[k] for k in row.keys if k in found), None)
             if row.match is None:
-                row.earlier = next((pending[k] for k in row.keys if k in pending), None)
+                earlier = earlier_row(importer, row, pending)
+                row.earlier = earlier.number if earlier is not None else None
             for k in row.keys:
-                pending.setdefault(k, row.number)
+                pending.setdefault(k, []).append(row)
         described = importer.describe({r.match for r in valid if r.match is not None})
     return rows, described
 

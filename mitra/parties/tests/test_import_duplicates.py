@@ -111,3 +111,41 @@ class ImportDuplicateTests(ImportSteps, BaseTestCase):
         job = self.import_file(self.owner, csv_bytes(ROWS[:2]), duplicate_choice="update")
         self.assertEqual((job.updated_count, job.failed_count), (0, 1))
         self.assertIn("may not change", job.row_errors.get().message)
+
+
+class ImportDuplicateRuleTests(ImportSteps, BaseTestCase):
+    """The administrator's duplicate rules decide what a match is."""
+
+    def set_rules(self, *rules):
+        from mitra.dedupe.models import DuplicateRule
+
+        DuplicateRule.objects.all().delete()
+        for fields in rules:
+            DuplicateRule.objects.create(fields=fields, name_similarity=100)
+
+    def test_it_matches_only_by_the_fields_of_the_rules(self):
+        make_party(self.owner, "John Smith", phone="02 111 1111")
+        self.set_rules(["name", "phone"])
+        rows = [["Name", "Phone"], ["John Smith", "02 222 2222"], ["John Smith", "02 111 1111"]]
+        job = self.import_file(self.owner, csv_bytes(rows))
+        # Same name alone is not enough; name and phone together are.
+        self.assertEqual((job.created_count, job.skipped_count), (1, 1))
+
+    def test_it_matches_ids_written_with_or_without_punctuation(self):
+        existing = make_party(self.owner, "Siam Co", tax_id="0-1055-55000-00-1")
+        self.set_rules(["tax_id"])
+        rows = [["Name", "Tax ID"], ["Siam Company", "0105555000001"], ["Siam", "0-1055-55000-00-1"],
+                ["Other", "0105555000002"]]  # fmt: skip
+        job = self.import_file(self.owner, csv_bytes(rows))
+        self.assertEqual((job.created_count, job.skipped_count), (1, 2))
+        self.assertEqual(Party.objects.filter(tax_id="0-1055-55000-00-1").get(), existing)
+
+    def test_it_still_knows_a_party_by_its_code(self):
+        existing = make_party(self.owner, "Coded", code="C-77")
+        self.set_rules()  # no rules at all
+        job = self.import_file(
+            self.owner, csv_bytes([["Code", "Name"], ["c-77", "Renamed"], ["", "Coded"]])
+        )
+        self.assertEqual((job.created_count, job.skipped_count), (1, 1))
+        existing.refresh_from_db()
+        self.assertEqual(existing.name, "Coded")
