@@ -271,11 +271,10 @@ def party_bulk(request):
         return redirect(back)
     extra = {}
     if verb == "assign_manager":
+        manager = request.POST.get("manager", "")
         extra["user"] = (
-            User.objects.filter(
-                is_active=True, public_id=request.POST.get("manager") or None
-            ).first()
-            if _is_uuid(request.POST.get("manager", ""))
+            User.objects.filter(is_active=True, public_id=manager).first()
+            if _is_uuid(manager)
             else None
         )
         if extra["user"] is None:
