@@ -103,9 +103,8 @@ def cmd_worker(opts):
 def cmd_demo(opts):
     _setup()
     _call("migrate", interactive=False, verbosity=0)
-    _call(
-        "mitra_demo", **{k: v for k, v in vars(opts).items() if k in ("parties",) and v is not None}
-    )
+    keys = ("parties", "activities_for")
+    _call("mitra_demo", **{k: v for k, v in vars(opts).items() if k in keys and v is not None})
 
 
 def cmd_createuser(opts):
@@ -155,6 +154,12 @@ def main(argv=None):
 
     p = sub.add_parser("demo", help="load demo data (safe to run again)")
     p.add_argument("--parties", type=int, default=None, help="how many demo parties")
+    p.add_argument(
+        "--activities-for",
+        type=int,
+        default=None,
+        help="give ~10 interactions to this many parties (default 20,000; 0 = all)",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("createuser", help="create a user")

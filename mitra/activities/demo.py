@@ -137,8 +137,16 @@ def _lang(user):
     return user.language if user.language in SUBJECTS else "en"
 
 
-def load(stdout=None, **options):
-    """Give every demo party that has none yet its activities; returns interactions added."""
+# Ten interactions for each of a million parties would take a quarter of an hour; the
+# demo gives activities to the first parties only unless asked (`--activities-for 0`).
+DEFAULT_ACTIVITY_PARTIES = 20_000
+
+
+def load(stdout=None, activities_for=None, **options):
+    """Give demo parties that have none yet their activities; returns interactions added.
+
+    `activities_for` caps how many parties (the oldest first) get activities; 0 means all.
+    """
     from mitra.parties.models import CodeSequence, Party
     from mitra.users.models import User
 
@@ -152,6 +160,12 @@ def load(stdout=None, **options):
         or 0
     )
     last = Party.all_objects.aggregate(m=Max("pk"))["m"] or 0
+    cap = DEFAULT_ACTIVITY_PARTIES if activities_for is None else int(activities_for)
+    if cap > 0:
+        cap_pk = (
+            Party.all_objects.order_by("pk").values_list("pk", flat=True)[cap - 1 : cap].first()
+        )
+        last = min(last, cap_pk or last)
     added = 0
     if last > done:
         rng = random.Random(SEED + done)

@@ -6,7 +6,7 @@ Every app reads through `Model.objects.visible_to(user)` and checks writes with
 existence is not revealed) and 403 for an action the user may not take.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -108,7 +108,7 @@ def get_for_user(user, model_or_queryset, action=Action.VIEW, **lookup):
         qs = qs._default_manager.all()
     try:
         obj = qs.visible_to(user).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError) as exc:
+    except (qs.model.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
     if action != Action.VIEW and not can(user, action, obj):
         raise PermissionDenied

@@ -11,7 +11,7 @@ class UsersConfig(AppConfig):
         from mitra.core.policy import Action
         from mitra.core.registry import ADMIN_SECTION, Module, register_demo, register_module
 
-        from . import demo
+        from . import demo, schema  # noqa: F401 - schema registers the OpenAPI extension
 
         admin_actions = (Action.VIEW, Action.CREATE, Action.EDIT, Action.DELETE, Action.ACTIVATE)
         register_module(

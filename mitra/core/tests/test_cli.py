@@ -9,9 +9,9 @@ from mitra.users.models import Role, Team, User
 
 class CliTest(TestCase):
     def test_demo_is_idempotent(self):
-        cli.cmd_demo(type("O", (), {"parties": 0})())
+        cli.cmd_demo(type("O", (), {"parties": 0, "activities_for": None})())
         counts = (User.objects.count(), Team.objects.count(), Role.objects.count())
-        cli.cmd_demo(type("O", (), {"parties": 0})())
+        cli.cmd_demo(type("O", (), {"parties": 0, "activities_for": None})())
         self.assertEqual(counts, (User.objects.count(), Team.objects.count(), Role.objects.count()))
         self.assertTrue(User.objects.filter(username="sara", calendar="jalali").exists())
 

@@ -115,3 +115,11 @@ class RecordUrlsTest(PolicyTestBase):
         for url in (reverse("users:list"), reverse("users:teams"), reverse("users:roles")):
             self.assertEqual(self.client.get(url).status_code, 403, url)
         self.assertEqual(self.client.get("/api/v1/users/").status_code, 403)
+
+
+class MalformedIdTest(PolicyTestBase):
+    def test_a_malformed_id_is_a_404_not_a_500(self):
+        from django.http import Http404
+
+        with self.assertRaises(Http404):
+            get_for_user(self.admin, User, public_id="not-a-uuid")
