@@ -234,22 +234,27 @@ def _starts_with(field, text):
 
 
 def _exact_q(query):
-    from .models import ContactPoint
-
+    """Same code, name, name key or ID (typed or as digits)."""
     raw = query.raw
     cond = Q(code__in={raw, raw.upper()}) | Q(search_name=query.text)
     if key := compact(raw):
         cond |= Q(name_key=key)
     ids = {raw, digits_only(raw)} - {""}
-    cond |= Q(national_id__in=ids) | Q(tax_id__in=ids)
+    return cond | Q(national_id__in=ids) | Q(tax_id__in=ids)
+
+
+def _exact_contact_q(query):
+    """Same phone (any reading of it) or email; None when the query is neither."""
+    from .models import ContactPoint
+
     contact = Q()
-    if query.phone_digits and (numbers := phone_candidates(raw)):
+    if query.phone_digits and (numbers := phone_candidates(query.raw)):
         contact |= Q(e164__in=numbers)
-    if "@" in raw:
-        contact |= Q(value=raw.lower())
-    if contact:
-        cond |= Q(pk__in=ContactPoint.objects.filter(contact).values("party_id"))
-    return cond
+    if "@" in query.raw:
+        contact |= Q(value=query.raw.lower())
+    if not contact:
+        return None
+    return Q(pk__in=ContactPoint.objects.filter(contact).values("party_id"))
 
 
 # What the top bar shows of a party; nothing else is read.
@@ -318,8 +323,11 @@ def ranked(user, q, limit=10):
     # let the policy filter all of them (their parties may come late in the index).
     # (An index lookup is cheap to over-read; a short fragment's LIKE scan is not.)
     cap = (20 if query.indexed else 2) * size if scope_of(user) == Scope.ALL else None
-    parts = [
-        (visible.filter(_exact_q(query)), 0, (), limit),
+    parts = [(visible.filter(_exact_q(query)), 0, (), limit)]
+    if (contact := _exact_contact_q(query)) is not None:
+        # Its own selection: OR-ed with the columns above it would defeat their indexes.
+        parts.append((visible.filter(contact), 0, (), limit))
+    parts += [
         (visible.filter(_starts_with("search_name", query.text)), 1, ("search_name", "id"), size),
     ]
     if query.raw and " " not in query.raw:
