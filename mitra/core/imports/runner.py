@@ -398,7 +398,19 @@ def run_job(job):
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["rows_total", "status", "finished_at", "updated_at"])
+    # The file holds personal data and is not needed any more: the error report keeps
+    # the rows that were not imported.
+    discard_file(job)
     return job
+
+
+def discard_file(job):
+    if job.file:
+        try:
+            job.file.delete(save=False)
+        except OSError:
+            logger.warning("could not delete the file of import %s", job.pk, exc_info=True)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
 def preview(job, user, limit=None):

@@ -212,6 +212,7 @@ class RunnerTests(BaseTestCase):
         self.assertIn("exploded", errors[4])
         self.assertIn("could not be read", errors[8])
         self.assertFalse(Team.objects.filter(name="Blue").exists())  # nothing half-written
+        self.assertFalse(job.file)  # the uploaded file is not kept once imported
 
     def test_it_updates_when_asked_row_by_row(self):
         job = make_job(self.admin, self.ROWS, duplicate_choice="update", overrides={"7": "skip"})
