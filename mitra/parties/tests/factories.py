@@ -3,7 +3,9 @@
 from mitra.parties.models import Address, ContactPoint, Group, Kind, Party, PartyRole
 
 
-def make_party(owner, name="Acme Co", kind=Kind.ORGANISATION, roles=(), phone="", email="", city="", **fields):
+def make_party(
+    owner, name="Acme Co", kind=Kind.ORGANISATION, roles=(), phone="", email="", city="", **fields
+):
     if kind == Kind.PERSON and "first_name" not in fields:
         first, _sp, last = name.partition(" ")
         fields.update(first_name=first, last_name=last)
@@ -12,11 +14,17 @@ def make_party(owner, name="Acme Co", kind=Kind.ORGANISATION, roles=(), phone=""
     for role in roles:
         PartyRole.objects.create(party=party, role=role)
     if phone:
-        ContactPoint.objects.create(party=party, kind=ContactPoint.Kind.PHONE, number=phone, is_primary=True)
+        ContactPoint.objects.create(
+            party=party, kind=ContactPoint.Kind.PHONE, number=phone, is_primary=True
+        )
     if email:
-        ContactPoint.objects.create(party=party, kind=ContactPoint.Kind.EMAIL, value=email, is_primary=True)
+        ContactPoint.objects.create(
+            party=party, kind=ContactPoint.Kind.EMAIL, value=email, is_primary=True
+        )
     if city:
-        Address.objects.create(party=party, city=city, country=fields.get("country", "TH"), is_primary=True)
+        Address.objects.create(
+            party=party, city=city, country=fields.get("country", "TH"), is_primary=True
+        )
     return party
 
 

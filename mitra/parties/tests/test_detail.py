@@ -52,7 +52,9 @@ class PartyDetailTests(BaseTestCase):
         self.login(self.outsider)
         self.assertEqual(self.client.get(self.url()).status_code, 404)
         self.assertEqual(self.client.get(self.url(tab="history")).status_code, 404)
-        self.assertEqual(self.client.get(reverse("parties:edit", args=[self.party.public_id])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("parties:edit", args=[self.party.public_id])).status_code, 404
+        )
 
     def test_it_shows_a_managed_party_to_its_manager_in_another_team(self):
         self.party.managers.add(self.outsider)
@@ -66,8 +68,18 @@ class PartyDetailTests(BaseTestCase):
         self.assertEqual(self.client.get(self.url()).status_code, 404)
 
     def test_it_lets_later_apps_add_tabs(self):
-        register_tab("quotes", "Quotations", lambda request, party: f"<p>quotes of {party.code}</p>", order=40)
-        register_tab("secret", "Secret", lambda request, party: "secret", permission=lambda user, party: False)
+        register_tab(
+            "quotes",
+            "Quotations",
+            lambda request, party: f"<p>quotes of {party.code}</p>",
+            order=40,
+        )
+        register_tab(
+            "secret",
+            "Secret",
+            lambda request, party: "secret",
+            permission=lambda user, party: False,
+        )
         try:
             self.login(self.owner)
             r = self.client.get(self.url())
@@ -90,7 +102,14 @@ class PartyDetailTests(BaseTestCase):
             self.client.get(self.url())
         for i in range(5):
             make_party(self.owner, f"Extra {i}", phone=f"02 555 000{i}")
-        p2 = make_party(self.owner, "Busy Co", roles=list(RoleKind.values), phone="02 111 2222", email="a@b.example", city="Chiang Mai")
+        p2 = make_party(
+            self.owner,
+            "Busy Co",
+            roles=list(RoleKind.values),
+            phone="02 111 2222",
+            email="a@b.example",
+            city="Chiang Mai",
+        )
         for i in range(3):
             p2.groups.add(make_group(f"G{i}"))
         with self.assertNumQueries(13):
@@ -98,7 +117,9 @@ class PartyDetailTests(BaseTestCase):
 
     def test_it_lists_contacts_of_an_organisation(self):
         person = make_party(self.owner, "Somchai Jaidee", kind=Kind.PERSON)
-        Contact.objects.create(organisation=self.party, person=person, job_title="Buyer", is_primary=True)
+        Contact.objects.create(
+            organisation=self.party, person=person, job_title="Buyer", is_primary=True
+        )
         self.login(self.owner)
         r = self.client.get(self.url(tab="contacts"))
         self.assertContains(r, "Somchai Jaidee")
