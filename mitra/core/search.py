@@ -151,7 +151,7 @@ class _Backend:
             with self.connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
 
-    def write(self, code, rows):
+    def write(self, code, rows, replace=True):
         raise NotImplementedError
 
     def delete(self, code, ids):
@@ -183,9 +183,10 @@ class _SQLite(_Backend):
     def drop(self):
         self.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
-    def write(self, code, rows):
+    def write(self, code, rows, replace=True):
         base = code << KIND_SHIFT
-        self.delete(code, [pk for pk, _ in rows])
+        if replace:
+            self.delete(code, [pk for pk, _ in rows])
         self.executemany(
             f"INSERT INTO {TABLE} (rowid, body) VALUES (%s, %s)",
             [(base + pk, body) for pk, body in rows],
@@ -228,8 +229,9 @@ class _SQLite(_Backend):
 class _Table(_Backend):
     """A plain (kind, object_id, body) table: PostgreSQL and MySQL/MariaDB."""
 
-    def write(self, code, rows):
-        self.delete(code, [pk for pk, _ in rows])
+    def write(self, code, rows, replace=True):
+        if replace:
+            self.delete(code, [pk for pk, _ in rows])
         self.executemany(
             f"INSERT INTO {TABLE} (kind, object_id, body) VALUES (%s, %s, %s)",
             [(code, pk, body) for pk, body in rows],
@@ -323,8 +325,8 @@ class _MySQL(_Table):
     def gram_hash(gram):
         return zlib.crc32(gram.encode("utf-8"))
 
-    def write(self, code, rows):
-        super().write(code, rows)
+    def write(self, code, rows, replace=True):
+        super().write(code, rows, replace)
         grams = [
             (code, h, pk) for pk, body in rows for h in {self.gram_hash(g) for g in trigrams(body)}
         ]
@@ -399,13 +401,17 @@ def body(*parts):
     return _SEPARATOR.join(seen)
 
 
-def index(kind, rows, connection=None):
-    """Store (id, body) rows of `kind`, replacing what was indexed for those ids."""
+def index(kind, rows, connection=None, replace=True):
+    """Store (id, body) rows of `kind`, replacing what was indexed for those ids.
+
+    `replace=False` for ids known to be new (bulk inserts, a rebuild after `clear`): it
+    skips the delete, which on SQLite also makes FTS5 flush its pending inserts.
+    """
     kind = get_kind(kind)
     rows = [(int(pk), text or "") for pk, text in rows]
     engine = backend(connection)
     for start in range(0, len(rows), CHUNK):
-        engine.write(kind.code, rows[start : start + CHUNK])
+        engine.write(kind.code, rows[start : start + CHUNK], replace)
 
 
 def unindex(kind, ids, connection=None):

@@ -86,6 +86,22 @@ class SearchIndexTests(TestCase):
         self.assertEqual(self.find("หญิง"), set())
         self.assertIsNone(search.indexed_body(KIND, pk))
 
+    def test_it_adds_new_rows_without_replacing(self):
+        search.clear(OTHER)
+        search.index(OTHER, [(1, "first body"), (2, "second body")], replace=False)
+        self.assertEqual(search.indexed_body(OTHER, 2), "second body")
+        self.assertEqual(sorted(search.matching_ids(OTHER, "body")), [1, 2])
+
+    def test_it_removes_rows_a_subquery_selects(self):
+        pk = self.users["thai"].pk
+        with connection.cursor() as cursor:
+            search.unindex_sql(
+                KIND, cursor, "SELECT id FROM users_user WHERE username = %s", ["thai"]
+            )
+        self.assertIsNone(search.indexed_body(KIND, pk))
+        self.assertEqual(self.find("ชาย"), set())
+        self.assertEqual(self.find("hara"), {"latin"})
+
     def test_it_clears_one_kind_only(self):
         search.index(OTHER, [(self.users["thai"].pk, "something else")])
         search.clear(OTHER)
