@@ -66,7 +66,7 @@ SORTS = {
     "-name": ["-search_name", "-id"],
     "code": ["code", "id"],
     "-code": ["-code", "-id"],
-    "updated": ["-updated_at", "-id"],
+    "updated": ["-updated_at", "id"],
 }
 FILTER_CACHE_KEY = "parties:filter-choices"
 
