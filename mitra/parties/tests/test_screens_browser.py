@@ -32,7 +32,11 @@ def test_the_main_screens_render_in_each_language(browser, live_server, language
     user.language = language
     user.calendar = {"th": "buddhist", "fa": "jalali"}.get(language, "gregorian")
     user.save()
-    org = Party.objects.filter(kind=Kind.ORGANISATION, addresses__isnull=False).order_by("-priority", "pk").first()
+    org = (
+        Party.objects.filter(kind=Kind.ORGANISATION, addresses__isnull=False)
+        .order_by("-priority", "pk")
+        .first()
+    )
     os.makedirs(SHOTS, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
@@ -52,7 +56,7 @@ def test_the_main_screens_render_in_each_language(browser, live_server, language
         assert Party.objects.count() == before
         page.goto(f"{live_server.url}/parties/{org.public_id}/")
         page.screenshot(path=f"{SHOTS}/detail-{language}.png", full_page=False)
-        page.click(f"a[href$='?tab=relationships']")
+        page.click("a[href$='?tab=relationships']")
         page.locator("#tab-content h4").first.wait_for()
         page.screenshot(path=f"{SHOTS}/relationships-{language}.png", full_page=False)
         direction = page.locator("html").get_attribute("dir")
