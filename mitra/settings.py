@@ -175,6 +175,10 @@ LANGUAGES = [("en", "English"), ("th", "ไทย"), ("fa", "فارسی")]
 LOCALE_PATHS = [BASE_DIR / "templates" / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# Phone numbers typed without a country code belong to PHONE_REGION; caller ID also tries
+# the national forms of every region in PHONE_REGIONS.
+PHONE_REGION = os.environ.get("PHONE_REGION", "TH")
+PHONE_REGIONS = tuple(r for r in os.environ.get("PHONE_REGIONS", "TH,IR").split(",") if r)
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "mitra_language"
 
