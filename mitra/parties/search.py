@@ -16,6 +16,7 @@ import re
 import uuid
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
@@ -437,11 +438,20 @@ def search_provider(user, q, limit=8):
         return None
     query = core_search.parse(q)
     parties = ranked(user, q, limit=limit)
+    results = summaries(parties, query)
+    if apps.is_installed("mitra.activities") and has_module_perm(
+        user, "interactions", Action.CREATE
+    ):
+        # Log a call straight from the result: the caller is usually on the line.
+        quick_log = reverse("activities:quick_log")
+        for party, row in zip(parties, results, strict=True):
+            row["action_url"] = f"{quick_log}?{urlencode({'party': party.public_id})}"
+            row["action_label"] = _("Log interaction")
     return {
         "title": _("Parties"),
         "icon": "address-book",
         "rank": min((p.search_tier for p in parties), default=50),
-        "results": summaries(parties, query),
+        "results": results,
         "more_url": reverse("parties:list") + "?" + urlencode({"q": q}),
         "more": len(parties) >= limit,
     }
