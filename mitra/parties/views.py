@@ -451,20 +451,12 @@ def party_detail(request, public_id, tab=None):
     if current is None:
         raise Http404
     content = current.render(request, party)
-    if request.htmx and request.htmx.target == "tab-content":
-        return _render(request, "parties/_tab_content.html", {"content": content})
-    return _render(
-        request,
-        "parties/party_detail.html",
-        {
-            "party": party,
-            "tabs": tabs,
-            "current": current,
-            "content": content,
-            "rights": _perms(request.user),
-            "can_approve": party.pending_changes and actions.can_approve(request.user),
-        },
-    )
+    context = {"party": party, "tabs": tabs, "current": current, "content": content}
+    if request.htmx and request.htmx.target == "tab-card":
+        # The tab strip comes along so that the open tab is the one marked.
+        return _render(request, "parties/party_detail.html#tabcard", context)
+    context["can_approve"] = party.pending_changes and actions.can_approve(request.user)
+    return _render(request, "parties/party_detail.html", context)
 
 
 def _overview_tab(request, party):

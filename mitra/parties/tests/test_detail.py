@@ -43,7 +43,7 @@ class PartyDetailTests(BaseTestCase):
         self.login(self.owner)
         r = self.client.get(
             reverse("parties:tab", args=[self.party.public_id, "history"]),
-            headers={"HX-Request": "true", "HX-Target": "tab-content"},
+            headers={"HX-Request": "true", "HX-Target": "tab-card"},
         )
         self.assertEqual(r.status_code, 200)
         self.assertNotContains(r, "<html")
