@@ -355,7 +355,10 @@ class PartyImporter(Importer):
             for value, pk in rows:
                 found.setdefault((kind, fold(value) if fold else value), []).append(pk)
 
-        parties = Party.objects.order_by()
+        # All parties, trash included (the visibility check drops those): with the
+        # "not trashed" condition SQLite's planner walks that index over the whole table
+        # instead of probing the key's index (measured: 2.5 s against 2 ms at 1M parties).
+        parties = Party.all_objects.order_by()
         if codes := by_kind.get("code"):
             exact = parties.filter(code__in=in_values({*codes, *(c.upper() for c in codes)}))
             add("code", exact.values_list("code", "pk"), str.casefold)
