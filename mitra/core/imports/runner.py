@@ -343,9 +343,12 @@ def _bulk_session():
         previous = {}
         for pragma in ("cache_size", "mmap_size", "wal_autocheckpoint"):
             cursor.execute(f"PRAGMA {pragma}")
-            previous[pragma] = int(cursor.fetchone()[0])
+            row = cursor.fetchone()  # an in-memory database has no mmap_size
+            if row is not None:
+                previous[pragma] = int(row[0])
         cursor.execute(f"PRAGMA cache_size = {-int(cache_mb) * 1024}")
-        cursor.execute(f"PRAGMA mmap_size = {int(mmap_mb) * 1024 * 1024}")
+        if "mmap_size" in previous:
+            cursor.execute(f"PRAGMA mmap_size = {int(mmap_mb) * 1024 * 1024}")
         cursor.execute("PRAGMA wal_autocheckpoint = 0")
     try:
         yield
