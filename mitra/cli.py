@@ -30,7 +30,15 @@ def first_start(load_demo=True):
     from django.db import transaction
 
     _call("migrate", interactive=False, verbosity=0)
+    from django.db import connection
+
     from mitra.users.models import User
+
+    if connection.vendor == "sqlite":
+        # Fresh statistics so SQLite's planner picks the right index on big tables.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("PRAGMA optimize=0x10002")
 
     login_file = Path(settings.VAR_DIR) / "initial_login.txt"
     if not User.objects.filter(is_superuser=True).exists():

@@ -23,6 +23,7 @@ from mitra.core.policy import Action, can, get_for_user, has_module_perm, requir
 
 from . import actions
 from .forms import ApiKeyForm, PreferencesForm, RoleForm, TeamForm, TotpConfirmForm, UserForm
+from .middleware import forget_device_flag
 from .models import ApiKey, Role, Team, User
 
 USER_SORTS = {
@@ -319,6 +320,7 @@ def two_factor(request):
             device.confirmed = True
             device.save()
             otp_login(request, device)
+            forget_device_flag(request)
             messages.success(request, _("Two-factor sign-in is on."))
             return redirect("two_factor")
         form.add_error(
@@ -343,6 +345,7 @@ def two_factor_disable(request):
     if request.user.two_factor_required:
         raise PermissionDenied
     TOTPDevice.objects.filter(user=request.user).delete()
+    forget_device_flag(request)
     messages.success(request, _("Two-factor sign-in is off."))
     return redirect("two_factor")
 

@@ -74,7 +74,7 @@ class FollowUpListTests(BaseTestCase):
     def test_it_runs_a_constant_number_of_queries(self):
         self.login(self.teammate)
         self.client.get(URL, {"show": "all"})
-        with self.assertNumQueries(12) as ctx:
+        with self.assertNumQueries(7) as ctx:
             self.client.get(URL, {"show": "all"})
         for i in range(10):
             actions.record_followup(

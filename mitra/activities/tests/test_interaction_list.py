@@ -98,7 +98,7 @@ class InteractionListTests(BaseTestCase):
     def test_it_runs_a_constant_number_of_queries(self):
         self.login(self.teammate)
         self.client.get(URL)  # warm the session and the role
-        with self.assertNumQueries(11) as few:
+        with self.assertNumQueries(6) as few:
             self.client.get(URL)
         for i in range(20):
             make_interaction(self.teammate, self.other, f"More {i}")

@@ -81,7 +81,7 @@ class NewsTests(BaseTestCase):
     def test_it_runs_a_constant_number_of_queries(self):
         self.login(self.readonly)
         self.client.get(URL)
-        with self.assertNumQueries(9) as ctx:
+        with self.assertNumQueries(4) as ctx:
             self.client.get(URL)
         for i in range(5):
             make_news(self.owner, f"Post {i}", audience_team=self.p.alpha)

@@ -97,7 +97,7 @@ class NotesTests(BaseTestCase):
     def test_it_runs_a_constant_number_of_queries(self):
         self.login(self.teammate)
         self.client.get(URL)
-        with self.assertNumQueries(11) as ctx:
+        with self.assertNumQueries(6) as ctx:
             self.client.get(URL)
         for i in range(10):
             make_note(self.owner, f"Note {i}", recipients=[self.teammate, self.readonly])

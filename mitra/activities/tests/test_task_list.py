@@ -61,7 +61,7 @@ class TaskListTests(BaseTestCase):
     def test_it_runs_a_constant_number_of_queries(self):
         self.login(self.teammate)
         self.client.get(URL)
-        with self.assertNumQueries(10) as ctx:
+        with self.assertNumQueries(5) as ctx:
             self.client.get(URL)
         for i in range(10):
             make_task(self.owner, self.party, f"More {i}", assignee=self.teammate)

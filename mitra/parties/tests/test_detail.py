@@ -98,7 +98,7 @@ class PartyDetailTests(BaseTestCase):
     def test_it_runs_a_constant_number_of_queries(self):
         self.login(self.owner)
         self.client.get(self.url())  # warm caches (content types, sessions)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(8):
             self.client.get(self.url())
         for i in range(5):
             make_party(self.owner, f"Extra {i}", phone=f"02 555 000{i}")
@@ -112,7 +112,7 @@ class PartyDetailTests(BaseTestCase):
         )
         for i in range(3):
             p2.groups.add(make_group(f"G{i}"))
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(8):
             self.client.get(self.url(p2))
 
     def test_it_lists_contacts_of_an_organisation(self):

@@ -151,7 +151,7 @@ class QueueTests(BaseTestCase):
             )
         self.login(self.owner)
         self.client.get(reverse("parties:duplicates"))
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(5):
             self.client.get(reverse("parties:duplicates"))
 
     def test_it_shows_duplicates_of_one_party(self):

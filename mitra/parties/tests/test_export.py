@@ -145,6 +145,7 @@ class ExportTests(ImportSteps, BaseTestCase):
                 rows = read_csv(response)
             return len(ctx.captured_queries), len(rows)
 
+        count()  # the first request of a session also writes the session once
         few_queries, few_rows = count(q="Acme")
         many_queries, many_rows = count()
         self.assertEqual(few_rows, 2)

@@ -30,7 +30,7 @@ class ReminderScreensTest(BaseTestCase):
 
     def test_it_lists_due_snoozed_and_done(self):
         url = reverse("reminders:list")
-        with self.assertNumQueries(9):  # 7 for the session, user and role; count; page
+        with self.assertNumQueries(8):  # 7 for the session, user and role; count; page
             response = self.client.get(url)
         self.assertContains(response, "Call Somchai")
         self.assertNotContains(response, "Snoozed one")
@@ -41,7 +41,7 @@ class ReminderScreensTest(BaseTestCase):
         self.assertNotContains(response, "Call Somchai")
 
     def test_the_bell_counts_what_is_due(self):
-        with self.assertNumQueries(8):  # 7 for the session, user and role; count
+        with self.assertNumQueries(7):  # 7 for the session, user and role; count
             response = self.client.get(reverse("reminders:bell"), headers={"HX-Request": "true"})
         self.assertContains(response, ">1<")
         self.assertContains(response, "1 reminder due")

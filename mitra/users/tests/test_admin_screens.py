@@ -183,3 +183,13 @@ class TeamScreensTest(BaseTestCase):
         r = self.client.get(reverse("users:teams"))
         self.assertContains(r, "Beta")
         self.assertNotContains(r, "Alpha")
+
+
+class PagerTest(BaseTestCase):
+    def test_page_links_are_well_formed(self):
+        self.login(self.admin)
+        for i in range(60):
+            User.objects.create_user(f"bulk{i:02d}")
+        r = self.client.get(reverse("users:list"), {"q": "bulk"})
+        self.assertContains(r, 'href="?q=bulk&amp;page=2"')
+        self.assertNotContains(r, "??")

@@ -51,8 +51,25 @@ class LoginTest(BaseTestCase):
 
 class SessionTest(BaseTestCase):
     def test_sessions_expire_when_idle(self):
-        self.assertTrue(settings.SESSION_SAVE_EVERY_REQUEST)
+        self.assertIn("mitra.core.sessions.SessionRefreshMiddleware", settings.MIDDLEWARE)
         self.assertLessEqual(settings.SESSION_COOKIE_AGE, 24 * 3600)
+
+    def test_an_active_session_is_pushed_forward_but_not_on_every_request(self):
+        from unittest import mock
+
+        from django.contrib.sessions.models import Session
+
+        def expiry():
+            return Session.objects.get(session_key=self.client.session.session_key).expire_date
+
+        self.client.post(reverse("login"), {"username": "owner", "password": self.p.password})
+        self.client.get(reverse("home"))
+        first = expiry()
+        self.client.get(reverse("home"))
+        self.assertEqual(expiry(), first)  # no write on every request
+        with mock.patch("time.time", return_value=10**10):
+            self.client.get(reverse("home"))
+        self.assertGreater(expiry(), first)
 
     @override_settings(SESSION_COOKIE_AGE=1)
     def test_it_signs_out_an_expired_session(self):
