@@ -16,6 +16,13 @@ def pytest_configure(config):
     # Argon2 is right for production and far too slow for hundreds of test logins. Set
     # here, not in a fixture, because setUpTestData hashes before fixtures run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # pytest-django imports settings before this file runs, so MITRA_VAR_DIR above may be
+    # too late: point var/ at a temporary folder so tests never touch the developer's
+    # login file or media.
+    from pathlib import Path
+
+    settings.VAR_DIR = Path(tempfile.mkdtemp(prefix="mitra-test-var-"))
+    settings.MEDIA_ROOT = settings.VAR_DIR / "media"
 
 
 @pytest.fixture(autouse=True)
