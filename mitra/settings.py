@@ -112,7 +112,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ by default, anything dj-database-url understands otherwise.
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'mitra.sqlite3'}")
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'mitra.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0))}
 _engine = DATABASES["default"]["ENGINE"]
 if _engine.endswith("sqlite3"):
