@@ -26,6 +26,22 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_locale():
+    """Each test starts in English, UTC, Gregorian: requests set these per thread."""
+    from django.utils import timezone, translation
+
+    from mitra.core import calendars
+
+    translation.activate("en")
+    timezone.deactivate()
+    calendars.activate()
+    yield
+    translation.activate("en")
+    timezone.deactivate()
+    calendars.activate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = str(tmp_path / "media")

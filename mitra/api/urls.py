@@ -1,7 +1,6 @@
 from importlib import import_module
 
 from django.apps import apps
-
 from rest_framework.routers import DefaultRouter
 
 from .v1.users import TeamViewSet, UserViewSet

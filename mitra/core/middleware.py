@@ -33,11 +33,10 @@ class UserPreferencesMiddleware:
             )
             timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
             calendars.activate(calendar, calendars.LATIN, language)
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
-            calendars.activate()
+        # No reset afterwards: a streamed response (an export) renders its rows after this
+        # returns and must still speak the user's language and calendar. Every request
+        # sets all of them again before anything else runs.
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

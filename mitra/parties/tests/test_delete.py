@@ -99,4 +99,6 @@ class TrashTests(BaseTestCase):
             self.client.post(reverse("parties:restore", args=[self.party.public_id])).status_code,
             404,
         )
-        self.assertEqual(list(self.client.get(reverse("parties:trash")).context["page"].object_list), [])
+        self.assertEqual(
+            list(self.client.get(reverse("parties:trash")).context["page"].object_list), []
+        )
