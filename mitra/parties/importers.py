@@ -394,33 +394,32 @@ class PartyImporter(Importer):
         )
 
     def match(self, rows):
-        keys = {k for row in rows for k in row.keys}
-        found = self._candidates(keys) if keys else {}
+        by_key = {}
+        for row in rows:
+            row.match = None
+            for key in row.keys:
+                by_key.setdefault(key, []).append(row)
+        found = self._candidates(by_key) if by_key else {}
         if not found:
-            for row in rows:
-                row.match = None
             return
+        # Only the rows that share a key with a party are looked at further.
+        hits = {}
+        for key, pks in found.items():
+            for row in by_key.get(key, ()):
+                hits.setdefault(id(row), (row, set()))[1].update(
+                    (key[0] == "code", pk) for pk in pks
+                )
         ids = {pk for pks in found.values() for pk in pks}
         # Only parties the user may see are candidates: two queries for the chunk.
         profiles = duplicates._profiles(ids, Party.objects.visible_to(self.user))
-        for row in rows:
-            row.match = None
-            by_code = [
-                pk
-                for key in row.keys
-                if key[0] == "code"
-                for pk in found.get(key, ())
-                if pk in profiles
-            ]
+        for row, candidates in hits.values():
+            by_code = [pk for is_code, pk in candidates if is_code and pk in profiles]
             if by_code:
                 row.match = min(by_code)
                 continue
-            candidates = {pk for key in row.keys for pk in found.get(key, ()) if pk in profiles}
-            if not candidates:
-                continue
             mine = self.profile(row.data)
             scored = []
-            for pk in candidates:
+            for pk in {pk for _c, pk in candidates if pk in profiles}:
                 result = duplicates.evaluate(self.rules, mine, profiles[pk])
                 if result:
                     scored.append((-result[0], pk))
@@ -554,16 +553,17 @@ class PartyImporter(Importer):
         codes = {id(r): next(codes) for r in need}
         rows = sorted(rows, key=lambda r: r.extra["party"]["search_name"])
         parties, bodies = [], []
-        owner_id, team_id = self.user.pk, self._team_id
         for row in rows:
-            party = {**row.extra["party"], "owner_id": owner_id, "team_id": team_id}
+            party = row.extra["party"]
             body = row.extra["body"]
             if "code" not in party:
-                party["code"] = code = codes[id(row)]
-                body = f"{normalize(code)}\n{body}" if body else normalize(code)
+                party = {**party, "code": codes[id(row)]}
+                code = normalize(party["code"])
+                body = f"{code}\n{body}" if body else code
             parties.append(party)
             bodies.append(body)
-        pks = ins["party"].insert(parties)
+        owner = {"owner_id": self.user.pk, "team_id": self._team_id}
+        pks = ins["party"].insert(parties, constants=owner)
         reason = (
             _("Imported from %(file)s") % {"file": self.job.original_name}
             if self.job
@@ -572,22 +572,41 @@ class PartyImporter(Importer):
         copy_history(Party, pks, user=self.user, reason=reason)
 
         roles, points, addresses, groups, managers = [], [], [], [], []
+        point_ids, address_ids = [], []
         for row, pk in zip(rows, pks, strict=True):
             row.pk = pk
             extra, data = row.extra, row.data
             roles += [{"party_id": pk, "role": role} for role in extra["roles"]]
-            points += [{**p, "party_id": pk} for p in extra["points"]]
+            points += extra["points"]
+            point_ids += [pk] * len(extra["points"])
             if extra["address"]:
-                addresses.append({**extra["address"], "party_id": pk, "is_primary": True})
+                addresses.append(extra["address"])
+                address_ids.append(pk)
             groups += [
                 {"party_id": pk, "group_id": g} for g in dict.fromkeys(data.get("group_ids", ()))
             ]
             managers += [
                 {"party_id": pk, "user_id": u} for u in dict.fromkeys(data.get("manager_ids", ()))
             ]
-        for key, values in (("role", roles), ("point", points), ("address", addresses)):
-            if values:
-                ins[key].insert(values, returning=self.child_history)
+        history = self.child_history
+        if roles:
+            ins["role"].insert(roles, returning=history)
+        if points:
+            # In (E.164, value) order, like the parties in name order: the two indexes of
+            # contact points take the chunk as a sweep, not as random page writes.
+            order = sorted(
+                range(len(points)), key=lambda i: (points[i]["e164"], points[i]["value"])
+            )
+            points = [points[i] for i in order]
+            point_ids = [point_ids[i] for i in order]
+            ins["point"].insert(points, returning=history, columns={"party_id": point_ids})
+        if addresses:
+            ins["address"].insert(
+                addresses,
+                returning=history,
+                constants={"is_primary": True},
+                columns={"party_id": address_ids},
+            )
         for key, values in (("group", groups), ("manager", managers)):
             if values:
                 ins[key].insert(values, returning=False)

@@ -279,6 +279,15 @@ class BulkInsertTests(BaseTestCase):
         self.assertIsNotNone(team.created_at)
         self.assertEqual(len({t.public_id for t in teams.values()}), 30)  # each its own uuid
 
+    def test_it_gives_bulk_rows_time_ordered_unguessable_ids(self):
+        from mitra.core.imports.bulk import uuid7s
+
+        ids = uuid7s(1000)
+        self.assertEqual(len(set(ids)), 1000)
+        self.assertEqual({u.version for u in ids}, {7})
+        self.assertEqual(len({u.hex[:12] for u in ids}), 1)  # one timestamp prefix per batch
+        self.assertGreater(len({u.hex[13:] for u in ids}), 990)  # the rest is random
+
     def test_it_copies_creation_history(self):
         pks = BulkInserter(Team).insert([{"name": "History A"}, {"name": "History B"}])
         copy_history(Team, pks, user=self.admin, reason="Imported from teams.csv")
