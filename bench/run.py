@@ -79,8 +79,11 @@ def ensure_data():
         # interactions per party would multiply the set-up time by ten.
         print(f"generating {PARTIES - have:,} parties (once; reused next time)…", file=sys.stderr)
         start = time.perf_counter()
-        user_demo.load(stdout=sys.stderr)
-        party_demo.load(stdout=sys.stderr, parties=PARTIES)
+        from django.core.management.base import OutputWrapper
+
+        out = OutputWrapper(sys.stderr)  # adds the newline each progress line needs
+        user_demo.load(stdout=out)
+        party_demo.load(stdout=out, parties=PARTIES)
         print(f"  done in {time.perf_counter() - start:.0f} s", file=sys.stderr)
 
 
