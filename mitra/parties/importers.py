@@ -275,9 +275,23 @@ class PartyImporter(Importer):
         points += [("email", email, "") for email in data.get("email", ())]
         if website := data.get("website"):
             points.append(("website", website, ""))
+        body = search.party_body(fields, points, ())
+        # Address parts come last in party_body's text; cities and provinces repeat from
+        # row to row, so their normal forms are remembered rather than computed again.
         address = extra["address"]
-        places = [tuple(address.get(k, "") for k in search.ADDRESS_FIELDS)] if address else ()
-        extra["body"] = search.party_body(fields, points, places)
+        places = [self._normal(address[k]) for k in search.ADDRESS_FIELDS if address.get(k)]
+        if places:
+            body = "\n".join(dict.fromkeys(p for p in (*body.split("\n"), *places) if p))
+        extra["body"] = body
+
+    def _normal(self, text):
+        cache = self.__dict__.setdefault("_normal_cache", {})
+        value = cache.get(text)
+        if value is None:
+            value = normalize(text)
+            if len(cache) < 100_000:
+                cache[text] = value
+        return value
 
     def resolve(self, rows):
         """Account managers by user name or email: one query for the chunk."""
@@ -558,7 +572,7 @@ class PartyImporter(Importer):
             body = row.extra["body"]
             if "code" not in party:
                 party = {**party, "code": codes[id(row)]}
-                code = normalize(party["code"])
+                code = party["code"].lower()  # normalize() of an ASCII code
                 body = f"{code}\n{body}" if body else code
             parties.append(party)
             bodies.append(body)

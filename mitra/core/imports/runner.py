@@ -123,9 +123,16 @@ def _reader(job, importer, skip, count, queue):
         queue.join_thread()
 
 
+_SEP = "\x1f"  # the ASCII unit separator, never in a cell of a real file
+
+
 def _pack(row):
-    # Plain tuples cross the process boundary several times faster than dataclasses.
-    return (row.number, row.values, row.data, row.errors, row.keys, row.extra)
+    # Plain tuples cross the process boundary several times faster than dataclasses, and
+    # the cells (kept only for the error report) as one string rather than a list.
+    values = row.values
+    if not any(_SEP in v for v in values):
+        values = _SEP.join(values)
+    return (row.number, values, row.data, row.errors, row.keys, row.extra)
 
 
 def _unpack(item):
@@ -278,10 +285,9 @@ def run_chunk(job, importer, rows, allow_update):
         for row in rows:
             if row.errors:
                 message = "; ".join(map(str, row.errors))
+                values = row.values.split(_SEP) if isinstance(row.values, str) else row.values
                 errors.append(
-                    ImportRowError(
-                        job=job, row_number=row.number, values=row.values, message=message
-                    )
+                    ImportRowError(job=job, row_number=row.number, values=values, message=message)
                 )
             else:
                 counts[row.action] += 1

@@ -89,12 +89,63 @@ class ReaderTests(BaseTestCase):
 
 class FieldParserTests(BaseTestCase):
     def test_it_parses_phones_in_any_script(self):
+        import phonenumbers
+
+        from mitra.core.text import digits_only, normalize_phone
+
         parse = f.phone("TH")
         self.assertEqual(parse("๐๘๑-๒๓๔-๕๖๗๘").e164, "+66812345678")
         phone = parse("+98 912 123 4567")
         self.assertEqual((phone.e164, phone.national), ("+989121234567", "09121234567"))
+        self.assertEqual(parse("+98 912 765 4321").national, "09127654321")  # from the cache
+        for raw in (
+            "02 123 4567",
+            "+1 650 253 0000",
+            "+44 20 7946 0018",
+            "+39 06 6982 1234",
+            "0812345678",
+        ):
+            with self.subTest(raw):
+                number = phonenumbers.parse(parse(raw).e164)
+                national = digits_only(
+                    phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+                )
+                self.assertEqual(
+                    (parse(raw).e164, parse(raw).national), (normalize_phone(raw, "TH"), national)
+                )
         with self.assertRaises(ValidationError):
             parse("12")
+
+    def test_it_reads_phones_as_the_core_normaliser_does(self):
+        from hypothesis import given, settings
+        from hypothesis import strategies as st
+
+        from mitra.core.text import normalize_phone
+
+        parsers = {region: f.phone(region) for region in ("TH", "IR", None)}
+
+        def e164(raw, region):
+            try:
+                return parsers[region](raw).e164 if raw else ""
+            except ValidationError:
+                return ""
+
+        samples = ["081-234-5678", "+66 81 234 5678", "0066812345678", "001 212 555 1234", "02 123 4567",
+                   "12", "", "abc", "+98 912 123 4567", "۰۹۱۲۱۲۳۴۵۶۷", "๐๘๑๒๓๔๕๖๗๘", "0812345678 ext 12",
+                   "(02) 123-4567", "+1 650 253 0000", "1234567890123456", "0000000000"]  # fmt: skip
+        for raw in samples:
+            for region in ("TH", "IR", None):
+                with self.subTest(raw=raw, region=region):
+                    self.assertEqual(e164(raw, region), normalize_phone(raw, region))
+
+        @settings(max_examples=300, deadline=None)
+        @given(
+            st.text(alphabet="0123456789+ -()۰۱۲۳๑๒", max_size=18), st.sampled_from(["TH", "IR"])
+        )
+        def same(raw, region):
+            assert e164(raw, region) == normalize_phone(raw, region)
+
+        same()
 
     def test_it_checks_emails(self):
         self.assertEqual(f.email("Info@Example.COM"), "info@example.com")
@@ -265,7 +316,8 @@ class RunnerTests(BaseTestCase):
         job = run_job(job)
         self.assertEqual(job.status, ImportJob.Status.DONE, job.error)
         self.assertEqual((job.rows_total, job.created_count, job.failed_count), (12, 11, 1))
-        self.assertEqual(job.row_errors.get().row_number, 7)
+        error = job.row_errors.get()
+        self.assertEqual((error.row_number, error.values), (7, ["P5", "explode"]))
 
 
 class BulkInsertTests(BaseTestCase):
