@@ -134,7 +134,7 @@ assert {v for k, v in vars(_PointKinds).items() if k.isupper()} <= set(ContactPo
 class PartyImporter(Importer):
     label = gettext_lazy("parties")
     module = "parties"
-    chunk_size = 2000
+    chunk_size = 5000
     # Roles, contact points and addresses get no history record of their own when
     # imported: the party's "+" record (user, time, "Imported from <file>") and the
     # ImportJob say where they came from; their history starts at their first edit.

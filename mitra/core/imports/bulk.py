@@ -151,16 +151,18 @@ class BulkInserter:
         exprs = [f"j.value ->> {i}" for i in range(len(variable))] + ["%s"] * len(constants)
         sql = (
             f"INSERT INTO {self.table} ({', '.join(self.qn(fields_col(self, c)) for c in cols)}) "
-            f"SELECT {', '.join(exprs)} FROM json_each(%s) j ORDER BY j.key"
+            f"SELECT {', '.join(exprs)} FROM json_each(%s) j"
         )
         key = None
-        if returning:
-            sql += f" RETURNING {self.pk_column}"
-            if self.key_field:
-                # SQLite does not promise RETURNING rows in insert order: match them by key.
-                key = self.model._meta.get_field(self.key_field)
-                sql += f", {self.qn(key.column)}"
-                key_index = variable.index(key.attname)
+        if returning and self.key_field:
+            # SQLite does not promise RETURNING rows in insert order: match them by key.
+            key = self.model._meta.get_field(self.key_field)
+            sql += f" RETURNING {self.pk_column}, {self.qn(key.column)}"
+            key_index = variable.index(key.attname)
+        elif returning:
+            # Without a key, rows must go in (and come back) in order; ORDER BY costs a
+            # sort, which inserts that return nothing or match by key do without.
+            sql += f" ORDER BY j.key RETURNING {self.pk_column}"
         sql = sql.replace("%s", "?")
         params = list(constants.values())
         pks = []
