@@ -7,6 +7,8 @@ email, E.164 phone, compact name), are skipped, updated through `actions.update_
 (so edit approval and history apply) or created anyway, as the user chose.
 """
 
+import unicodedata
+
 from django import forms
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from mitra.core.imports import fields as f
-from mitra.core.imports.base import Importer
+from mitra.core.imports.base import Importer, Row
 from mitra.core.imports.bulk import BulkInserter, copy_history, in_values
 from mitra.core.policy import Action, has_module_perm
 from mitra.core.text import compact, default_region, normalize
@@ -233,8 +235,13 @@ class PartyImporter(Importer):
         # Party.prepare()'s derived columns, computed once for matching, insert and index.
         name = self._display_name(data)
         data["_name"] = name
-        data["_search_name"] = normalize(name)[:255]
-        data["_name_key"] = compact(name)[:255]
+        normal = normalize(name)
+        data["_search_name"] = normal[:255]
+        # compact(name) is the letters, digits and marks of normalize(name): filtered
+        # here from the form just computed rather than normalising again.
+        data["_name_key"] = "".join(ch for ch in normal if unicodedata.category(ch)[0] in "LNM")[
+            :255
+        ]
 
     def prepare(self, row):
         """Everything the insert needs that takes no database: the party's columns, its
@@ -255,9 +262,18 @@ class PartyImporter(Importer):
             if name in data:
                 party[name] = data[name]
         extra = row.extra
-        extra["party"] = party
-        extra["points"] = self._points(None, data, set())
-        extra["address"] = {k: data[k] for k in self.ADDRESS_FIELDS if k in data}
+        layouts = self._layouts
+        # Rows encoded here (possibly in the reading process) in each table's column order;
+        # the writer only adds the code or the party's id and joins them.
+        extra["party_row"] = layouts["party"].encode(party)
+        extra["code"] = party.get("code", "")
+        extra["search_name"] = party["search_name"]
+        extra["point_rows"] = [
+            ((p["e164"], p["value"]), layouts["point"].encode(p))
+            for p in self._points(None, data, set())
+        ]
+        address = {k: data[k] for k in self.ADDRESS_FIELDS if k in data}
+        extra["address_row"] = layouts["address"].encode(address) if address else None
         extra["roles"] = list(
             dict.fromkeys(data.get("roles") or self.options.get("default_roles") or ())
         )
@@ -265,6 +281,7 @@ class PartyImporter(Importer):
         # built from memory: the phone parser already gave both digit forms a number is
         # found by. An automatic code is added when it is known (tests compare the two).
         fields = {name: party.get(name) or "" for name in search.PARTY_FIELDS}
+        fields["code"] = ""  # an automatic code is not known yet: the writer adds it
         points = []
         for name in ("mobile", "phone", "fax"):
             for phone in data.get(name, ()):
@@ -278,7 +295,6 @@ class PartyImporter(Importer):
         body = search.party_body(fields, points, ())
         # Address parts come last in party_body's text; cities and provinces repeat from
         # row to row, so their normal forms are remembered rather than computed again.
-        address = extra["address"]
         places = [self._normal(address[k]) for k in search.ADDRESS_FIELDS if address.get(k)]
         if places:
             body = "\n".join(dict.fromkeys(p for p in (*body.split("\n"), *places) if p))
@@ -338,6 +354,7 @@ class PartyImporter(Importer):
     def start(self):
         self.rules = duplicates.active_rules()
         self.rule_fields = {f for rule in self.rules for f in rule.fields}
+        self._layouts  # noqa: B018 - built here, before a reading process is forked
 
     def keys(self, data):
         fields = self.rule_fields
@@ -401,7 +418,9 @@ class PartyImporter(Importer):
         """What the duplicate rules compare, from a parsed row (no parsing again)."""
         return duplicates.Profile(
             name=data.get("_search_name", ""),
-            phones={p.e164 for name in ("mobile", "phone", "fax") for p in data.get(name, ())},
+            phones=set(data["_phones"])
+            if "_phones" in data
+            else {p.e164 for name in ("mobile", "phone", "fax") for p in data.get(name, ())},
             emails=set(data.get("email", ())),
             national_id=duplicates.id_key(data.get("national_id", "")),
             tax_id=duplicates.id_key(data.get("tax_id", "")),
@@ -541,6 +560,28 @@ class PartyImporter(Importer):
             parent_id = group.pk
         return parent_id
 
+    @property
+    def _layouts(self):
+        if not hasattr(self, "_layouts_cache"):
+            ins = self._ensure_inserters()
+            party_columns = [
+                "kind",
+                "name",
+                "search_name",
+                "name_key",
+                "stage",
+                *self.PARTY_FIELDS,
+                "public_id",
+            ]
+            self._layouts_cache = {
+                "party": ins["party"].layout(party_columns, tail=["code"]),
+                "point": ins["point"].layout(
+                    ["kind", "value", "e164", "is_primary"], tail=["party_id"]
+                ),
+                "address": ins["address"].layout(self.ADDRESS_FIELDS, tail=["party_id"]),
+            }
+        return self._layouts_cache
+
     def _ensure_inserters(self):
         if self._inserters is None:
             party = BulkInserter(Party, key_field="code")
@@ -558,26 +599,33 @@ class PartyImporter(Importer):
 
     def create(self, rows):
         ins = self._ensure_inserters()
-        need = [r for r in rows if "code" not in r.extra["party"]]
+        layouts = self._layouts
+        need = [r for r in rows if not r.extra["code"]]
         codes = iter(next_codes(len(need)) if need else ())
         # Codes follow the file's order; the rows are then written in name order, so the
         # name indexes (three of the party table's) take each chunk as one sweep over
         # neighbouring pages instead of jumps across a million-row tree (measured: a
         # quarter less time inserting and committing at 1M parties).
         codes = {id(r): next(codes) for r in need}
-        rows = sorted(rows, key=lambda r: r.extra["party"]["search_name"])
-        parties, bodies = [], []
+        rows = sorted(rows, key=lambda r: r.extra["search_name"])
+        encoded, row_codes, bodies = [], [], []
+        finish = layouts["party"].finish
         for row in rows:
-            party = row.extra["party"]
-            body = row.extra["body"]
-            if "code" not in party:
-                party = {**party, "code": codes[id(row)]}
-                code = party["code"].lower()  # normalize() of an ASCII code
-                body = f"{code}\n{body}" if body else code
-            parties.append(party)
+            extra = row.extra
+            code = extra["code"]
+            body = extra["body"]
+            if not code:
+                code = codes[id(row)]
+            # The code leads the search text (an automatic one was not known when it was made).
+            folded = code.lower() if code.isascii() and " " not in code else normalize(code)
+            body = f"{folded}\n{body}" if body else folded
+            encoded.append(finish(extra["party_row"], code))
+            row_codes.append(code)
             bodies.append(body)
         owner = {"owner_id": self.user.pk, "team_id": self._team_id}
-        pks = ins["party"].insert(parties, constants=owner)
+        pks = ins["party"].insert_encoded(
+            layouts["party"], encoded, constants=owner, keys=row_codes
+        )
         reason = (
             _("Imported from %(file)s") % {"file": self.job.original_name}
             if self.job
@@ -586,16 +634,14 @@ class PartyImporter(Importer):
         copy_history(Party, pks, user=self.user, reason=reason)
 
         roles, points, addresses, groups, managers = [], [], [], [], []
-        point_ids, address_ids = [], []
+        finish_point, finish_address = layouts["point"].finish, layouts["address"].finish
         for row, pk in zip(rows, pks, strict=True):
             row.pk = pk
             extra, data = row.extra, row.data
             roles += [{"party_id": pk, "role": role} for role in extra["roles"]]
-            points += extra["points"]
-            point_ids += [pk] * len(extra["points"])
-            if extra["address"]:
-                addresses.append(extra["address"])
-                address_ids.append(pk)
+            points += [(key, finish_point(point, pk)) for key, point in extra["point_rows"]]
+            if extra["address_row"] is not None:
+                addresses.append(finish_address(extra["address_row"], pk))
             groups += [
                 {"party_id": pk, "group_id": g} for g in dict.fromkeys(data.get("group_ids", ()))
             ]
@@ -608,18 +654,13 @@ class PartyImporter(Importer):
         if points:
             # In (E.164, value) order, like the parties in name order: the two indexes of
             # contact points take the chunk as a sweep, not as random page writes.
-            order = sorted(
-                range(len(points)), key=lambda i: (points[i]["e164"], points[i]["value"])
+            points.sort(key=lambda p: p[0])
+            ins["point"].insert_encoded(
+                layouts["point"], [p for _k, p in points], returning=history
             )
-            points = [points[i] for i in order]
-            point_ids = [point_ids[i] for i in order]
-            ins["point"].insert(points, returning=history, columns={"party_id": point_ids})
         if addresses:
-            ins["address"].insert(
-                addresses,
-                returning=history,
-                constants={"is_primary": True},
-                columns={"party_id": address_ids},
+            ins["address"].insert_encoded(
+                layouts["address"], addresses, returning=history, constants={"is_primary": True}
             )
         for key, values in (("group", groups), ("manager", managers)):
             if values:
@@ -660,6 +701,32 @@ class PartyImporter(Importer):
             )
         return out
 
+    # Rows cross from the reading process with only what matching, groups and managers
+    # need; the few rows that update a party are parsed again here from their cells.
+    TRANSPORT = ("code", "_search_name", "email", "tax_id", "national_id", "groups", "managers")
+
+    def transport(self, row):
+        data = row.data
+        slim = {k: data[k] for k in self.TRANSPORT if k in data}
+        slim["_phones"] = [
+            p.e164 for name in ("mobile", "phone", "fax") for p in data.get(name, ())
+        ]
+        row.data = slim
+
+    def full_data(self, row):
+        if "_phones" not in row.data:
+            return row.data
+        values = row.values.split("\x1f") if isinstance(row.values, str) else row.values
+        mapping = [(name, int(index)) for name, index in self.job.mapping.items()]
+        full = Row(number=row.number, values=values)
+        full.raw = {name: values[i] for name, i in mapping if i < len(values) and values[i]}
+        self.parse(full)
+        data = full.data
+        for key in ("group_ids", "manager_ids"):  # resolved here, in this process
+            if key in row.data:
+                data[key] = row.data[key]
+        return data
+
     def update(self, rows):
         from . import actions
 
@@ -668,7 +735,7 @@ class PartyImporter(Importer):
             party = parties.get(row.match)
             if party is None:
                 raise f.ValidationError(_("The matching party is no longer there."))
-            data = row.data
+            data = self.full_data(row)
             values = {
                 k: data[k] for k in ("name", "kind", "stage", *self.PARTY_FIELDS) if k in data
             }

@@ -152,6 +152,14 @@ class Importer:
         """Work the write needs that takes no database (may run in the reading process);
         keep results in `row.extra`."""
 
+    def transport(self, row):
+        """Trim a parsed row before it is sent from the reading process to the writing
+        one (what crosses is pickled twice); `full_data` gives the rest back."""
+
+    def full_data(self, row):
+        """The complete parsed data of `row` (see `transport`)."""
+        return row.data
+
     def resolve(self, rows):
         """Database look-ups parse() could not do, once per chunk (user names, codes of
         related records…); append to `row.errors` to drop a row. Writes nothing."""

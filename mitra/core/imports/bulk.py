@@ -145,7 +145,32 @@ class BulkInserter:
             return self._insert_sqlite(variable, constants, values, returning)
         return self._insert_values(variable, constants, values, returning)
 
-    def _insert_sqlite(self, variable, constants, values, returning):
+    # -- rows encoded ahead of time -------------------------------------------------------
+    def layout(self, names, tail=()):
+        """A fixed column order for rows encoded before the insert (`Layout.encode`), for
+        instance in the process that parses the file, so the writing process only joins
+        them. `tail` columns are given at insert time (a code, a parent's id)."""
+        return Layout(self, names, tail)
+
+    def insert_encoded(self, layout, rows, returning=True, constants=None, keys=None):
+        """Insert rows made by `layout.encode(...)` and completed with `layout.finish(...)`;
+        `keys` are the rows' values of the key field (to match RETURNING rows)."""
+        if not rows:
+            return []
+        now = timezone.now()
+        batch = dict(self.template)
+        for f in self.auto_now:
+            batch[f.attname] = self.prep(f, now.date() if type(f) is models.DateField else now)
+        for name, value in (constants or {}).items():
+            batch[name] = self.prep(self.by_attname[name], value)
+        variable = [*layout.names, *layout.tail]
+        for name in variable:
+            batch.pop(name, None)
+        if layout.json:
+            return self._insert_sqlite(variable, batch, rows, returning, encoded=True, keys=keys)
+        return self._insert_values(variable, batch, rows, returning)
+
+    def _insert_sqlite(self, variable, constants, values, returning, encoded=False, keys=None):
         # One JSON document per batch: SQLite reads it in C (`json_each`), no per-value binding.
         cols = [*variable, *constants]
         exprs = [f"j.value ->> {i}" for i in range(len(variable))] + ["%s"] * len(constants)
@@ -171,13 +196,17 @@ class BulkInserter:
         try:
             with self.connection.wrap_database_errors:
                 for start in range(0, len(values), 5000):
-                    payload = json.dumps(
-                        values[start : start + 5000], ensure_ascii=False, default=str
-                    )
+                    part = values[start : start + 5000]
+                    if encoded:  # rows already JSON arrays: join them
+                        payload = "[" + ",".join(part) + "]"
+                        part_keys = keys[start : start + 5000] if keys is not None else ()
+                    else:
+                        payload = _encode(part)
+                        part_keys = [row[key_index] for row in part] if key is not None else ()
                     cursor.execute(sql, [*params, payload])
                     if returning and key is not None:
                         by_key = {k: pk for pk, k in cursor.fetchall()}
-                        pks += [by_key[row[key_index]] for row in values[start : start + 5000]]
+                        pks += [by_key[k] for k in part_keys]
                     elif returning:
                         pks += [r[0] for r in cursor.fetchall()]
         finally:
@@ -224,6 +253,65 @@ class BulkInserter:
 
 
 _MISSING = object()
+# One encoder for every row: json.dumps() with options builds a new encoder on each call.
+_encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
+
+
+class Layout:
+    """Rows of one table encoded in a fixed column order (see BulkInserter.layout).
+
+    On SQLite a row is JSON text missing its closing bracket, so `finish` appends the tail
+    values by string concatenation; elsewhere a list.
+    """
+
+    def __init__(self, inserter, names, tail=()):
+        self.names = list(names)
+        self.tail = list(tail)
+        self.json = inserter.connection.vendor == "sqlite" and _sqlite_has_json_operators(
+            inserter.connection
+        )
+        # Per column: its position and the field when values need converting.
+        self._columns = {
+            name: (i, None if name in inserter.simple else inserter.by_attname[name])
+            for i, name in enumerate(self.names)
+        }
+        self._defaults = [inserter.template.get(name) for name in self.names]
+        self._uuid = [
+            (i, inserter.by_attname[name])
+            for i, name in enumerate(self.names)
+            if any(
+                f.attname == name and isinstance(f, models.UUIDField)
+                for f in inserter.per_row_defaults
+            )
+        ]
+        self._uuids = []
+        self._prep = inserter.prep
+
+    def _next_uuid(self, field):
+        if not self._uuids:
+            self._uuids = [self._prep(field, u) for u in uuid7s(1000)][::-1]
+        return self._uuids.pop()
+
+    def encode(self, row):
+        out = list(self._defaults)
+        for i, field in self._uuid:
+            out[i] = self._next_uuid(field)
+        columns = self._columns
+        for name, value in row.items():
+            column = columns.get(name)
+            if column is None:
+                continue
+            i, field = column
+            out[i] = value if field is None or value is None else self._prep(field, value)
+        if self.json:
+            return _encode(out)[:-1]
+        return out
+
+    def finish(self, encoded, *tail):
+        """`encoded` with the tail values (in `tail` order) added."""
+        if self.json:
+            return encoded + "".join("," + _encode(v) for v in tail) + "]"
+        return [*encoded, *tail]
 
 
 def uuid7s(count):

@@ -113,6 +113,9 @@ def _reader(job, importer, skip, count, queue):
                 total = table.count()
                 queue.put(("total", total))
             for chunk in parsed_chunks(job, importer, table, skip):
+                for row in chunk:
+                    if not row.errors:
+                        importer.transport(row)
                 queue.put(("rows", [_pack(row) for row in chunk]))
         queue.put(("end", None))
     except BaseException as exc:  # noqa: BLE001 - reported to the writing process

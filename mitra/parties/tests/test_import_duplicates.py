@@ -1,5 +1,6 @@
 """Rows that match existing parties: skip, update or create, for all and row by row."""
 
+from django.test import override_settings
 from django.urls import reverse
 
 from mitra.core.testing import BaseTestCase
@@ -149,3 +150,8 @@ class ImportDuplicateRuleTests(ImportSteps, BaseTestCase):
         self.assertEqual((job.created_count, job.skipped_count), (1, 1))
         existing.refresh_from_db()
         self.assertEqual(existing.name, "Coded")
+
+
+@override_settings(IMPORT_PARALLEL=True, IMPORT_PARALLEL_MIN_ROWS=1)
+class ParallelImportDuplicateTests(ImportDuplicateTests):
+    """The same, with the file read and parsed in a second process (large files)."""

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from mitra.core.testing import BaseTestCase
+from mitra.core.text import compact, normalize
 from mitra.parties.models import ContactPoint, Kind, Party, RoleKind
 
 from .factories import make_party
@@ -29,6 +30,10 @@ class ImportFormatTests(ImportSteps, BaseTestCase):
         )
         somchai = Party.objects.get(first_name="สมชาย")
         self.assertEqual((somchai.name, somchai.kind), ("สมชาย ใจดี", Kind.PERSON))
+        for party in Party.objects.all():  # the keys a save would have computed
+            self.assertEqual(
+                (party.search_name, party.name_key), (normalize(party.name), compact(party.name))
+            )
         self.assertEqual(
             somchai.contact_points.get(kind=ContactPoint.Kind.MOBILE).e164, "+66812345678"
         )
@@ -43,6 +48,10 @@ class ImportFormatTests(ImportSteps, BaseTestCase):
         )
         self.assertEqual(job.mapping, {"name": 0, "mobile": 1, "email": 2, "city": 3, "kind": 4})
         pars = Party.objects.get(name_key="شرکتپارسگستر")
+        for party in Party.objects.all():
+            self.assertEqual(
+                (party.search_name, party.name_key), (normalize(party.name), compact(party.name))
+            )
         self.assertEqual(pars.kind, Kind.ORGANISATION)
         self.assertEqual(pars.addresses.get().city, "تهران")
         maryam = Party.objects.get(name_key="مریمکریمی")
