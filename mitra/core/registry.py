@@ -19,6 +19,18 @@ class Module:
     actions: tuple = tuple(Action.values)
     section: str = field(default="")
 
+    @property
+    def url(self):
+        """The module's page; resolved once, since URLs do not change while running."""
+        if self.url_name not in _urls:
+            from django.urls import reverse
+
+            _urls[self.url_name] = reverse(self.url_name)
+        return _urls[self.url_name]
+
+
+_urls: dict[str, str] = {}
+
 
 _modules: dict[str, Module] = {}
 
