@@ -274,9 +274,8 @@ class PartyImporter(Importer):
         ]
         address = {k: data[k] for k in self.ADDRESS_FIELDS if k in data}
         extra["address_row"] = layouts["address"].encode(address) if address else None
-        extra["roles"] = list(
-            dict.fromkeys(data.get("roles") or self.options.get("default_roles") or ())
-        )
+        roles = dict.fromkeys(data.get("roles") or self.options.get("default_roles") or ())
+        extra["role_rows"] = [layouts["role"].encode({"role": role}) for role in roles]
         # The search text (`search.party_body`, what `search.index_parties` would store),
         # built from memory: the phone parser already gave both digit forms a number is
         # found by. An automatic code is added when it is known (tests compare the two).
@@ -579,6 +578,7 @@ class PartyImporter(Importer):
                     ["kind", "value", "e164", "is_primary"], tail=["party_id"]
                 ),
                 "address": ins["address"].layout(self.ADDRESS_FIELDS, tail=["party_id"]),
+                "role": ins["role"].layout(["role"], tail=["party_id"]),
             }
         return self._layouts_cache
 
@@ -635,10 +635,11 @@ class PartyImporter(Importer):
 
         roles, points, addresses, groups, managers = [], [], [], [], []
         finish_point, finish_address = layouts["point"].finish, layouts["address"].finish
+        finish_role = layouts["role"].finish
         for row, pk in zip(rows, pks, strict=True):
             row.pk = pk
             extra, data = row.extra, row.data
-            roles += [{"party_id": pk, "role": role} for role in extra["roles"]]
+            roles += [finish_role(role, pk) for role in extra["role_rows"]]
             points += [(key, finish_point(point, pk)) for key, point in extra["point_rows"]]
             if extra["address_row"] is not None:
                 addresses.append(finish_address(extra["address_row"], pk))
@@ -650,7 +651,7 @@ class PartyImporter(Importer):
             ]
         history = self.child_history
         if roles:
-            ins["role"].insert(roles, returning=history)
+            ins["role"].insert_encoded(layouts["role"], roles, returning=history)
         if points:
             # In (E.164, value) order, like the parties in name order: the two indexes of
             # contact points take the chunk as a sweep, not as random page writes.

@@ -257,6 +257,15 @@ _MISSING = object()
 _encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
 
 
+def _tail(value):
+    # Codes and ids, the usual tail values, without going through the encoder.
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return json.encoder.encode_basestring(value)
+    return _encode(value)
+
+
 class Layout:
     """Rows of one table encoded in a fixed column order (see BulkInserter.layout).
 
@@ -310,7 +319,7 @@ class Layout:
     def finish(self, encoded, *tail):
         """`encoded` with the tail values (in `tail` order) added."""
         if self.json:
-            return encoded + "".join("," + _encode(v) for v in tail) + "]"
+            return encoded + "".join("," + _tail(v) for v in tail) + "]"
         return [*encoded, *tail]
 
 
