@@ -143,6 +143,8 @@ class BulkInserter:
         constants = batch
         if self.connection.vendor == "sqlite" and _sqlite_has_json_operators(self.connection):
             return self._insert_sqlite(variable, constants, values, returning)
+        if self.connection.vendor == "postgresql":
+            return self._insert_json(variable, constants, values, returning)
         return self._insert_values(variable, constants, values, returning)
 
     # -- rows encoded ahead of time -------------------------------------------------------
@@ -166,6 +168,8 @@ class BulkInserter:
         variable = [*layout.names, *layout.tail]
         for name in variable:
             batch.pop(name, None)
+        if layout.json and self.connection.vendor == "postgresql":
+            return self._insert_json(variable, batch, rows, returning, encoded=True, keys=keys)
         if layout.json:
             return self._insert_sqlite(variable, batch, rows, returning, encoded=True, keys=keys)
         return self._insert_values(variable, batch, rows, returning)
@@ -211,6 +215,47 @@ class BulkInserter:
                         pks += [r[0] for r in cursor.fetchall()]
         finally:
             cursor.close()
+        return pks
+
+    def _insert_json(self, variable, constants, values, returning, encoded=False, keys=None):
+        """PostgreSQL: one JSON array per batch, unpacked by the server with a cast per
+        column (binding thousands of parameters per statement costs more than the insert)."""
+        conn = self.connection
+        cols = [*variable, *constants]
+        exprs = [
+            f"(j.value ->> {i})::{self.by_attname[name].db_type(conn)}"
+            if self.by_attname[name].db_type(conn)
+            else f"j.value ->> {i}"
+            for i, name in enumerate(variable)
+        ] + ["%s"] * len(constants)
+        sql = (
+            f"INSERT INTO {self.table} ({', '.join(self.qn(fields_col(self, c)) for c in cols)}) "
+            f"SELECT {', '.join(exprs)} FROM json_array_elements(%s::json) WITH ORDINALITY AS j(value, n)"
+        )
+        key = None
+        if returning and self.key_field:
+            key = self.model._meta.get_field(self.key_field)
+            sql += f" RETURNING {self.pk_column}, {self.qn(key.column)}"
+            key_index = variable.index(key.attname)
+        elif returning:
+            sql += f" ORDER BY j.n RETURNING {self.pk_column}"
+        params = list(constants.values())
+        pks = []
+        with conn.cursor() as cursor:
+            for start in range(0, len(values), 5000):
+                part = values[start : start + 5000]
+                if encoded:
+                    payload = "[" + ",".join(part) + "]"
+                    part_keys = keys[start : start + 5000] if keys is not None else ()
+                else:
+                    payload = _encode(part)
+                    part_keys = [row[key_index] for row in part] if key is not None else ()
+                cursor.execute(sql, [*params, payload])
+                if returning and key is not None:
+                    by_key = {str(k): pk for pk, k in cursor.fetchall()}
+                    pks += [by_key[str(k)] for k in part_keys]
+                elif returning:
+                    pks += [r[0] for r in cursor.fetchall()]
         return pks
 
     def _insert_values(self, variable, constants, values, returning):
@@ -276,8 +321,9 @@ class Layout:
     def __init__(self, inserter, names, tail=()):
         self.names = list(names)
         self.tail = list(tail)
-        self.json = inserter.connection.vendor == "sqlite" and _sqlite_has_json_operators(
-            inserter.connection
+        vendor = inserter.connection.vendor
+        self.json = vendor == "postgresql" or (
+            vendor == "sqlite" and _sqlite_has_json_operators(inserter.connection)
         )
         # Per column: its position and the field when values need converting.
         self._columns = {
