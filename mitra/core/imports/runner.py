@@ -95,10 +95,30 @@ def parse_rows(importer, rows):
     return rows
 
 
+def chunk_sizes(size):
+    """Small chunks first, so the writer starts at once when another process reads."""
+    yield from (min(500, size), min(2000, size))
+    while True:
+        yield size
+
+
 def parsed_chunks(job, importer, table, skip=0):
     rows = data_rows(job, table, skip)
-    while chunk := list(islice(rows, importer.chunk_size)):
+    for size in chunk_sizes(importer.chunk_size):
+        chunk = list(islice(rows, size))
+        if not chunk:
+            return
         yield parse_rows(importer, chunk)
+
+
+def count_rows(job):
+    """Rows in the job's file, read through a handle of its own."""
+    with job.file.storage.open(job.file.name, "rb") as fh:
+        table = open_table(fh, job.original_name, job.encoding, job.delimiter, job.sheet)
+        try:
+            return table.count()
+        finally:
+            table.close()
 
 
 # -- the reading process ------------------------------------------------------------------
@@ -109,14 +129,17 @@ def _reader(job, importer, skip, count, queue):
     gc.set_threshold(GC_THRESHOLD, 50, 100)
     try:
         with job_table(job) as table:
-            if count:
-                total = table.count()
-                queue.put(("total", total))
-            for chunk in parsed_chunks(job, importer, table, skip):
+            for i, chunk in enumerate(parsed_chunks(job, importer, table, skip)):
                 for row in chunk:
                     if not row.errors:
                         importer.transport(row)
                 queue.put(("rows", [_pack(row) for row in chunk]))
+                if i == 0 and count:
+                    # Counted once the writer has work: the progress bar waits a moment.
+                    queue.put(("total", count_rows(job)))
+                    count = False
+            if count:
+                queue.put(("total", count_rows(job)))
         queue.put(("end", None))
     except BaseException as exc:  # noqa: BLE001 - reported to the writing process
         logger.exception("import reader failed")
