@@ -554,21 +554,18 @@ class PartyImporter(Importer):
     def _layouts(self):
         if not hasattr(self, "_layouts_cache"):
             ins = self._ensure_inserters()
-            party_columns = [
-                "kind",
-                "name",
-                "search_name",
-                "name_key",
-                "stage",
-                *self.PARTY_FIELDS,
-                "public_id",
-            ]
+            # Only the columns this file maps travel with each row; the rest are the
+            # statement's constants (fewer values to encode, send and unpack per row).
+            mapped = set(self.job.mapping) if self.job is not None and self.job.mapping else None
+            used = [f for f in self.PARTY_FIELDS if mapped is None or f in mapped]
+            party_columns = ["kind", "name", "search_name", "name_key", "stage", *used, "public_id"]
+            places = [f for f in self.ADDRESS_FIELDS if mapped is None or f in mapped]
             self._layouts_cache = {
                 "party": ins["party"].layout(party_columns, tail=["code"]),
                 "point": ins["point"].layout(
                     ["kind", "value", "e164", "is_primary"], tail=["party_id"]
                 ),
-                "address": ins["address"].layout(self.ADDRESS_FIELDS, tail=["party_id"]),
+                "address": ins["address"].layout(places, tail=["party_id"]),
                 "role": ins["role"].layout(["role"], tail=["party_id"]),
             }
         return self._layouts_cache

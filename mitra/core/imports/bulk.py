@@ -298,8 +298,22 @@ class BulkInserter:
 
 
 _MISSING = object()
-# One encoder for every row: json.dumps() with options builds a new encoder on each call.
-_encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
+# One encoder for every row: json.dumps() with options builds a new encoder on each call
+# (and JSONEncoder.encode a new C iterator), which costs as much as the encoding.
+_encoder = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))
+_c_iter = (
+    json.encoder.c_make_encoder(
+        None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
+def _encode(value):
+    if _c_iter is not None and type(value) is list:
+        return "".join(_c_iter(value, 0))
+    return _encoder.encode(value)
 
 
 def _tail(value):
