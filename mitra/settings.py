@@ -128,6 +128,9 @@ if _engine.endswith("sqlite3"):
 elif _engine.endswith("mysql"):
     DATABASES["default"].setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+# A test database name of one's own, so two suites on one server never drop each other's.
+if _test_db := os.environ.get("MITRA_TEST_DB_NAME"):
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = _test_db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
