@@ -129,7 +129,7 @@ elif _engine.endswith("mysql"):
     DATABASES["default"].setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 # A test database name of one's own, so two suites on one server never drop each other's.
-if _test_db := os.environ.get("MITRA_TEST_DB_NAME"):
+if (_test_db := os.environ.get("MITRA_TEST_DB_NAME")) and not _engine.endswith("sqlite3"):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = _test_db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
