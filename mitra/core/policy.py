@@ -115,6 +115,17 @@ def get_for_user(user, model_or_queryset, action=Action.VIEW, **lookup):
     return obj
 
 
+def is_public_id(value):
+    """Whether `value` can be a record's public id (a UUID), e.g. from a query string."""
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def require_module(user, module, action):
     """403 unless the user's role grants `action` on `module`."""
     if not has_module_perm(user, module, action):

@@ -1,8 +1,6 @@
 """Screens of the customer database: list, 360 page, forms, phone book, groups, ratings,
 trash and the approval queue. Thin views: access helper → form → action → response."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -18,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mitra.core.pagination import paginate
-from mitra.core.policy import Action, get_for_user, has_module_perm, require_module
+from mitra.core.policy import Action, get_for_user, has_module_perm, is_public_id, require_module
 from mitra.users.models import User
 
 from . import actions
@@ -76,14 +74,6 @@ def url_ready(name):
     try:
         reverse(name)
     except NoReverseMatch:
-        return False
-    return True
-
-
-def _is_uuid(value):
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
         return False
     return True
 
@@ -164,17 +154,17 @@ def filtered_parties(request, queryset=None):
     if get.get("starred") == "1":
         qs = qs.starred_by(user)
         applied["starred"] = "1"
-    if (group := get.get("group")) and _is_uuid(group):
+    if (group := get.get("group")) and is_public_id(group):
         grp = Group.objects.filter(public_id=group).first()
         if grp is None:
             qs = qs.none()
         else:
             qs = qs.in_group(grp, include_subgroups=get.get("subgroups", "1") != "0")
         applied["group"] = group
-    if (rating := get.get("rating")) and _is_uuid(rating):
+    if (rating := get.get("rating")) and is_public_id(rating):
         qs = qs.filter(rating__public_id=rating)
         applied["rating"] = rating
-    if (manager := get.get("manager")) and _is_uuid(manager):
+    if (manager := get.get("manager")) and is_public_id(manager):
         managed = Party.managers.through.objects.filter(user__public_id=manager)
         qs = qs.filter(pk__in=managed.values("party_id"))
         applied["manager"] = manager
@@ -281,7 +271,7 @@ def party_bulk(request):
         messages.error(request, _("Choose what to do with the selected parties."))
         return redirect(back)
     require_module(request.user, MODULE, actions.BULK_ACTIONS[verb])
-    ids = [i for i in request.POST.getlist("ids") if _is_uuid(i)][:500]
+    ids = [i for i in request.POST.getlist("ids") if is_public_id(i)][:500]
     if not ids:
         messages.error(request, _("Select at least one party."))
         return redirect(back)
@@ -290,7 +280,7 @@ def party_bulk(request):
         manager = request.POST.get("manager", "")
         extra["user"] = (
             User.objects.filter(is_active=True, public_id=manager).first()
-            if _is_uuid(manager)
+            if is_public_id(manager)
             else None
         )
         if extra["user"] is None:
@@ -298,7 +288,7 @@ def party_bulk(request):
             return redirect(back)
     elif verb == "add_to_group":
         gid = request.POST.get("group", "")
-        extra["group"] = Group.objects.filter(public_id=gid).first() if _is_uuid(gid) else None
+        extra["group"] = Group.objects.filter(public_id=gid).first() if is_public_id(gid) else None
         if extra["group"] is None:
             messages.error(request, _("Choose the group to add them to."))
             return redirect(back)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from mitra.core.exports import FORMATS, Column, ExportSpec, export_response
 from mitra.core.imports.views import ImportSite
 from mitra.core.pagination import COUNT_CAP
-from mitra.core.policy import Action, require_module
+from mitra.core.policy import Action, is_public_id, require_module
 
 from . import actions
 from .importers import PartyImporter
 from .models import ContactPoint, Group
-from .views import SORTS, _is_uuid, _perms, _render, filtered_parties, url_ready
+from .views import SORTS, _perms, _render, filtered_parties, url_ready
 
 
 def _chrome(request):
@@ -137,7 +137,7 @@ def party_export(request):
     """`?format=csv|xlsx` streams the file; without a format, a page to choose one."""
     require_module(request.user, "parties", Action.EXPORT)
     qs, applied = filtered_parties(request)
-    ids = [i for i in request.GET.getlist("ids") if _is_uuid(i)]
+    ids = [i for i in request.GET.getlist("ids") if is_public_id(i)]
     if ids:
         qs = qs.filter(public_id__in=ids)
     sort = request.GET.get("sort", "priority")

@@ -19,7 +19,14 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mitra.core.pagination import paginate
-from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
+from mitra.core.policy import (
+    Action,
+    can,
+    get_for_user,
+    has_module_perm,
+    is_public_id,
+    require_module,
+)
 
 from . import actions
 from .forms import ApiKeyForm, PreferencesForm, RoleForm, TeamForm, TotpConfirmForm, UserForm
@@ -51,9 +58,9 @@ def user_list(request):
     if (active := request.GET.get("active")) in ("1", "0"):
         qs = qs.filter(is_active=active == "1")
     if role := request.GET.get("role"):
-        qs = qs.filter(role__public_id=role) if _is_uuid(role) else qs.none()
+        qs = qs.filter(role__public_id=role) if is_public_id(role) else qs.none()
     if team := request.GET.get("team"):
-        qs = qs.filter(teams__public_id=team) if _is_uuid(team) else qs.none()
+        qs = qs.filter(teams__public_id=team) if is_public_id(team) else qs.none()
     sort = request.GET.get("sort", "username")
     qs = qs.order_by(USER_SORTS.get(sort, "username"), "pk")
     page = paginate(request, qs)
@@ -67,16 +74,6 @@ def user_list(request):
     }
     template = "users/user_list.html#rows" if request.htmx else "users/user_list.html"
     return render(request, template, context)
-
-
-def _is_uuid(value):
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 @login_required

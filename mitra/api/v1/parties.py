@@ -16,7 +16,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from mitra.api.base import ScopedViewSet
-from mitra.core.policy import Action, can
+from mitra.core.policy import Action, can, is_public_id
 from mitra.parties import actions
 from mitra.parties.models import (
     Address,
@@ -244,7 +244,9 @@ class PartyViewSet(
         if params.get("active") in ("true", "false", "1", "0"):
             qs = qs.filter(is_active=params["active"] in ("true", "1"))
         if group_id := params.get("group"):
-            group = Group.objects.filter(public_id=group_id).first() if _uuid(group_id) else None
+            group = (
+                Group.objects.filter(public_id=group_id).first() if is_public_id(group_id) else None
+            )
             qs = qs.in_group(group) if group else qs.none()
         if q := params.get("q", "").strip():
             qs = search_parties(qs, q)
@@ -283,16 +285,6 @@ class _Conflict(ValidationError):
         super().__init__(
             {"detail": "This party cannot be deleted.", "reasons": [str(r) for r in reasons]}
         )
-
-
-def _uuid(value):
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def _apply_update(view, request, party, **changes):
@@ -370,7 +362,7 @@ class _ChildViewSet(
 
     def filter_queryset(self, qs):
         if party_id := self.request.query_params.get("party"):
-            qs = qs.filter(party__public_id=party_id) if _uuid(party_id) else qs.none()
+            qs = qs.filter(party__public_id=party_id) if is_public_id(party_id) else qs.none()
         return qs
 
     def _rows(self, party, replace=None, drop=None, add=None):
