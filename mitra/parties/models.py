@@ -6,6 +6,7 @@ parties (`deleted_at` set) are hidden by the default manager; `Party.all_objects
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -177,6 +178,7 @@ def next_codes(count=1):
 
 # Above this many matching child rows a filter probes per party instead of collecting ids.
 MANY_ROWS = 20_000
+PLAN_TTL = 300  # seconds a remembered IN-or-EXISTS choice is kept (see `having`)
 
 
 class PartyQuerySet(VisibleQuerySet):
@@ -197,7 +199,7 @@ class PartyQuerySet(VisibleQuerySet):
     def organisations(self):
         return self.filter(kind=Kind.ORGANISATION)
 
-    def having(self, rows):
+    def having(self, rows, plan_key=None):
         """Parties that some of `rows` (a queryset of a model with `party_id`) point at.
 
         Lists read parties in their sort order and stop after a page. When the matching
@@ -205,17 +207,27 @@ class PartyQuerySet(VisibleQuerySet):
         party read is checked with an index probe (EXISTS) and a page needs only a few
         hundred probes. Collecting a third of a million ids, or probing a million rows
         for a rare match, would each take far longer; one capped count picks the way.
+
+        The count costs a millisecond or two on a large table, so for filters that come
+        back again and again (a role) the caller names them with `plan_key` and the choice
+        is remembered for a few minutes. Either way gives the same rows; a stale choice is
+        only slower, so only the choice is cached, never "no rows".
         """
-        found = rows[:MANY_ROWS].count()
-        if not found:
-            return self.none()
-        if found < MANY_ROWS:
+        many = cache.get(f"parties:plan:{plan_key}") if plan_key else None
+        if many is None:
+            found = rows[:MANY_ROWS].count()
+            if not found:
+                return self.none()
+            many = found >= MANY_ROWS
+            if plan_key:
+                cache.set(f"parties:plan:{plan_key}", many, PLAN_TTL)
+        if not many:
             return self.filter(pk__in=rows.values("party_id"))
         return self.filter(Exists(rows.filter(party_id=OuterRef("pk"))))
 
     def with_role(self, role):
         """Parties holding `role` (a RoleKind value)."""
-        return self.having(PartyRole.objects.filter(role=role))
+        return self.having(PartyRole.objects.filter(role=role), plan_key=f"role:{role}")
 
     def in_group(self, group, include_subgroups=True):
         """Members of `group`, and of every group below it when `include_subgroups`."""

@@ -35,9 +35,11 @@ def _split(ordering):
 
 
 def encode_cursor(obj, ordering):
+    """The cursor after `obj`: a model instance or a `.values()` dict."""
     values = []
     for name, _desc in _split(ordering):
-        value = getattr(obj, "pk" if name == "id" else name)
+        attr = "pk" if name == "id" else name
+        value = obj[name] if isinstance(obj, dict) else getattr(obj, attr)
         values.append(value.isoformat() if hasattr(value, "isoformat") else value)
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 

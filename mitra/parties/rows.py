@@ -1,127 +1,107 @@
 """The party list's rows rendered in Python.
 
-The template language spends about 0.2 ms per row on variable lookups and escaping; a
-50-row page was most of the list's server time. This builds the same markup with
-`format_html`, which escapes every value it is given.
+The template language spends about 0.2 ms per row on variable lookups and escaping, and
+`format_html` about half that; on a 50-row page either was most of the list's server
+time. The rows are built here with f-strings, and every value that comes from the
+database or a translation goes through `esc` (the standard library's HTML escape, which
+also escapes quotes, so values are safe inside attributes too).
 """
 
-from django.utils.html import format_html, format_html_join
+from html import escape as esc
+
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+STAR_FILLED = '<i class="ti ti-star-filled text-warning" aria-hidden="true"></i>'
+STAR_EMPTY = '<i class="ti ti-star text-secondary" aria-hidden="true"></i>'
+BUILDING = '<i class="ti ti-building" aria-hidden="true"></i>'
+
 
 def render_rows(parties, *, can_bulk, can_star, csrf_token, here):
-    t_select, t_star, t_unstar, t_inactive = _("Select"), _("Star"), _("Remove star"), _("Inactive")
-    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
-    filled = mark_safe('<i class="ti ti-star-filled text-warning" aria-hidden="true"></i>')
-    empty = mark_safe('<i class="ti ti-star text-secondary" aria-hidden="true"></i>')
+    t_select = esc(_("Select"))
+    t_star, t_unstar = esc(_("Star")), esc(_("Remove star"))
+    t_inactive = esc(_("Inactive"))
+    # The same hidden inputs on every row's star form: built once.
+    star_hidden = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(str(csrf_token))}">'
+        f'<input type="hidden" name="next" value="{esc(here)}">'
+    )
     out = []
     for p in parties:
+        name = esc(p.name)
         cells = []
         if can_bulk:
             cells.append(
-                format_html(
-                    '<td><input type="checkbox" class="form-check-input m-0 align-middle" name="ids" '
-                    'value="{}" form="bulk-form" aria-label="{} {}"></td>',
-                    p.public_id,
-                    t_select,
-                    p.name,
-                )
+                '<td><input type="checkbox" class="form-check-input m-0 align-middle" name="ids" '
+                f'value="{p.public_id}" form="bulk-form" aria-label="{t_select} {name}"></td>'
             )
         if can_star:
-            star = format_html(
-                '<form method="post" action="{url}" hx-post="{url}" hx-target="this" '
-                'hx-swap="outerHTML" class="d-inline">{csrf}<input type="hidden" name="next" '
-                'value="{here}"><input type="hidden" name="starred" value="{value}"><button '
-                'type="submit" class="btn btn-ghost-warning btn-icon btn-sm" aria-label="{label}" '
-                'aria-pressed="{pressed}">{icon}</button></form>',
-                url=p.star_url,
-                csrf=csrf,
-                here=here,
-                value="0" if p.is_starred else "1",
-                label=t_unstar if p.is_starred else t_star,
-                pressed="true" if p.is_starred else "false",
-                icon=filled if p.is_starred else empty,
+            url = esc(p.star_url)
+            starred = p.is_starred
+            star = (
+                f'<form method="post" action="{url}" hx-post="{url}" hx-target="this" '
+                f'hx-swap="outerHTML" class="d-inline">{star_hidden}<input type="hidden" '
+                f'name="starred" value="{"0" if starred else "1"}"><button type="submit" '
+                'class="btn btn-ghost-warning btn-icon btn-sm" '
+                f'aria-label="{t_unstar if starred else t_star}" '
+                f'aria-pressed="{"true" if starred else "false"}">'
+                f"{STAR_FILLED if starred else STAR_EMPTY}</button></form>"
             )
         else:
-            star = filled if p.is_starred else ""
-        cells.append(format_html("<td>{}</td>", star))
+            star = STAR_FILLED if p.is_starred else ""
+        cells.append(f"<td>{star}</td>")
         if p.icon:
-            avatar = format_html('<i class="ti ti-{}" aria-hidden="true"></i>', p.icon)
+            avatar = f'<i class="ti ti-{esc(p.icon)}" aria-hidden="true"></i>'
         elif p.kind == "organisation":
-            avatar = mark_safe('<i class="ti ti-building" aria-hidden="true"></i>')
+            avatar = BUILDING
         else:
-            avatar = p.initials
+            avatar = esc(p.initials)
         priority = (
-            format_html(' <span class="badge bg-orange-lt ms-1">{}</span>', p.priority_label)
+            f' <span class="badge bg-orange-lt ms-1">{esc(p.priority_label)}</span>'
             if p.priority >= 2
             else ""
         )
+        colour = f" bg-{esc(p.colour)}-lt" if p.colour else ""
+        muted = ' class="text-secondary"' if not p.is_active else ""
         cells.append(
-            format_html(
-                '<td><div class="d-flex align-items-center"><span class="avatar avatar-sm me-2{}">{}'
-                '</span><div class="text-truncate"><a href="{}"{}>{}</a>{}<div class="small '
-                'text-secondary"><span class="font-monospace">{}</span> · {}</div></div></div></td>',
-                f" bg-{p.colour}-lt" if p.colour else "",
-                avatar,
-                p.url,
-                mark_safe(' class="text-secondary"') if not p.is_active else "",
-                p.full_name,
-                priority,
-                p.code,
-                p.kind_label,
-            )
+            '<td><div class="d-flex align-items-center">'
+            f'<span class="avatar avatar-sm me-2{colour}">{avatar}</span>'
+            f'<div class="text-truncate"><a href="{esc(p.url)}"{muted}>{esc(p.full_name)}</a>'
+            f'{priority}<div class="small text-secondary"><span class="font-monospace">'
+            f"{esc(p.code)}</span> · {esc(p.kind_label)}</div></div></div></td>"
         )
-        roles = format_html_join(
-            "", '<span class="badge bg-azure-lt me-1">{}</span>', ((r,) for r in p.role_labels)
+        roles = "".join(
+            f'<span class="badge bg-azure-lt me-1">{esc(r)}</span>' for r in p.role_labels
         )
         inactive = (
-            format_html('<span class="badge bg-secondary-lt">{}</span>', t_inactive)
-            if not p.is_active
-            else ""
+            f'<span class="badge bg-secondary-lt">{t_inactive}</span>' if not p.is_active else ""
         )
-        cells.append(format_html("<td>{}{}</td>", roles, inactive))
-        cells.append(format_html("<td>{}</td>", p.stage_label))
+        cells.append(f"<td>{roles}{inactive}</td>")
+        cells.append(f"<td>{esc(p.stage_label)}</td>")
         phone = (
-            format_html(
-                '<a href="{}" class="ltr d-inline-block">{}</a>', p.phone.href, p.phone.display
-            )
+            f'<a href="{esc(p.phone.href)}" class="ltr d-inline-block">{esc(p.phone.display)}</a>'
             if p.phone
             else ""
         )
-        cells.append(format_html('<td class="text-nowrap">{}</td>', phone))
+        cells.append(f'<td class="text-nowrap">{phone}</td>')
         email = (
-            format_html(
-                '<a href="{}" class="ltr d-inline-block">{}</a>', p.email.href, p.email.value
-            )
+            f'<a href="{esc(p.email.href)}" class="ltr d-inline-block">{esc(p.email.value)}</a>'
             if p.email
             else ""
         )
-        cells.append(
-            format_html('<td class="text-truncate" style="max-width: 14rem">{}</td>', email)
-        )
-        city = p.address.city if p.address else ""
+        cells.append(f'<td class="text-truncate" style="max-width: 14rem">{email}</td>')
+        address = p.address
+        city = esc(address.city) if address else ""
         country = (
-            format_html(' <span class="text-secondary small">{}</span>', p.address.country)
-            if p.address and p.address.country
+            f' <span class="text-secondary small">{esc(address.country)}</span>'
+            if address and address.country
             else ""
         )
-        cells.append(format_html("<td>{}{}</td>", city or "", country))
-        rating = (
-            format_html(
-                '<span class="badge{}">{}</span>',
-                f" bg-{p.rating.colour}-lt" if p.rating.colour else "",
-                p.rating.name,
-            )
-            if p.rating
-            else ""
-        )
-        cells.append(format_html("<td>{}</td>", rating))
-        out.append(
-            format_html(
-                "<tr{}>{}</tr>",
-                mark_safe(' class="text-secondary"') if not p.is_active else "",
-                mark_safe("".join(cells)),
-            )
-        )
+        cells.append(f"<td>{city}{country}</td>")
+        rating = ""
+        if p.rating:
+            badge = f" bg-{esc(p.rating.colour)}-lt" if p.rating.colour else ""
+            rating = f'<span class="badge{badge}">{esc(p.rating.name)}</span>'
+        cells.append(f"<td>{rating}</td>")
+        out.append(f"<tr{muted}>{''.join(cells)}</tr>")
     return mark_safe("\n".join(out))

@@ -16,7 +16,7 @@ from mitra.core.policy import Action, is_public_id, require_module
 from . import actions
 from .importers import PartyImporter
 from .models import ContactPoint, Group
-from .views import SORTS, _perms, _render, filtered_parties, url_ready
+from .views import SORTS, _perms, _render, filtered_parties
 
 
 def _chrome(request):
@@ -25,7 +25,6 @@ def _chrome(request):
     return {
         "rights": _perms(user),
         "nav_can_approve": actions.can_approve(user),
-        "duplicates_ready": url_ready("parties:duplicates"),
     }
 
 

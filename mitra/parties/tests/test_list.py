@@ -112,22 +112,23 @@ class PartyListTests(BaseTestCase):
         self.assertContains(r, "Acme Co")
         self.assertNotContains(r, "<html")
 
-    def test_it_links_to_export_only_when_it_exists(self):
+    def test_export_and_import_links_follow_the_role(self):
         self.login(self.owner)
         r = self.get(role="customer")
-        from mitra.parties.views import url_ready
-
-        if url_ready("parties:export"):
-            self.assertContains(r, "role=customer")
-        else:
-            self.assertNotContains(r, "file-export")
+        self.assertContains(r, reverse("parties:export") + "?role=customer")
+        self.assertContains(r, reverse("parties:import"))
+        self.login(self.readonly)
+        r = self.get(role="customer")
+        self.assertNotContains(r, reverse("parties:export"))
+        self.assertNotContains(r, reverse("parties:import"))
+        self.assertNotContains(r, reverse("parties:duplicates"))
 
     def test_it_runs_a_constant_number_of_queries(self):
         self.login(self.teammate)
         self.get()  # warm the filter-choice cache
-        # 4 per request (session, user, OTP, role) + 3 to save the session + rows, roles,
-        # contact points, addresses.
-        with self.assertNumQueries(6):
+        # Session and user (with its role), the page's parties, and one query for their
+        # roles, contact points and addresses.
+        with self.assertNumQueries(4):
             self.get()
         for i in range(30):
             make_party(
@@ -137,6 +138,55 @@ class PartyListTests(BaseTestCase):
                 phone=f"02 555 00{i:02d}",
                 city="Bangkok",
             )
-        # The role filter adds one capped count (it picks IN or EXISTS, see `having`).
-        with self.assertNumQueries(7):
+        # The role filter adds one capped count the first time (it picks IN or EXISTS, see
+        # `having`); the choice is remembered, so the next page does without it.
+        with self.assertNumQueries(5):
+            r = self.get(role="customer", q="more")
+        self.assertContains(r, "More 29")
+        with self.assertNumQueries(4):
             self.get(role="customer", q="more")
+
+
+class PartyListRowTests(BaseTestCase):
+    """What each row shows: the primary phone, email and address, roles, rating, star."""
+
+    def test_a_row_shows_the_primary_contact_details(self):
+        from mitra.parties.models import Address, ContactPoint
+
+        party = make_party(
+            self.p.owner, "Siam <b>Parts</b>", roles=[RoleKind.SUPPLIER, RoleKind.CUSTOMER],
+            priority=3,
+        )  # fmt: skip
+        # Secondary rows first, so the primary ones must win by flag, not by age.
+        ContactPoint.objects.create(party=party, kind=ContactPoint.Kind.PHONE, number="02 111 1111")
+        ContactPoint.objects.create(
+            party=party, kind=ContactPoint.Kind.MOBILE, number="081 234 5678", is_primary=True
+        )
+        ContactPoint.objects.create(
+            party=party, kind=ContactPoint.Kind.EMAIL, value="old@siam.example"
+        )
+        ContactPoint.objects.create(
+            party=party, kind=ContactPoint.Kind.EMAIL, value="sales@siam.example", is_primary=True
+        )
+        Address.objects.create(party=party, city="Korat", country="TH")
+        Address.objects.create(party=party, city="Khon Kaen", country="TH", is_primary=True)
+        party.rating = RatingLevel.objects.create(name="Gold", colour="yellow")
+        party.save()
+        party.starred_by.add(self.p.owner)
+        self.login(self.owner)
+        r = self.client.get(reverse("parties:list"))
+        html = r.content.decode()
+        self.assertIn("Siam &lt;b&gt;Parts&lt;/b&gt;", html)  # escaped, never markup
+        self.assertNotIn("<b>Parts</b>", html)
+        self.assertIn('href="tel:+66812345678"', html)
+        self.assertNotIn("tel:+6621111111", html)
+        self.assertIn('href="mailto:sales@siam.example"', html)
+        self.assertNotIn("old@siam.example", html)
+        self.assertIn("Khon Kaen", html)
+        self.assertNotIn("Korat", html)
+        # Roles in RoleKind's order, whatever order they were given in.
+        self.assertLess(html.index(">Customer</span>"), html.index(">Supplier</span>"))
+        self.assertIn('<span class="badge bg-yellow-lt">Gold</span>', html)
+        self.assertIn('aria-pressed="true"', html)
+        self.assertIn(reverse("parties:detail", args=[party.public_id]), html)
+        self.assertIn(f'value="{party.public_id}" form="bulk-form"', html)

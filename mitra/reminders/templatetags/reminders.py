@@ -22,4 +22,6 @@ def reminders_bell(context):
         urls = {"list": reverse("reminders:list"), "bell": reverse("reminders:bell")}
     except NoReverseMatch:  # the app's URLs are not mounted (a trimmed-down project)
         return ""
-    return render_to_string("reminders/_bell_widget.html", {"urls": urls}, request=request)
+    # No request: the widget needs only its URLs, and a request would run every context
+    # processor a second time on every page.
+    return render_to_string("reminders/_bell_widget.html", {"urls": urls})
