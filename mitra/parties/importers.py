@@ -7,8 +7,6 @@ email, E.164 phone, compact name), are skipped, updated through `actions.update_
 (so edit approval and history apply) or created anyway, as the user chose.
 """
 
-import unicodedata
-
 from django import forms
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +17,7 @@ from mitra.core.imports import fields as f
 from mitra.core.imports.base import Importer, Row
 from mitra.core.imports.bulk import BulkInserter, copy_history, in_values
 from mitra.core.policy import Action, has_module_perm
-from mitra.core.text import compact, default_region, normalize
+from mitra.core.text import compact, compact_normal, default_region, normalize
 
 from . import duplicates
 from .models import (
@@ -230,9 +228,7 @@ class PartyImporter(Importer):
         data["_search_name"] = normal[:255]
         # compact(name) is the letters, digits and marks of normalize(name): filtered
         # here from the form just computed rather than normalising again.
-        data["_name_key"] = "".join(ch for ch in normal if unicodedata.category(ch)[0] in "LNM")[
-            :255
-        ]
+        data["_name_key"] = compact_normal(normal)[:255]
 
     def prepare(self, row):
         """Everything the insert needs that takes no database: the party's columns, its

@@ -156,8 +156,9 @@ def _pack(row):
     # Plain tuples cross the process boundary several times faster than dataclasses, and
     # the cells (kept only for the error report) as one string rather than a list.
     values = row.values
-    if not any(_SEP in v for v in values):
-        values = _SEP.join(values)
+    joined = _SEP.join(values)
+    if joined.count(_SEP) == len(values) - 1:  # no cell holds the separator itself
+        values = joined
     return (row.number, values, row.data, row.errors, row.keys, row.extra)
 
 
