@@ -35,13 +35,20 @@ _urls: dict[str, str] = {}
 _modules: dict[str, Module] = {}
 
 
+_sorted: list[Module] = []
+
+
 def register_module(module):
     _modules[module.key] = module
+    _sorted.clear()
     return module
 
 
 def modules():
-    return sorted(_modules.values(), key=lambda m: (m.order, m.key))
+    """Every module in sidebar order (sorted once; every page asks)."""
+    if not _sorted:
+        _sorted.extend(sorted(_modules.values(), key=lambda m: (m.order, m.key)))
+    return list(_sorted)
 
 
 def get_module(key):

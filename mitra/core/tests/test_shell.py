@@ -90,6 +90,21 @@ class ShellTest(BaseTestCase):
         self.login(self.portal)
         self.assertNotContains(self.client.get("/"), reverse("users:roles"))
 
+    def test_sidebar_marks_the_open_section_and_speaks_the_users_language(self):
+        self.login(self.owner)
+        html = self.client.get(reverse("parties:list")).content.decode()
+        link = f'<li class="nav-item active"><a class="nav-link" href="{reverse("parties:list")}"'
+        self.assertIn(link, html)
+        self.assertNotIn('<li class="nav-item active"><a class="nav-link" href="/"', html)
+        self.assertNotIn(">Administration<", html)  # the owner administers nothing
+        self.owner.language = "th"
+        self.owner.save()
+        html = self.client.get(reverse("parties:list")).content.decode()
+        self.assertIn(">หน้าแรก<", html)
+        self.assertIn(link, html)  # a cached English sidebar is never served in Thai
+        self.login(self.admin)
+        self.assertIn(">Administration<", self.client.get("/").content.decode())
+
     def test_pages_send_a_content_security_policy(self):
         self.login(self.owner)
         self.assertIn("default-src 'self'", self.client.get("/")["Content-Security-Policy"])
