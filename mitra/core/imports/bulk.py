@@ -3,24 +3,17 @@
 Django's `bulk_create` prepares every field of every object through several method calls;
 for a model with sixty columns that is most of an import's time (measured: 130 µs per
 party on SQLite, of which the database needs under 10). `BulkInserter` prepares each
-column's default once and converts only the values a row sets. On SQLite each batch is
-one multi-row INSERT … VALUES … RETURNING bound on the driver's own cursor (no Django
-placeholder rewriting); on PostgreSQL the rows travel as one JSON array per batch, which
-the server unpacks (binding thousands of parameters costs more there); elsewhere it is a
-multi-row INSERT. Rows still meet every constraint of the database, and callers build
-them from validated data: this skips overhead, not checks.
-
-Why not JSON on SQLite too: before SQLite 3.45 every `value ->> i` parses the row's JSON
-text again, so a thirty-column row cost 35 µs against 5 µs bound as values (measured on
-SQLite 3.40, the Debian 12 build).
+column's default once and converts only the values a row sets. On SQLite the rows travel
+as one JSON array per batch (`INSERT … SELECT … FROM json_each(?)`), so neither Django's
+placeholder rewriting nor binding sixty parameters per row costs anything; elsewhere it is
+one multi-row INSERT … RETURNING per batch. Rows still meet every constraint of the
+database, and callers build them from validated data: this skips overhead, not checks.
 """
 
 import json
 import os
-import sqlite3
 import time
 import uuid
-from itertools import chain
 
 from django.db import connections, models
 from django.db.models.fields import NOT_PROVIDED
@@ -148,7 +141,7 @@ class BulkInserter:
             values.append(out)
         variable += list(columns)
         constants = batch
-        if self.connection.vendor == "sqlite":
+        if self.connection.vendor == "sqlite" and _sqlite_has_json_operators(self.connection):
             return self._insert_sqlite(variable, constants, values, returning)
         if self.connection.vendor == "postgresql":
             return self._insert_json(variable, constants, values, returning)
@@ -175,54 +168,48 @@ class BulkInserter:
         variable = [*layout.names, *layout.tail]
         for name in variable:
             batch.pop(name, None)
-        if layout.json:
+        if layout.json and self.connection.vendor == "postgresql":
             return self._insert_json(variable, batch, rows, returning, encoded=True, keys=keys)
-        if self.connection.vendor == "sqlite":
-            return self._insert_sqlite(variable, batch, rows, returning, keys=keys)
+        if layout.json:
+            return self._insert_sqlite(variable, batch, rows, returning, encoded=True, keys=keys)
         return self._insert_values(variable, batch, rows, returning)
 
-    def _insert_sqlite(self, variable, constants, values, returning, keys=None):
-        """SQLite: multi-row INSERT … VALUES on the driver's cursor, as many rows a
-        statement as its parameter limit allows. Full batches share one statement text, so
-        the driver's statement cache compiles it once."""
+    def _insert_sqlite(self, variable, constants, values, returning, encoded=False, keys=None):
+        # One JSON document per batch: SQLite reads it in C (`json_each`), no per-value binding.
         cols = [*variable, *constants]
-        const = list(constants.values())
-        width = len(cols)
-        per = max(1, min(2000, _sqlite_max_variables(self.connection) // width))
-        row_marks = "(" + ",".join("?" * width) + ")"
-        head = (
+        exprs = [f"j.value ->> {i}" for i in range(len(variable))] + ["%s"] * len(constants)
+        sql = (
             f"INSERT INTO {self.table} ({', '.join(self.qn(fields_col(self, c)) for c in cols)}) "
-            "VALUES "
+            f"SELECT {', '.join(exprs)} FROM json_each(%s) j"
         )
-        tail = ""
-        key_index = None
+        key = None
         if returning and self.key_field:
             # SQLite does not promise RETURNING rows in insert order: match them by key.
             key = self.model._meta.get_field(self.key_field)
-            tail = f" RETURNING {self.pk_column}, {self.qn(key.column)}"
+            sql += f" RETURNING {self.pk_column}, {self.qn(key.column)}"
             key_index = variable.index(key.attname)
         elif returning:
-            tail = f" RETURNING {self.pk_column}"
+            # Without a key, rows must go in (and come back) in order; ORDER BY costs a
+            # sort, which inserts that return nothing or match by key do without.
+            sql += f" ORDER BY j.key RETURNING {self.pk_column}"
+        sql = sql.replace("%s", "?")
+        params = list(constants.values())
         pks = []
         self.connection.ensure_connection()
         cursor = self.connection.connection.cursor()
         try:
             with self.connection.wrap_database_errors:
-                for start in range(0, len(values), per):
-                    part = values[start : start + per]
-                    sql = head + ",".join([row_marks] * len(part)) + tail
-                    if const:
-                        params = [v for row in part for v in chain(row, const)]
+                for start in range(0, len(values), 5000):
+                    part = values[start : start + 5000]
+                    if encoded:  # rows already JSON arrays: join them
+                        payload = "[" + ",".join(part) + "]"
+                        part_keys = keys[start : start + 5000] if keys is not None else ()
                     else:
-                        params = list(chain.from_iterable(part))
-                    cursor.execute(sql, params)
-                    if key_index is not None:
+                        payload = _encode(part)
+                        part_keys = [row[key_index] for row in part] if key is not None else ()
+                    cursor.execute(sql, [*params, payload])
+                    if returning and key is not None:
                         by_key = {k: pk for pk, k in cursor.fetchall()}
-                        part_keys = (
-                            keys[start : start + per]
-                            if keys is not None
-                            else [row[key_index] for row in part]
-                        )
                         pks += [by_key[k] for k in part_keys]
                     elif returning:
                         pks += [r[0] for r in cursor.fetchall()]
@@ -341,15 +328,17 @@ def _tail(value):
 class Layout:
     """Rows of one table encoded in a fixed column order (see BulkInserter.layout).
 
-    On PostgreSQL a row is JSON text missing its closing bracket, so `finish` appends the
-    tail values by string concatenation; elsewhere a list.
+    On SQLite a row is JSON text missing its closing bracket, so `finish` appends the tail
+    values by string concatenation; elsewhere a list.
     """
 
     def __init__(self, inserter, names, tail=()):
         self.names = list(names)
         self.tail = list(tail)
-        # JSON text on PostgreSQL (see the module's docstring), value lists elsewhere.
-        self.json = inserter.connection.vendor == "postgresql"
+        vendor = inserter.connection.vendor
+        self.json = vendor == "postgresql" or (
+            vendor == "sqlite" and _sqlite_has_json_operators(inserter.connection)
+        )
         # Per column: its position and the field when values need converting.
         self._columns = {
             name: (i, None if name in inserter.simple else inserter.by_attname[name])
@@ -415,12 +404,10 @@ def uuid7s(count):
     return out
 
 
-def _sqlite_max_variables(connection):
-    """Bound parameters a statement may have (32766 since SQLite 3.32, 999 before)."""
-    try:
-        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    except (AttributeError, sqlite3.Error):  # Python < 3.11 has no getlimit()
-        return 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
+def _sqlite_has_json_operators(connection):
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 38)
 
 
 def fields_col(inserter, attname):
