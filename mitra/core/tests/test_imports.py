@@ -331,6 +331,18 @@ class BulkInsertTests(BaseTestCase):
         self.assertIsNotNone(team.created_at)
         self.assertEqual(len({t.public_id for t in teams.values()}), 30)  # each its own uuid
 
+    def test_it_splits_large_inserts_and_keeps_keys_and_constants_right(self):
+        # More rows than one statement takes (5,000), with and without a key.
+        rows = [{"name": f"Many {i:05d}"} for i in range(6000)]
+        pks = BulkInserter(Team, key_field="name").insert(rows, constants={"description": "x"})
+        names = dict(Team.objects.filter(pk__in=pks).values_list("pk", "name"))
+        self.assertEqual([names[pk] for pk in pks], [r["name"] for r in rows])
+        self.assertEqual(Team.objects.filter(description="x").count(), 6000)
+        more = [{"name": f"More {i:05d}"} for i in range(5500)]
+        pks = BulkInserter(Team).insert(more)
+        names = dict(Team.objects.filter(pk__in=pks).values_list("pk", "name"))
+        self.assertEqual([names[pk] for pk in pks], [r["name"] for r in more])
+
     def test_it_gives_bulk_rows_time_ordered_unguessable_ids(self):
         from mitra.core.imports.bulk import uuid7s
 
