@@ -125,6 +125,15 @@ if _engine.endswith("sqlite3"):
         ),
         "transaction_mode": "IMMEDIATE",
     }
+elif _engine.endswith("postgresql") and envbool("PG_PREPARED_STATEMENTS", True):
+    # Planning costs PostgreSQL more than running this app's indexed queries (1.8 ms
+    # against 0.1 ms for a caller-ID lookup at a million parties): server-side binding
+    # lets psycopg prepare a statement it has seen five times on a connection, so with
+    # CONN_MAX_AGE > 0 it is planned once. Off (PG_PREPARED_STATEMENTS=0) behind a pooler
+    # in transaction mode, which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 elif _engine.endswith("mysql"):
     DATABASES["default"].setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}

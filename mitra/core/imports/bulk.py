@@ -8,6 +8,10 @@ as one JSON array per batch (`INSERT … SELECT … FROM json_each(?)`), so neit
 placeholder rewriting nor binding sixty parameters per row costs anything; elsewhere it is
 one multi-row INSERT … RETURNING per batch. Rows still meet every constraint of the
 database, and callers build them from validated data: this skips overhead, not checks.
+
+Multi-row VALUES bound on the driver's cursor was tried on SQLite too. It was slower:
+party inserts took about 35 µs a row at a million parties, against 23 µs through
+json_each, even though SQLite before 3.45 parses each row's JSON again for every `->>`.
 """
 
 import json
