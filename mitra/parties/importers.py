@@ -503,6 +503,14 @@ class PartyImporter(Importer):
                 row.data["group_ids"] = ids
 
     def _group_id(self, name):
+        """The id of the group a cell names ("Parent / Child" or a bare name), created
+        when missing; remembered per name, since a file repeats a few groups."""
+        cache = self.__dict__.setdefault("_group_ids", {})
+        if name not in cache:
+            cache[name] = self._find_or_create_group(name)
+        return cache[name]
+
+    def _find_or_create_group(self, name):
         from . import actions
 
         if self._groups is None:

@@ -274,7 +274,14 @@ class Table:
         if self.format == "xlsx":
             ws = self._wb[self.sheet]
             return ws.max_row if ws.max_row and ws.max_row > 1 else None
-        return sum(1 for _ in self._csv_rows())
+        # The rows `_csv_rows` would yield, without stripping every cell of every row.
+        self.fileobj.seek(0)
+        raw = io.BufferedReader(_Unclosable(self.fileobj), 256 * 1024)
+        stream = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
+        try:
+            return sum(1 for row in csv.reader(stream, delimiter=self.delimiter) if any(row))
+        finally:
+            stream.detach()
 
     def close(self):
         if self._wb is not None:
