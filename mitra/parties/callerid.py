@@ -8,7 +8,6 @@ each candidate is an equality on the indexed `ContactPoint.e164`. Telephony buil
 `lookup()`; the JSON endpoint serves softphones and browser screen-pops.
 """
 
-import functools
 import uuid
 
 from django.core.exceptions import EmptyResultSet
@@ -85,23 +84,10 @@ def lookup(user, number, region=None, limit=LIMIT):
     return list(parties.values())
 
 
-_URL_ZERO = "00000000-0000-0000-0000-000000000000"
-
-
-@functools.cache
-def _detail_template():
-    from .search import party_url
-
-    class Zero:
-        public_id = uuid.UUID(_URL_ZERO)
-        code = ""
-
-    return party_url(Zero)
-
-
 def _detail_url(public_id):
-    # reverse() per row costs more than the whole query; the pattern never changes.
-    return _detail_template().replace(_URL_ZERO, str(public_id))
+    from .search import detail_url
+
+    return detail_url(public_id)
 
 
 COLUMNS = (
