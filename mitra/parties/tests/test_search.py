@@ -170,6 +170,9 @@ class SearchViewTests(BaseTestCase):
         )
         self.assertContains(response, "dropdown-item search-hit")
         self.assertContains(response, "สมชาย ใจดี")
+        # Each hit says where it is and links to the party's page.
+        self.assertContains(response, "เชียงใหม่")
+        self.assertContains(response, reverse("parties:detail", args=[self.somchai.public_id]))
         self.assertNotContains(response, "<html")
         self.assertContains(response, reverse("search") + "?q=")
 
