@@ -159,7 +159,7 @@ class SearchViewTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.party = make(cls.owner, "สมชาย ใจดี", phones=["081-234-5678"])
+        cls.party = make(cls.owner, "สมชาย ใจดี", phones=["081-234-5678"], city="เชียงใหม่")
 
     def test_it_serves_the_dropdown_under_the_top_bar_box(self):
         self.login(self.owner)
@@ -172,7 +172,7 @@ class SearchViewTests(BaseTestCase):
         self.assertContains(response, "สมชาย ใจดี")
         # Each hit says where it is and links to the party's page.
         self.assertContains(response, "เชียงใหม่")
-        self.assertContains(response, reverse("parties:detail", args=[self.somchai.public_id]))
+        self.assertContains(response, reverse("parties:detail", args=[self.party.public_id]))
         self.assertNotContains(response, "<html")
         self.assertContains(response, reverse("search") + "?q=")
 
