@@ -101,6 +101,18 @@ class PartyListTests(BaseTestCase):
         self.assertFalse(second.context["page"].has_next)
         # A tampered cursor is the first page, not an error.
         self.assertEqual(self.get(sort="name", after="!!garbage").status_code, 200)
+        # Every sort pages through every party exactly once.
+        everyone = set(self.names(first)) | set(names)
+        for sort in ("priority", "-name", "code", "-code", "updated"):
+            seen, after = [], ""
+            for _page in range(3):
+                response = self.get(sort=sort, after=after)
+                seen += self.names(response)
+                after = response.context["page"].next_cursor
+                if not after:
+                    break
+            self.assertEqual(len(seen), len(everyone), sort)
+            self.assertEqual(set(seen), everyone, sort)
 
     def test_it_renders_rows_alone_for_htmx(self):
         self.login(self.owner)
