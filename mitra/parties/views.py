@@ -297,17 +297,24 @@ def _list_rows(parties):
     ids = [p.pk for p in parties]
     role_rows, points, places = [], {}, {}
     if ids:
-        marks = ", ".join(["%s"] * len(ids))
-        kinds = [*ContactPoint.PHONE_KINDS, ContactPoint.Kind.EMAIL]
-        sql = LIST_DETAILS_SQL.format(
-            roles=PartyRole._meta.db_table,
-            points=ContactPoint._meta.db_table,
-            places=Address._meta.db_table,
-            ids=marks,
-            kinds=", ".join(["%s"] * len(kinds)),
-        )
+        kinds = [str(k) for k in (*ContactPoint.PHONE_KINDS, ContactPoint.Kind.EMAIL)]
+        tables = {
+            "roles": PartyRole._meta.db_table,
+            "points": ContactPoint._meta.db_table,
+            "places": Address._meta.db_table,
+        }
+        if connection.vendor == "postgresql":
+            # Arrays: one statement text for any page, so it is prepared once.
+            sql = LIST_DETAILS_SQL.replace("IN ({ids})", "= ANY(%s)")
+            sql = sql.replace("IN ({kinds})", "= ANY(%s)").format(**tables)
+            params = [ids, ids, kinds, ids]
+        else:
+            sql = LIST_DETAILS_SQL.format(
+                **tables, ids=", ".join(["%s"] * len(ids)), kinds=", ".join(["%s"] * len(kinds))
+            )
+            params = [*ids, *ids, *kinds, *ids]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*ids, *ids, *kinds, *ids])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         phone_kinds = ContactPoint.PHONE_KINDS
         for table, party_id, a, b, c, d, _primary, _pk in rows:
