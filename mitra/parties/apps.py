@@ -10,8 +10,9 @@ class PartiesConfig(AppConfig):
     def ready(self):
         from mitra.core.registry import Module, register_demo, register_module
 
-        from . import demo, search
+        from . import demo, filters, search
 
         register_module(Module("parties", _("Parties"), "address-book", "parties:list", 10))
         register_demo(demo.load)
         search.register()  # substring index hooks + top-bar search (search helper)
+        filters.connect()

@@ -3,7 +3,6 @@ trash and the approval queue. Thin views: access helper → form → action → 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
@@ -22,6 +21,7 @@ from mitra.users.models import User
 
 from . import actions
 from .duplicates import find_duplicates
+from .filters import filter_choices
 from .forms import (
     AddressFormSet,
     AttachmentForm,
@@ -75,7 +75,6 @@ SORT_CHOICES = [
     ("-code", gettext_lazy("Code, newest first")),
     ("updated", gettext_lazy("Recently changed")),
 ]
-FILTER_CACHE_KEY = "parties:filter-choices"
 
 
 def _perms(user):
@@ -99,28 +98,6 @@ def _render(request, template, context):
     }
     base.update(context)
     return render(request, template, base)
-
-
-def filter_choices():
-    """Groups, rating levels and users for the list's filters: small, cached briefly."""
-    choices = cache.get(FILTER_CACHE_KEY)
-    if choices is None:
-        choices = {
-            "groups": [
-                (g.public_id, g.pk, "— " * g.depth + g.name) for g in Group.objects.order_by("path")
-            ],
-            "ratings": [(r.public_id, r.pk, r.name) for r in RatingLevel.objects.all()],
-            "managers": [
-                (u.public_id, u.pk, str(u))
-                for u in User.objects.filter(is_active=True).order_by("first_name", "username")
-            ],
-        }
-        cache.set(FILTER_CACHE_KEY, choices, 60)
-    return choices
-
-
-def forget_filter_choices():
-    cache.delete(FILTER_CACHE_KEY)
 
 
 # -- the list ------------------------------------------------------------------------------
@@ -1105,7 +1082,6 @@ def group_edit(request, public_id=None):
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
-            forget_filter_choices()
             messages.success(request, _("Group %(name)s saved.") % {"name": form.instance})
             return redirect("parties:groups")
     return _render(request, "parties/group_form.html", {"form": form, "group": group})
@@ -1123,7 +1099,6 @@ def group_delete(request, public_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        forget_filter_choices()
         messages.success(request, _("Group %(name)s deleted.") % {"name": group})
     return redirect("parties:groups")
 
@@ -1142,14 +1117,13 @@ def rating_levels(request, public_id=None):
         require_module(request.user, MODULE, Action.EDIT)
         if form.is_valid():
             actions.save_rating_level(form.instance, acting_user=request.user)
-            forget_filter_choices()
             messages.success(request, _("Rating %(name)s saved.") % {"name": form.instance})
             return redirect("parties:ratings")
     levels = RatingLevel.objects.annotate(party_count=Count("ratings__party", distinct=True))
     return _render(
         request,
         "parties/rating_levels.html",
-        {"levels": levels, "form": form, "level": level, "rights": _perms(request.user)},
+        {"levels": levels, "form": form, "level": level},
     )
 
 
@@ -1165,6 +1139,5 @@ def rating_level_delete(request, public_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        forget_filter_choices()
         messages.success(request, _("Rating %(name)s deleted.") % {"name": level})
     return redirect("parties:ratings")

@@ -124,6 +124,15 @@ class PartyListTests(BaseTestCase):
         self.assertContains(r, "Acme Co")
         self.assertNotContains(r, "<html")
 
+    def test_filters_offer_groups_and_managers_as_soon_as_they_exist(self):
+        self.login(self.teammate)
+        self.get()  # the filter choices are cached now
+        make_group("Freshly imported")  # as an import creates it: no screen involved
+        self.assertContains(self.get(), "Freshly imported")
+        self.p.teammate.first_name = "Renamed"
+        self.p.teammate.save()
+        self.assertContains(self.get(), "Renamed")
+
     def test_export_and_import_links_follow_the_role(self):
         self.login(self.owner)
         r = self.get(role="customer")
