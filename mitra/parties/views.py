@@ -78,8 +78,16 @@ SORT_CHOICES = [
 
 
 def _perms(user):
-    """Module rights on parties, for buttons (the record is already known to be visible)."""
-    return {a: has_module_perm(user, MODULE, a) for a in Action.values}
+    """Module rights on parties, for buttons (the record is already known to be visible).
+
+    Kept on the user object, which lives as long as the request: a page asks more than once.
+    """
+    perms = user.__dict__.get("_party_perms")
+    if perms is None:
+        perms = user.__dict__["_party_perms"] = {
+            a: has_module_perm(user, MODULE, a) for a in Action.values
+        }
+    return perms
 
 
 def _next_url(request, default):
@@ -89,15 +97,14 @@ def _next_url(request, default):
     return default
 
 
-def _render(request, template, context):
-    """render() with what every parties page needs: rights, sub-navigation flags."""
+def chrome(request):
+    """What every parties page needs: the user's rights and the sub-navigation's flags."""
     user = request.user
-    base = {
-        "rights": _perms(user),
-        "nav_can_approve": actions.can_approve(user),
-    }
-    base.update(context)
-    return render(request, template, base)
+    return {"rights": _perms(user), "nav_can_approve": actions.can_approve(user)}
+
+
+def _render(request, template, context):
+    return render(request, template, {**chrome(request), **context})
 
 
 # -- the list ------------------------------------------------------------------------------
@@ -342,7 +349,6 @@ def party_list(request):
         "roles": RoleKind.choices,
         "stages": Stage.choices,
         "kinds": Kind.choices,
-        "rights": perms,
         "can_bulk": perms[Action.EDIT] or perms[Action.STAR] or perms[Action.ACTIVATE],
         "filters_open": bool(set(applied) - {"q"}),
     }
@@ -712,7 +718,7 @@ def party_star(request, public_id):
     actions.set_star(party, starred, acting_user=request.user)
     if request.htmx:
         party.is_starred = starred
-        return _render(request, "parties/_star.html", {"p": party, "rights": _perms(request.user)})
+        return _render(request, "parties/_star.html", {"p": party})
     return redirect(_next_url(request, _back_to(party)))
 
 
@@ -947,7 +953,7 @@ def trash(request):
     require_module(request.user, MODULE, Action.DELETE)
     qs = Party.all_objects.trashed().visible_to(request.user).select_related("deleted_by")
     page = paginate(request, qs.order_by("-deleted_at", "-pk"), PER_PAGE)
-    return _render(request, "parties/trash.html", {"page": page, "rights": _perms(request.user)})
+    return _render(request, "parties/trash.html", {"page": page})
 
 
 @login_required

@@ -13,27 +13,16 @@ from mitra.core.imports.views import ImportSite
 from mitra.core.pagination import COUNT_CAP
 from mitra.core.policy import Action, is_public_id, require_module
 
-from . import actions
 from .importers import PartyImporter
 from .models import ContactPoint, Group
-from .views import SORTS, _perms, _render, filtered_parties
-
-
-def _chrome(request):
-    """What the parties pages' sub-navigation needs."""
-    user = request.user
-    return {
-        "rights": _perms(user),
-        "nav_can_approve": actions.can_approve(user),
-    }
-
+from .views import SORTS, _render, chrome, filtered_parties
 
 site = ImportSite(
     PartyImporter,
     namespace="parties",
     templates="parties/io",
     back_url_name="parties:list",
-    context=_chrome,
+    context=chrome,
 )
 
 
