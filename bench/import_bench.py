@@ -254,6 +254,8 @@ def remove_imported(job):
             f"DELETE FROM {qn(Party._meta.db_table)} WHERE id IN ({ids_sql})", ids_params
         )
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        from mitra.core import search as core_search
+
         # A hundred thousand dead rows at the ends of the id, code and date indexes make
         # the planner's probes of those ends slow (planning a caller-ID lookup went from
         # 0.3 to 3 ms) until autovacuum comes round: clean up now, as found.
@@ -261,7 +263,7 @@ def remove_imported(job):
         with connection.cursor() as cursor:
             for model in tables:
                 cursor.execute(f"VACUUM ANALYZE {qn(model._meta.db_table)}")
-            cursor.execute("VACUUM ANALYZE core_search")
+            cursor.execute(f"VACUUM ANALYZE {qn(core_search.TABLE)}")
 
 
 def _remove_search_rows(cursor, ids_sql, ids_params):

@@ -7,6 +7,7 @@ scores the single-byte code pages by how plausible the decoded letters are.
 """
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -245,20 +246,28 @@ class Table:
         else:
             yield from self._csv_rows()
 
-    def _csv_rows(self):
+    @contextlib.contextmanager
+    def _csv_reader(self):
+        """A csv.reader over the file from its start; the file stays open afterwards."""
         self.fileobj.seek(0)
         raw = io.BufferedReader(_Unclosable(self.fileobj), 256 * 1024)
         stream = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
-        first = True
-        for row in csv.reader(stream, delimiter=self.delimiter):
-            if first:
-                first = False
-                if row and row[0].startswith("\ufeff"):
-                    row[0] = row[0][1:]
-            if not row or not any(row):
-                continue
-            yield [v.strip() for v in row]
-        stream.detach()
+        try:
+            yield csv.reader(stream, delimiter=self.delimiter)
+        finally:
+            stream.detach()
+
+    def _csv_rows(self):
+        with self._csv_reader() as reader:
+            first = True
+            for row in reader:
+                if first:
+                    first = False
+                    if row and row[0].startswith("\ufeff"):
+                        row[0] = row[0][1:]
+                if not row or not any(row):
+                    continue
+                yield [v.strip() for v in row]
 
     def _xlsx_rows(self):
         ws = self._wb[self.sheet]
@@ -275,13 +284,8 @@ class Table:
             ws = self._wb[self.sheet]
             return ws.max_row if ws.max_row and ws.max_row > 1 else None
         # The rows `_csv_rows` would yield, without stripping every cell of every row.
-        self.fileobj.seek(0)
-        raw = io.BufferedReader(_Unclosable(self.fileobj), 256 * 1024)
-        stream = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
-        try:
-            return sum(1 for row in csv.reader(stream, delimiter=self.delimiter) if any(row))
-        finally:
-            stream.detach()
+        with self._csv_reader() as reader:
+            return sum(1 for row in reader if any(row))
 
     def close(self):
         if self._wb is not None:
