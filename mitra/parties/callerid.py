@@ -17,6 +17,7 @@ from mitra.core.policy import Action, Scope, has_module_perm, scope_of
 from mitra.core.text import phone_candidates, phone_regions
 
 from .models import ContactPoint, Party, RoleKind
+from .search import detail_url
 
 LIMIT = 10
 
@@ -70,7 +71,7 @@ def lookup(user, number, region=None, limit=LIMIT):
                 "priority": priority,
                 "roles": [],
                 "matched": {"value": value, "e164": e164, "label": label, "kind": cp_kind},
-                "url": _detail_url(public_id),
+                "url": detail_url(public_id),
             }
         if role and role not in party["roles"]:
             party["roles"].append(role)
@@ -82,12 +83,6 @@ def lookup(user, number, region=None, limit=LIMIT):
         party["role_labels"] = [str(role_labels.get(r, r)) for r in party["roles"]]
         party["matched"]["kind_label"] = str(kind_labels.get(party["matched"]["kind"], ""))
     return list(parties.values())
-
-
-def _detail_url(public_id):
-    from .search import detail_url
-
-    return detail_url(public_id)
 
 
 COLUMNS = (
