@@ -1,6 +1,8 @@
 """Screens of the customer database: list, 360 page, forms, phone book, groups, ratings,
 trash and the approval queue. Thin views: access helper → form → action → response."""
 
+from collections import namedtuple
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -59,22 +61,18 @@ from .tabs import register_tab, tabs_for
 
 MODULE = "parties"
 PER_PAGE = 50
-SORTS = {
-    "priority": ["-priority", "search_name", "id"],
-    "name": ["search_name", "id"],
-    "-name": ["-search_name", "-id"],
-    "code": ["code", "id"],
-    "-code": ["-code", "-id"],
-    "updated": ["-updated_at", "id"],
-}
-SORT_CHOICES = [
-    ("priority", gettext_lazy("Priority, then name")),
-    ("name", gettext_lazy("Name A→Z")),
-    ("-name", gettext_lazy("Name Z→A")),
-    ("code", gettext_lazy("Code")),
-    ("-code", gettext_lazy("Code, newest first")),
-    ("updated", gettext_lazy("Recently changed")),
+# The list's sort orders: (key, label, ordering); each ordering ends in a unique column
+# (keyset pagination needs one).
+SORT_ORDERS = [
+    ("priority", gettext_lazy("Priority, then name"), ["-priority", "search_name", "id"]),
+    ("name", gettext_lazy("Name A→Z"), ["search_name", "id"]),
+    ("-name", gettext_lazy("Name Z→A"), ["-search_name", "-id"]),
+    ("code", gettext_lazy("Code"), ["code", "id"]),
+    ("-code", gettext_lazy("Code, newest first"), ["-code", "-id"]),
+    ("updated", gettext_lazy("Recently changed"), ["-updated_at", "id"]),
 ]
+SORTS = {key: ordering for key, _label, ordering in SORT_ORDERS}
+SORT_CHOICES = [(key, label) for key, label, _ordering in SORT_ORDERS]
 
 
 def _perms(user):
@@ -171,11 +169,7 @@ LIST_PARTY_FIELDS = (
 )  # fmt: skip
 
 
-class _ListRating:
-    __slots__ = ("name", "colour")
-
-    def __init__(self, name, colour):
-        self.name, self.colour = name, colour
+_ListRating = namedtuple("_ListRating", "name colour")
 
 
 class _ListParty:
@@ -212,11 +206,7 @@ class _ListPoint:
         self.kind, self.value, self.e164, self.extension = kind, value, e164, extension
 
 
-class _ListPlace:
-    __slots__ = ("city", "country")
-
-    def __init__(self, city, country):
-        self.city, self.country = city, country
+_ListPlace = namedtuple("_ListPlace", "city country")
 
 
 def _decorate(parties):
@@ -242,7 +232,7 @@ def _role_labels(rows):
     return {pk: [label for _i, label in sorted(items)] for pk, items in found.items()}
 
 
-def _page_rows(page, user):
+def _book_rows(page):
     """The phone book's page: roles and every contact point and address, three queries."""
     _decorate(page.object_list)
     ids = [p.pk for p in page.object_list]
@@ -927,7 +917,7 @@ def phone_book(request):
     require_module(request.user, MODULE, Action.VIEW)
     qs, applied = filtered_parties(request)
     page = keyset_page(qs, SORTS["name"], request.GET.get("after", ""), PER_PAGE)
-    _page_rows(page, request.user)
+    _book_rows(page)
     template = (
         "parties/phone_book.html#rows"
         if request.htmx and request.htmx.target == "rows"
