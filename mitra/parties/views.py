@@ -2,6 +2,7 @@
 trash and the approval queue. Thin views: access helper → form → action → response."""
 
 from collections import namedtuple
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -339,7 +340,9 @@ def party_list(request):
         "roles": RoleKind.choices,
         "stages": Stage.choices,
         "kinds": Kind.choices,
-        "can_bulk": perms[Action.EDIT] or perms[Action.STAR] or perms[Action.ACTIVATE],
+        "can_bulk": any(
+            perms[a] for a in (Action.EDIT, Action.STAR, Action.ACTIVATE, Action.EXPORT)
+        ),
         "filters_open": bool(set(applied) - {"q"}),
     }
     template = (
@@ -355,6 +358,14 @@ def party_list(request):
 def party_bulk(request):
     verb = request.POST.get("action", "")
     back = _next_url(request, reverse("parties:list"))
+    if verb == "export":
+        # The export page (choose CSV or Excel) with just the selected rows.
+        require_module(request.user, MODULE, Action.EXPORT)
+        ids = [i for i in request.POST.getlist("ids") if is_public_id(i)][:500]
+        if not ids:
+            messages.error(request, _("Select at least one party."))
+            return redirect(back)
+        return redirect(f"{reverse('parties:export')}?{urlencode({'ids': ids}, doseq=True)}")
     if verb not in actions.BULK_ACTIONS:
         messages.error(request, _("Choose what to do with the selected parties."))
         return redirect(back)

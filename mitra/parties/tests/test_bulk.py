@@ -37,6 +37,23 @@ class BulkActionTests(BaseTestCase):
         self.assertEqual(list(self.a.groups.all()), [self.group])
         self.assertEqual(self.b.role_values(), ["partner"])
 
+    def test_it_exports_the_selected_parties_only(self):
+        self.login(self.owner)
+        response = self.bulk("export", [self.a])
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("parties:export") + "?ids="))
+        csv = self.client.get(response["Location"] + "&format=csv")
+        body = b"".join(csv.streaming_content).decode("utf-8-sig")
+        self.assertIn("Alpha One", body)
+        self.assertNotIn("Alpha Two", body)
+        # Nothing selected: a clear message, no export.
+        self.assertRedirects(
+            self.bulk("export", []), "/parties/?q=alpha", fetch_redirect_response=False
+        )
+        # Read-only may not export.
+        self.login(self.readonly)
+        self.assertEqual(self.bulk("export", [self.a]).status_code, 403)
+
     def test_it_activates_deactivates_and_stars(self):
         self.login(self.owner)
         self.bulk("deactivate", [self.a])
