@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from mitra.core.imports.bulk import in_values
 from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel
 from mitra.core.policy import Scope, VisibleQuerySet
 from mitra.core.text import compact, normalize, normalize_phone
@@ -171,7 +172,11 @@ def next_codes(count=1):
         need = count - len(codes)
         first = CodeSequence.reserve("party", need)
         batch = [format_code(n) for n in range(first, first + need)]
-        taken = set(Party.all_objects.filter(code__in=batch).values_list("code", flat=True))
+        # One JSON parameter for the whole batch: Django rewrites an IN list of 5,000
+        # placeholders for 10 ms, ten times what the look-up itself takes.
+        taken = set(
+            Party.all_objects.filter(code__in=in_values(batch)).values_list("code", flat=True)
+        )
         codes += [c for c in batch if c not in taken]
     return codes
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 
 from mitra.core.imports import fields as f
 from mitra.core.imports.base import Importer
@@ -16,7 +16,7 @@ from mitra.core.imports.models import ImportJob
 from mitra.core.imports.readers import detect_delimiter, detect_encoding, open_table
 from mitra.core.imports.runner import run_job
 from mitra.core.testing import BaseTestCase
-from mitra.users.models import Team
+from mitra.users.models import Team, User
 
 THAI = "ชื่อ,โทรศัพท์\nบริษัท ไทยพาณิชย์ จำกัด,02-111-2222\nนางสาว วรรณา เก่งมาก,0899999999\n"
 PERSIAN = "نام,تلفن\nشرکت پارس گستر,021-88776655\nمریم کریمی,09121234567\n"
@@ -68,6 +68,41 @@ class ReaderTests(BaseTestCase):
     def test_it_counts_rows(self):
         table = open_table(io.BytesIO(b"a\n1\n2\n\n3\n"), "x.csv")
         self.assertEqual(table.count(), 4)
+
+    def test_the_byte_count_agrees_with_the_rows_read(self):
+        """The byte-level count (files without quotes) and the csv module's rows agree, for
+        every line ending, blank and delimiter-only lines, a last line without an end, and
+        lines split across the 1 MB blocks the count reads."""
+        import random
+
+        rnd = random.Random(5)
+        pieces = ["สมชาย", "مریم", "a", " ", "", "12"]
+        for encoding in ("utf-8", "utf-8-sig", "cp874", "utf-16"):
+            for delimiter in (",", ";", "\t", "|"):
+                lines = []
+                for _ in range(300):
+                    cells = [rnd.choice(pieces) for _ in range(rnd.randint(0, 4))]
+                    if encoding == "cp874":
+                        cells = [c for c in cells if c != "مریم"]
+                    lines.append(delimiter.join(cells))
+                text = "".join(line + rnd.choice(["\n", "\r\n", "\r"]) for line in lines)
+                for content in (text, text.rstrip("\r\n")):
+                    raw = content.encode(encoding)
+                    table = open_table(
+                        io.BytesIO(raw), "x.csv", encoding=encoding, delimiter=delimiter
+                    )
+                    with self.subTest(encoding=encoding, delimiter=delimiter):
+                        self.assertEqual(table.count(), len(list(table.rows())))
+        line = b"x" * 98 + b"\r\n"
+        big = line * 10485 + b"y" * 75 + b"\r\n" + b"z\r\n"
+        table = open_table(io.BytesIO(big), "x.csv", encoding="utf-8", delimiter=",")
+        self.assertEqual(big.index(b"y\r\n") + 1, 1024 * 1024 - 1)  # \r ends the first block
+        self.assertEqual(table.count(), 10487)
+        self.assertEqual(table.count(), len(list(table.rows())))
+        # With a quote anywhere the csv module counts (a quoted cell may hold a line end).
+        quoted = open_table(io.BytesIO(b'a\n"x\ny"\n'), "x.csv", encoding="utf-8", delimiter=",")
+        self.assertIsNone(quoted._count_lines())
+        self.assertEqual(quoted.count(), 2)
 
     def test_it_reads_xlsx_cells_as_text(self):
         from openpyxl import Workbook
@@ -318,6 +353,26 @@ class RunnerTests(BaseTestCase):
         self.assertEqual((job.rows_total, job.created_count, job.failed_count), (12, 11, 1))
         error = job.row_errors.get()
         self.assertEqual((error.row_number, error.values), (7, ["P5", "explode"]))
+
+
+class CheckpointTests(TransactionTestCase):
+    """Outside a test transaction, as the worker runs: the WAL is checkpointed between
+    chunks on SQLite, so it is written over rather than grown (see runner._bulk_session)."""
+
+    @override_settings(IMPORT_SQLITE_CHECKPOINT_ROWS=3)
+    def test_it_checkpoints_the_wal_every_few_chunks(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        admin = User.objects.create_superuser("admin", "admin@example.com", "x-Password-1")
+        job = make_job(admin, [["Name", "Description"]] + [[f"C{i}", ""] for i in range(7)])
+        with CaptureQueriesContext(connection) as ctx:
+            job = run_job(job)
+        self.assertEqual((job.status, job.created_count), (ImportJob.Status.DONE, 7))
+        checkpoints = [q["sql"] for q in ctx.captured_queries if "wal_checkpoint" in q["sql"]]
+        # After rows 3 and 6 (chunks of 3), and once at the end; other engines have none.
+        self.assertEqual(len(checkpoints), 3 if connection.vendor == "sqlite" else 0)
+        self.assertEqual(Team.objects.filter(name__startswith="C").count(), 7)
 
 
 class BulkInsertTests(BaseTestCase):

@@ -121,6 +121,22 @@ class SearchIndexTests(TestCase):
         expected = {"sqlite": "MATCH", "postgresql": "LIKE", "mysql": "core_search_gram"}
         self.assertIn(expected[connection.vendor], sql)
 
+    def test_sqlite_merges_index_segments_sixteen_at_a_time(self):
+        if connection.vendor != "sqlite":
+            self.skipTest("an FTS5 setting")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT v FROM {search.TABLE}_config WHERE k = 'automerge'")
+            self.assertEqual(cursor.fetchone(), (search.AUTOMERGE,))
+        self.assertEqual(search.AUTOMERGE, 16)
+        # Searches still see rows written in many small transactions (many segments).
+        users = [
+            User.objects.create_user(f"seg{i}", first_name=f"Segment{i:02d}") for i in range(40)
+        ]
+        for user in users:
+            search.index(KIND, [(user.pk, search.body(user.first_name))])
+        self.assertEqual(len(self.find("segment")), 40)
+        self.assertEqual(self.find("segment07"), {"seg7"})
+
 
 class QueryParsingTests(TestCase):
     def test_it_splits_words_and_reads_phones_as_digits(self):
