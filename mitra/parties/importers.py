@@ -255,14 +255,15 @@ class PartyImporter(Importer):
         extra["party_row"] = layouts["party"].encode(party)
         extra["code"] = party.get("code", "")
         extra["search_name"] = party["search_name"]
+        encode_point = layouts["point"].encode_values
         extra["point_rows"] = [
-            ((p["e164"], p["value"]), layouts["point"].encode(p))
+            ((p["e164"], p["value"]), encode_point((p["kind"], p["value"], p["e164"], p["is_primary"])))
             for p in self._points(None, data, set())
-        ]
+        ]  # fmt: skip
         address = {k: data[k] for k in self.ADDRESS_FIELDS if k in data}
         extra["address_row"] = layouts["address"].encode(address) if address else None
         roles = dict.fromkeys(data.get("roles") or self.options.get("default_roles") or ())
-        extra["role_rows"] = [layouts["role"].encode({"role": role}) for role in roles]
+        extra["role_rows"] = [self._role_row(role) for role in roles]
         # The search text (`search.party_body`, what `search.index_parties` would store),
         # built from memory: the phone parser already gave both digit forms a number is
         # found by. An automatic code is added when it is known (tests compare the two).
@@ -278,13 +279,17 @@ class PartyImporter(Importer):
         points += [("email", email, "") for email in data.get("email", ())]
         if website := data.get("website"):
             points.append(("website", website, ""))
-        body = search.party_body(fields, points, ())
-        # Address parts come last in party_body's text; cities and provinces repeat from
-        # row to row, so their normal forms are remembered rather than computed again.
+        # Cities and provinces repeat from row to row: their normal forms are remembered
+        # rather than computed again.
         places = [self._normal(address[k]) for k in search.ADDRESS_FIELDS if address.get(k)]
-        if places:
-            body = "\n".join(dict.fromkeys(p for p in (*body.split("\n"), *places) if p))
-        extra["body"] = body
+        extra["body"] = search.party_body(fields, points, (), places)
+
+    def _role_row(self, role):
+        """A role's encoded row: a file has few distinct roles, each encoded once."""
+        cache = self.__dict__.setdefault("_role_rows", {})
+        if role not in cache:
+            cache[role] = self._layouts["role"].encode_values((role,))
+        return cache[role]
 
     def _normal(self, text):
         cache = self.__dict__.setdefault("_normal_cache", {})

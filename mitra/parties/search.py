@@ -47,9 +47,10 @@ ADDRESS_FIELDS = ("line1", "line2", "district", "city", "province", "postcode")
 # -- building the index -----------------------------------------------------------------
 
 
-def party_body(party, contact_points=(), addresses=()):
+def party_body(party, contact_points=(), addresses=(), normal_parts=()):
     """The indexed text of a party. `party` is a dict of PARTY_FIELDS; `contact_points`
-    (kind, value, e164) tuples; `addresses` tuples of ADDRESS_FIELDS."""
+    (kind, value, e164) tuples; `addresses` tuples of ADDRESS_FIELDS; `normal_parts`
+    address texts already normalised, added last (as `addresses` would add them)."""
     parts = [party["search_name"] or normalize(party["name"])]
     if party["name_key"] and party["name_key"] != parts[0].replace(" ", ""):
         parts.append(party["name_key"])  # "محمد رضا" also found as "محمدرضا"
@@ -72,6 +73,7 @@ def party_body(party, contact_points=(), addresses=()):
             parts.append(normalize(value))
     for address in addresses:
         parts += [normalize(v) for v in address if v]
+    parts += normal_parts
     return "\n".join(dict.fromkeys(p for p in parts if p))
 
 

@@ -35,6 +35,7 @@ class Row:
     keys: list = field(default_factory=list)  # duplicate keys, most telling first
     match: Any = None  # pk of the existing record this row duplicates
     earlier: Any = None  # a row above in the same chunk that this one duplicates
+    shared: bool = True  # False when no other row of its chunk has any of its keys
     action: str = ""  # create / update / skip
     pk: Any = None  # the record written
     extra: dict = field(default_factory=dict)  # the importer's scratch space

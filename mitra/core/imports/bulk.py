@@ -359,10 +359,15 @@ class Layout:
         ]
         self._uuids = []
         self._prep = inserter.prep
+        self._native_uuid = inserter.connection.features.has_native_uuid_field
+        # True when every column takes its Python value as is (see encode_values).
+        self.plain = not self._uuid and all(f is None for _i, f in self._columns.values())
 
     def _next_uuid(self, field):
         if not self._uuids:
-            self._uuids = [self._prep(field, u) for u in uuid7s(1000)][::-1]
+            # What UUIDField.get_db_prep_value gives, made directly: a UUID where the
+            # database has the type, else its 32 hex digits (no UUID object per row).
+            self._uuids = uuid7s(1000) if self._native_uuid else uuid7_hexes(1000)
         return self._uuids.pop()
 
     def encode(self, row):
@@ -380,11 +385,33 @@ class Layout:
             return _encode(out)[:-1]
         return out
 
+    def encode_values(self, values):
+        """`encode()` of a row given as its values in column order, for layouts whose
+        columns need no conversion (`plain`): no dict to walk, no defaults to copy."""
+        if not self.plain:
+            raise ValueError("encode_values() needs a layout of plain columns")
+        if self.json:
+            return _encode(list(values))[:-1]
+        return list(values)
+
     def finish(self, encoded, *tail):
         """`encoded` with the tail values (in `tail` order) added."""
         if self.json:
+            if len(tail) == 1 and type(tail[0]) is int:
+                return f"{encoded},{tail[0]}]"  # a parent's id: the usual tail, made fast
             return encoded + "".join("," + _tail(v) for v in tail) + "]"
         return [*encoded, *tail]
+
+
+def _uuid7_ints(count):
+    stamp = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
+    head = (stamp << 80) | (0x7 << 76) | (0b10 << 62)
+    data = os.urandom(10 * count)
+    out = []
+    for i in range(0, 10 * count, 10):
+        rand = int.from_bytes(data[i : i + 10], "big")
+        out.append(head | (((rand >> 62) & 0xFFF) << 64) | (rand & ((1 << 62) - 1)))
+    return out
 
 
 def uuid7s(count):
@@ -395,17 +422,12 @@ def uuid7s(count):
     the end of the unique index (and its copy in the history table) instead of on as
     many random pages as it has rows, which at a million rows is what a commit writes.
     """
-    stamp = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
-    data = os.urandom(10 * count)
-    out = []
-    for i in range(0, 10 * count, 10):
-        rand = int.from_bytes(data[i : i + 10], "big")
-        rand_a = (rand >> 62) & 0xFFF
-        rand_b = rand & ((1 << 62) - 1)
-        out.append(
-            uuid.UUID(int=(stamp << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b)
-        )
-    return out
+    return [uuid.UUID(int=n) for n in _uuid7_ints(count)]
+
+
+def uuid7_hexes(count):
+    """`uuid7s(count)` as 32 lowercase hex digits each (`UUID.hex`)."""
+    return [f"{n:032x}" for n in _uuid7_ints(count)]
 
 
 def _sqlite_has_json_operators(connection):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from mitra.core import calendars
 from mitra.core.calendars import to_latin_digits
-from mitra.core.text import compact, default_region, digits_only, parse_phone
+from mitra.core.text import compact, default_region, digits_only, parse_phone, parse_simple
 
 
 class ImportField:
@@ -125,30 +125,46 @@ def phone(region=None):
     # are that prefix and the national number, and choosing the format (regexes over the
     # leading digits) costs a third of a phone's parsing.
     prefixes = {}
+    # Whether a number is possible depends only on its country and length.
+    possible = {}
 
     def parse(value):
-        number = _parse_phone(value, region)
-        if number is None:
-            raise ValidationError(_("“%(value)s” is not a phone number.") % {"value": value})
-        nsn = phonenumbers.national_significant_number(number)
-        e164 = f"+{number.country_code}{nsn}"
-        key = (number.country_code, len(nsn), nsn[:5])
+        text = to_latin_digits(unicodedata.normalize("NFKC", value)).strip()
+        simple = None
+        if text and not text.startswith("00"):
+            simple = parse_simple(
+                text, None if text.startswith("+") else (region or default_region()).upper()
+            )
+        if simple is not None:
+            # The shape nearly every file holds: as phonenumbers.parse reads it, without
+            # building its PhoneNumber (see mitra.core.text.parse_simple).
+            cc, nsn = simple
+            number = None
+            key = (cc, len(nsn))
+            ok = possible.get(key)
+            if ok is None:
+                number = phonenumbers.PhoneNumber(country_code=cc, national_number=int(nsn))
+                ok = possible[key] = phonenumbers.is_possible_number(number)
+            if not ok:
+                raise ValidationError(_("“%(value)s” is not a phone number.") % {"value": value})
+        else:
+            number = _parse_phone(value, region)
+            if number is None:
+                raise ValidationError(_("“%(value)s” is not a phone number.") % {"value": value})
+            cc, nsn = number.country_code, phonenumbers.national_significant_number(number)
+        e164 = f"+{cc}{nsn}"
+        key = (cc, len(nsn), nsn[:5])
         prefix = prefixes.get(key, False)
-        if prefix is False:
+        if prefix is None or prefix is False:
+            if number is None:
+                number = phonenumbers.PhoneNumber(country_code=cc, national_number=int(nsn))
             national = digits_only(
                 phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
             )
-            prefix = national[: -len(nsn)] if national.endswith(nsn) else None
-            if len(prefixes) < 100_000:
-                prefixes[key] = prefix
+            if prefix is False and len(prefixes) < 100_000:
+                prefixes[key] = national[: -len(nsn)] if national.endswith(nsn) else None
         else:
-            national = (
-                digits_only(
-                    phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-                )
-                if prefix is None
-                else prefix + nsn
-            )
+            national = prefix + nsn
         return Phone(value, e164, national)
 
     return parse

@@ -38,6 +38,9 @@ CREATE, UPDATE, SKIP = DuplicateChoice.CREATE, DuplicateChoice.UPDATE, Duplicate
 # a second CPU (settings.IMPORT_PARALLEL_MIN_ROWS; IMPORT_PARALLEL = False turns it off).
 PARALLEL_MIN_ROWS = 20_000
 GC_THRESHOLD = 100_000
+# Rows parsed by the writing process itself before the reader's chunks arrive (and the
+# first chunk's size when one process does both): see parallel_chunks.
+FIRST_CHUNK = 2500
 # SQLite: rows written between two WAL checkpoints of an import (see _bulk_session).
 CHECKPOINT_ROWS = 40_000
 
@@ -88,25 +91,31 @@ def data_rows(job, table, skip=0):
 
 
 def parse_rows(importer, rows):
-    """The database-free part: parse, keys and prepare each row."""
+    """The database-free part: parse, keys and prepare each row, and mark the rows that
+    share a key with another row of the chunk (only those can repeat a row above)."""
+    counts = {}
     for row in rows:
         importer.parse(row)
         if not row.errors:
             row.keys = importer.keys(row.data)
             importer.prepare(row)
+            for key in row.keys:
+                counts[key] = counts.get(key, 0) + 1
+    for row in rows:
+        row.shared = any(counts[key] > 1 for key in row.keys)
     return rows
 
 
-def chunk_sizes(size):
-    """Small chunks first, so the writer starts at once when another process reads."""
-    yield from (min(500, size), min(2000, size))
+def chunk_sizes(size, first=()):
+    """`first` sizes (capped at `size`), then `size` for the rest of the file."""
+    yield from (min(n, size) for n in first)
     while True:
         yield size
 
 
-def parsed_chunks(job, importer, table, skip=0):
+def parsed_chunks(job, importer, table, skip=0, first=()):
     rows = data_rows(job, table, skip)
-    for size in chunk_sizes(importer.chunk_size):
+    for size in chunk_sizes(importer.chunk_size, first):
         chunk = list(islice(rows, size))
         if not chunk:
             return
@@ -126,12 +135,13 @@ def count_rows(job):
 # -- the reading process ------------------------------------------------------------------
 
 
-def _reader(job, importer, skip, count, queue):
-    """In the forked reader: send ("total", n), then ("rows", chunk)…, then ("end", None)."""
+def _reader(job, importer, skip, count, queue, first=()):
+    """In the forked reader: send ("rows", chunk)…, ("total", n) once the first chunk is
+    on its way, then ("end", None)."""
     gc.set_threshold(GC_THRESHOLD, 50, 100)
     try:
         with job_table(job) as table:
-            for i, chunk in enumerate(parsed_chunks(job, importer, table, skip)):
+            for i, chunk in enumerate(parsed_chunks(job, importer, table, skip, first)):
                 for row in chunk:
                     if not row.errors:
                         importer.transport(row)
@@ -161,21 +171,42 @@ def _pack(row):
     joined = _SEP.join(values)
     if joined.count(_SEP) == len(values) - 1:  # no cell holds the separator itself
         values = joined
-    return (row.number, values, row.data, row.errors, row.keys, row.extra)
+    return (row.number, values, row.data, row.errors, row.keys, row.extra, row.shared)
 
 
 def _unpack(item):
-    number, values, data, errors, keys, extra = item
-    return Row(number=number, values=values, data=data, errors=errors, keys=keys, extra=extra)
+    number, values, data, errors, keys, extra, shared = item
+    return Row(
+        number=number, values=values, data=data, errors=errors, keys=keys, extra=extra,
+        shared=shared,
+    )  # fmt: skip
 
 
 def parallel_chunks(job, importer, skip, count):
-    """Parsed chunks from a forked reading process; ("total", n) items come first."""
+    """("rows", chunk) and ("total", n) items: the first chunk parsed here, the rest in a
+    forked reading process.
+
+    Parsing and writing a row take about as long, so the writer would otherwise wait for
+    the reader's first chunk and, while chunks grow to full size, for each next one (half
+    a second of a 10-second import). Instead this process parses FIRST_CHUNK rows while
+    the reader starts after them, with a chunk of the same size, then one half as large
+    again: each is ready by the time the one before is written, and so on at full size.
+    """
+    size = importer.chunk_size
+    mine = min(FIRST_CHUNK, size)
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue(maxsize=3)
-    proc = ctx.Process(target=_reader, args=(job, importer, skip, count, queue), daemon=True)
+    proc = ctx.Process(
+        target=_reader,
+        args=(job, importer, skip + mine, count, queue, (mine, mine * 3 // 2)),
+        daemon=True,
+    )
     proc.start()
     try:
+        with job_table(job) as table:
+            chunk = list(islice(data_rows(job, table, skip), mine))
+        if chunk:
+            yield "rows", parse_rows(importer, chunk)
         while True:
             try:
                 kind, payload = queue.get(timeout=5)
@@ -228,13 +259,17 @@ def _decide(job, importer, rows, allow_update):
     """Match each valid row and set its action; return the rows deferred to the next pass.
 
     A row that repeats a row above it in the same pass and should update it waits for
-    the next pass, where matching finds the record just created.
+    the next pass, where matching finds the record just created. Only rows that share a
+    key with another row of the chunk (`row.shared`, marked while parsing) can repeat one:
+    the others are neither looked up nor remembered here.
     """
     importer.match(rows)
     pending = {}
     deferred = []
     for row in rows:
-        earlier = None if row.match is not None else earlier_row(importer, row, pending)
+        earlier = (
+            None if row.match is not None or not row.shared else earlier_row(importer, row, pending)
+        )
         if row.match is None and earlier is None:
             row.action = CREATE
         else:
@@ -250,7 +285,7 @@ def _decide(job, importer, rows, allow_update):
                 row.action = ""
                 continue
             row.action = choice
-        if row.action == CREATE:
+        if row.action == CREATE and row.shared:
             for k in row.keys:
                 pending.setdefault(k, []).append(row)
     return deferred
@@ -341,7 +376,7 @@ def _chunks(job, importer, table_cm):
     with table_cm() as table:
         if count:
             yield "total", table.count()
-        for chunk in parsed_chunks(job, importer, table, job.rows_done):
+        for chunk in parsed_chunks(job, importer, table, job.rows_done, (FIRST_CHUNK,)):
             yield "rows", chunk
 
 

@@ -201,3 +201,68 @@ def test_it_tells_phone_fragments_from_words():
     assert not is_phone_like("12")
     assert not is_phone_like("abc 123")
     assert not is_phone_like("สมชาย")
+
+
+# -- the short cut through phonenumbers.parse --------------------------------------------------
+
+_SHORTCUT_REGIONS = ["TH", "IR", "GB", "US", "DE", "IT", "FR", "JP", "CN", "IN", "AU", "BR", "RU",
+                     "AE", "SG", "MY", "AR", "MX", "KR", "th", "XX", None]  # fmt: skip
+
+
+def _random_phone_texts(rnd, count):
+    import phonenumbers
+
+    codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE) + [0, 42, 999, 800, 888]
+    for _ in range(count):
+        region = rnd.choice(_SHORTCUT_REGIONS)
+        rest = "".join(rnd.choice(string.digits) for _ in range(rnd.randint(0, 14)))
+        own = phonenumbers.country_code_for_region(region.upper()) if region else 0
+        digits = rnd.choice([
+            f"{rnd.choice(codes)}{rest}", f"0{rest}", f"00{rest}", f"{own}{rest}", f"{own}0{rest}",
+            rest, f"{rnd.choice(['00', '011', '001', '0011', '810', '010'])}{rnd.choice(codes)}{rest}",
+            f"{rnd.randint(1, 9)}{rest}",
+        ])  # fmt: skip
+        plus = rnd.random() < 0.4
+        text = []
+        for i, ch in enumerate(digits):
+            if i and rnd.random() < 0.3:
+                text.append(rnd.choice([" ", "-", ".", "(", ")", ") ", " (", "  "]))
+            text.append(ch)
+        text = ("+" if plus else "") + "".join(text)
+        if rnd.random() < 0.1:
+            text = "(" + text
+        if rnd.random() < 0.05:
+            text += rnd.choice([" ext 12", "#", "/x2", ",,3", ")", " ", "a"])
+        yield text, region
+
+
+def test_the_phone_shortcut_gives_what_phonenumbers_parse_gives():
+    """`parse_simple` against `phonenumbers.parse` on 40,000 random numbers in many regions
+    and shapes: whenever it answers, it answers exactly as parse does, down to the
+    PhoneNumber object; and it does answer for the shapes files are full of."""
+    import random
+
+    import phonenumbers
+
+    from mitra.core.text import parse_simple
+
+    answered = 0
+    for text, region in _random_phone_texts(random.Random(11), 40_000):
+        simple = parse_simple(text, region)
+        try:
+            reference = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            reference = None
+        if simple is None:
+            continue
+        answered += 1
+        assert reference is not None, (text, region, simple)
+        cc, nsn = simple
+        assert phonenumbers.PhoneNumber(country_code=cc, national_number=int(nsn)) == reference, (
+            text, region, simple, reference,
+        )  # fmt: skip
+        assert nsn == phonenumbers.national_significant_number(reference)
+    assert answered > 12_000  # a real share of the cases, not a path never taken
+    for text, region in [("081-234-5678", "TH"), ("+98 912 123 4567", None), ("021-88776655", "IR"),
+                         ("(02) 123 4567", "TH"), ("+44 20 7946 0958", "TH"), ("0912.123.4567", "IR")]:  # fmt: skip
+        assert parse_simple(text, region) is not None, text
