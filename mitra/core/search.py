@@ -146,6 +146,9 @@ class _Backend:
     def configure(self):
         """Apply the index's tunable settings (run again by later migrations)."""
 
+    def optimize(self):
+        """Tidy the index after a bulk load or a bulk delete (where the engine needs it)."""
+
     def execute(self, sql, params=()):
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -196,6 +199,11 @@ class _SQLite(_Backend):
 
     def drop(self):
         self.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def optimize(self):
+        # One segment instead of the dozens a bulk load leaves, and deleted rows' markers
+        # merged away: later writes then start from a small index to merge into.
+        self.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
     def write(self, code, rows, replace=True):
         base = code << KIND_SHIFT
@@ -431,6 +439,11 @@ def index(kind, rows, connection=None, replace=True):
     engine = backend(connection)
     for start in range(0, len(rows), CHUNK):
         engine.write(kind.code, rows[start : start + CHUNK], replace)
+
+
+def optimize(connection=None):
+    """After a bulk load or delete: merge the index (SQLite FTS5), nothing elsewhere."""
+    backend(connection).optimize()
 
 
 def unindex(kind, ids, connection=None):

@@ -731,7 +731,11 @@ def _restore_indexes(dropped, stdout=None):
 
 
 def _analyze(models):
-    """Fresh planner statistics after a big load, so queries pick the right indexes."""
+    """Fresh planner statistics after a big load, so queries pick the right indexes, and
+    the search index merged (as FTS5 advises after a bulk load)."""
+    from mitra.core import search as core_search
+
+    core_search.optimize()
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":

@@ -137,6 +137,17 @@ class SearchIndexTests(TestCase):
         self.assertEqual(len(self.find("segment")), 40)
         self.assertEqual(self.find("segment07"), {"seg7"})
 
+    def test_optimizing_after_bulk_changes_keeps_every_answer(self):
+        users = [
+            User.objects.create_user(f"opt{i}", first_name=f"Optimum{i:02d}") for i in range(30)
+        ]
+        search.index(KIND, [(u.pk, search.body(u.first_name)) for u in users])
+        search.unindex(KIND, [u.pk for u in users[:10]])
+        before = (self.find("optimum"), self.find("สมช"), self.find("optimum15"))
+        search.optimize()  # one segment on SQLite, nothing to do elsewhere
+        self.assertEqual((self.find("optimum"), self.find("สมช"), self.find("optimum15")), before)
+        self.assertEqual(len(before[0]), 20)
+
 
 class QueryParsingTests(TestCase):
     def test_it_splits_words_and_reads_phones_as_digits(self):
