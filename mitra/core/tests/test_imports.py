@@ -346,13 +346,21 @@ class RunnerTests(BaseTestCase):
         rows = [["Name", "Description"]] + [
             [f"P{i}", "" if i != 5 else "explode"] for i in range(12)
         ]
+        # This process parses the first chunk (3 rows), the reader the rest; "p4" repeats
+        # the row above it in the reader's first chunk, "P0" a row of this process's chunk.
+        rows[6:6] = [["p4", "again"]]
+        rows.append(["P0", "again"])
         job = make_job(self.admin, rows)
         self.assertTrue(runner.use_parallel(job))
         job = run_job(job)
         self.assertEqual(job.status, ImportJob.Status.DONE, job.error)
-        self.assertEqual((job.rows_total, job.created_count, job.failed_count), (12, 11, 1))
+        self.assertEqual(
+            (job.rows_total, job.created_count, job.skipped_count, job.failed_count),
+            (14, 11, 2, 1),
+        )
         error = job.row_errors.get()
-        self.assertEqual((error.row_number, error.values), (7, ["P5", "explode"]))
+        self.assertEqual((error.row_number, error.values), (8, ["P5", "explode"]))
+        self.assertEqual(Team.objects.filter(name__iexact="p4").count(), 1)
 
 
 class CheckpointTests(TransactionTestCase):
