@@ -706,8 +706,15 @@ def _memoised_body(search):
     return body
 
 
+# PostgreSQL indexes made outside Meta.indexes (raw SQL in migrations): the party list's
+# partial indexes and the search index's trigram GIN. Maintained row by row during a
+# million-row load they made it three times slower.
+_PG_EXTRA_INDEXES = (("parties_party", "party_pg_%"), ("core_search", "%_trgm"))
+
+
 def _drop_indexes(models):
-    """Drop the named (Meta.indexes) indexes of `models`; returns what to restore."""
+    """Drop the named (Meta.indexes) indexes of `models`, and on PostgreSQL the indexes
+    of _PG_EXTRA_INDEXES; returns what to restore."""
     from django.db import connection as conn
 
     dropped = []
@@ -716,6 +723,17 @@ def _drop_indexes(models):
             for index in model._meta.indexes:
                 editor.remove_index(model, index)
                 dropped.append((model, index))
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            for table, pattern in _PG_EXTRA_INDEXES:
+                cursor.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE schemaname = current_schema() AND tablename = %s AND indexname LIKE %s",
+                    [table, pattern],
+                )
+                for name, definition in cursor.fetchall():
+                    cursor.execute(f"DROP INDEX {conn.ops.quote_name(name)}")
+                    dropped.append((None, definition))
     return dropped
 
 
@@ -724,8 +742,14 @@ def _restore_indexes(dropped, stdout=None):
         return
     started = time.monotonic()
     with connection.schema_editor(atomic=False) as editor:
+        if connection.vendor == "postgresql":
+            # One sort per index in memory rather than in temporary files.
+            editor.execute("SET maintenance_work_mem = '512MB'")
         for model, index in dropped:
-            editor.add_index(model, index)
+            if model is None:
+                editor.execute(index)  # a PostgreSQL index's own CREATE INDEX statement
+            else:
+                editor.add_index(model, index)
     if stdout:
         stdout.write(f"  indexes rebuilt in {time.monotonic() - started:.1f} s")
 
