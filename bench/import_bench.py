@@ -255,9 +255,9 @@ def remove_imported(job):
         cursor.execute(
             f"DELETE FROM {qn(Party._meta.db_table)} WHERE id IN ({ids_sql})", ids_params
         )
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        from mitra.core import search as core_search
+    from mitra.core import search as core_search
 
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         # Deleting 100k rows from the FTS5 index writes as many delete markers, which
         # later writes merge in: left there, each bench run would import into a larger
         # and messier index than the last, and one run in a few would pay for a big merge.
@@ -266,8 +266,6 @@ def remove_imported(job):
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        from mitra.core import search as core_search
-
         # A hundred thousand dead rows at the ends of the id, code and date indexes make
         # the planner's probes of those ends slow (planning a caller-ID lookup went from
         # 0.3 to 3 ms) until autovacuum comes round: clean up now, as found.

@@ -132,6 +132,12 @@ def phone_regions():
     return list(dict.fromkeys(r.upper() for r in regions if r))
 
 
+def phone_text(raw):
+    """A phone as typed, in the form parsing reads: compatibility forms folded (NFKC),
+    digits of any script made Latin, surrounding spaces dropped."""
+    return to_latin_digits(unicodedata.normalize("NFKC", str(raw or ""))).strip()
+
+
 def _parse(text, region):
     simple = parse_simple(text, region)
     if simple is not None:
@@ -147,7 +153,6 @@ def _parse(text, region):
 # "+66 81 234 5678", "081-234-5678", "(02) 123.4567": ASCII digits (at least three), an
 # optional "+" before the first, and spaces, dots, hyphens and brackets between them.
 _SIMPLE_PHONE = re.compile(r"\(?(\+?)[0-9][0-9 .()\-]*[0-9]")
-_IDD = {}  # region's international prefix pattern -> compiled
 
 
 def parse_simple(text, region):
@@ -174,13 +179,14 @@ def parse_simple(text, region):
     if len(digits) < 3:
         return None
     pnu = phonenumbers.phonenumberutil
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region.upper()) if region else None
+    upper = region.upper() if region else None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(upper) if region else None
     if match.group(1):  # "+": the country code comes first
         cc, nsn = pnu._extract_country_code(digits)
         if cc == 0:
             return None
         number_region = phonenumbers.region_code_for_country_code(cc)
-        if metadata is None or number_region != region.upper():
+        if metadata is None or number_region != upper:
             metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
                 cc, number_region
             )
@@ -188,12 +194,8 @@ def parse_simple(text, region):
         if metadata is None or region not in pnu.SUPPORTED_REGIONS:
             return None  # parse needs a valid region (as written) for a number without "+"
         idd = metadata.international_prefix
-        if idd is not None:
-            pattern = _IDD.get(idd)
-            if pattern is None:
-                pattern = _IDD[idd] = re.compile(idd)
-            if pattern.match(digits):
-                return None
+        if idd is not None and re.match(idd, digits):  # (re keeps compiled patterns)
+            return None
         cc = metadata.country_code
         if digits.startswith(str(cc)):
             return None
@@ -216,7 +218,7 @@ def parse_phone(raw, region=None):
     """A `phonenumbers.PhoneNumber` for `raw` in any format or script, or None."""
     if not raw:
         return None
-    text = to_latin_digits(unicodedata.normalize("NFKC", str(raw))).strip()
+    text = phone_text(raw)
     region = (region or default_region()).upper()
     if text.startswith("+"):
         number = _parse(text, None)
@@ -274,7 +276,7 @@ def phone_candidates(raw, regions=None):
     Caller-ID gets numbers from exchanges in many shapes (with or without the country
     code or the trunk 0); each reading is an indexed equality on the stored E.164.
     """
-    text = to_latin_digits(unicodedata.normalize("NFKC", str(raw or ""))).strip()
+    text = phone_text(raw)
     digits = digits_only(text)
     if len(digits) < 3:
         return []
@@ -296,5 +298,5 @@ def phone_candidates(raw, regions=None):
 
 def is_phone_like(text, min_digits=3):
     """Whether a search box entry is (a fragment of) a phone number: digits and separators."""
-    text = to_latin_digits(unicodedata.normalize("NFKC", str(text or ""))).strip()
+    text = phone_text(text)
     return bool(_PHONE_LIKE.fullmatch(text)) and len(digits_only(text)) >= min_digits

@@ -708,15 +708,11 @@ def _memoised_body(search):
     return body
 
 
-# PostgreSQL indexes made outside Meta.indexes (raw SQL in migrations): the party list's
-# partial indexes and the search index's trigram GIN. Maintained row by row during a
-# million-row load they made it three times slower.
-_PG_EXTRA_INDEXES = (("parties_party", "party_pg_%"), ("core_search", "%_trgm"))
-
-
 def _drop_indexes(models):
-    """Drop the named (Meta.indexes) indexes of `models`, and on PostgreSQL the indexes
-    of _PG_EXTRA_INDEXES; returns what to restore."""
+    """Drop the named (Meta.indexes) indexes of `models`, and on PostgreSQL those made by
+    raw SQL in migrations (the list's partial indexes, the search index's trigram GIN:
+    kept up row by row they made a million-row load three times slower); returns what to
+    restore."""
     from django.db import connection as conn
 
     dropped = []
@@ -726,8 +722,13 @@ def _drop_indexes(models):
                 editor.remove_index(model, index)
                 dropped.append((model, index))
     if conn.vendor == "postgresql":
+        from mitra.core import search as core_search
+
+        from .models import Party
+
+        extra = ((Party._meta.db_table, "party_pg_%"), (core_search.TABLE, "%_trgm"))
         with conn.cursor() as cursor:
-            for table, pattern in _PG_EXTRA_INDEXES:
+            for table, pattern in extra:
                 cursor.execute(
                     "SELECT indexname, indexdef FROM pg_indexes "
                     "WHERE schemaname = current_schema() AND tablename = %s AND indexname LIKE %s",
@@ -752,6 +753,8 @@ def _restore_indexes(dropped, stdout=None):
                 editor.execute(index)  # a PostgreSQL index's own CREATE INDEX statement
             else:
                 editor.add_index(model, index)
+        if connection.vendor == "postgresql":
+            editor.execute("RESET maintenance_work_mem")
     if stdout:
         stdout.write(f"  indexes rebuilt in {time.monotonic() - started:.1f} s")
 
