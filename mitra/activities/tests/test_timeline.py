@@ -1,5 +1,4 @@
 import datetime as dt
-import time
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -162,26 +161,21 @@ class TimelineTests(BaseTestCase):
         with self.assertNumQueries(len(few.captured_queries)):
             self.tab()
 
-    def test_a_party_with_1000_activities_renders_fast(self):
-        bulk_activities(self.owner, self.party, 1000)
+    def test_a_party_with_1000_activities_costs_the_queries_of_one_with_a_page(self):
+        # How fast it renders is measured by `make bench` (timeline_1000), not here:
+        # a wall-clock bound fails on a busy machine. The suite holds the query count.
         self.login(self.owner)
         request_path = reverse("parties:detail", args=[self.party.public_id])
-        self.tab()  # warm templates and the session
-        timings = []
-        for _i in range(5):
-            started = time.perf_counter()
-            response = self.client.get(
-                request_path,
-                {"tab": "timeline"},
-                headers={"HX-Request": "true", "HX-Target": "tab-content"},
-            )
-            timings.append(time.perf_counter() - started)
-            self.assertEqual(response.status_code, 200)
+        headers = {"HX-Request": "true", "HX-Target": "tab-content"}
+        bulk_activities(self.owner, self.party, 50)
+        self.client.get(request_path, {"tab": "timeline"}, headers=headers)  # warm the session
+        with CaptureQueriesContext(connection) as a_page:
+            self.client.get(request_path, {"tab": "timeline"}, headers=headers)
+        bulk_activities(self.owner, self.party, 950)
+        with CaptureQueriesContext(connection) as many:
+            response = self.client.get(request_path, {"tab": "timeline"}, headers=headers)
+        self.assertEqual(response.status_code, 200)
+        # The newest page may hold fewer kinds of activity (fewer related look-ups), never more.
+        self.assertLessEqual(len(many.captured_queries), len(a_page.captured_queries))
         items, _c = timeline.page(self.owner, self.party)
         self.assertEqual(len(items), timeline.PAGE)
-        best = min(timings) * 1000
-        print(
-            f"\ntimeline of a party with 1,000 activities: best {best:.1f} ms, all {[round(t * 1000, 1) for t in timings]}"
-        )
-        # The target is well under 50 ms; the bound is generous for slow CI machines.
-        self.assertLess(best, 250)
