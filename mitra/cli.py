@@ -59,7 +59,22 @@ def cmd_serve(opts):
     _setup()
     first_start(load_demo=not opts.no_demo)
     host, port = opts.host, opts.port
+    from mitra.core.worker import Supervisor, embedded_enabled
+
+    supervisor = None
+    # With the auto-reloader the command runs again in a child (RUN_MAIN): one worker only.
+    if embedded_enabled(opts.no_worker) and os.environ.get("RUN_MAIN") != "true":
+        supervisor = Supervisor().start()
+        print("  Background worker and scheduler: running (mitra worker)", flush=True)
     print(f"  Serving on http://{host}:{port}\n", flush=True)
+    try:
+        _serve(opts, host, port)
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
+
+
+def _serve(opts, host, port):
     if opts.dev:
         _call("runserver", f"{host}:{port}", use_reloader=True)
         return
@@ -87,6 +102,9 @@ def cmd_worker(opts):
     (see mitra.reminders.scheduler).
     """
     _setup()
+    from mitra.core.worker import watch_parent
+
+    watch_parent()  # started by `mitra serve`: end with it
     _call("migrate", interactive=False, verbosity=0)
     from django.apps import apps
     from django.utils.crypto import get_random_string
@@ -97,6 +115,7 @@ def cmd_worker(opts):
         from mitra.reminders import scheduler
     if opts.once:
         if scheduler:
+            scheduler.beat(worker_id)
             scheduler.tick(worker_id=worker_id)
         _call("db_worker", batch=True, startup_delay=False, reload=False, worker_id=worker_id)
         return
@@ -154,6 +173,12 @@ def main(argv=None):
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
     p.add_argument("--no-demo", action="store_true", help="do not load demo data on first start")
     p.add_argument("--dev", action="store_true", help="Django's auto-reloading development server")
+    p.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run the background worker in this process group (run `mitra worker` "
+        "elsewhere; also MITRA_EMBEDDED_WORKER=0)",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="run queued background tasks")

@@ -3,6 +3,9 @@
 Each periodic task has a PeriodicRun row; a worker that finds `next_run_at` in the past
 moves it forward with a conditional UPDATE (… WHERE next_run_at = <the value it read>).
 Only one worker's UPDATE matches, and only that worker enqueues the run.
+
+Each worker's scheduler thread also writes a heartbeat, so that pages waiting on
+background work can say when no worker has been seen for a minute.
 """
 
 import datetime as dt
@@ -17,6 +20,10 @@ from .models import PeriodicRun
 logger = logging.getLogger(__name__)
 
 _periodic = {}
+
+HEARTBEAT = "worker.heartbeat"  # a PeriodicRun row that no periodic task uses
+HEARTBEAT_EVERY = 15  # seconds
+STALE_AFTER = 60  # seconds
 
 
 def register_periodic(name, task, every_seconds, **kwargs):
@@ -57,13 +64,44 @@ def tick(now=None, worker_id=""):
     return ran
 
 
+def beat(worker_id="", now=None):
+    """Record that a worker is alive now."""
+    now = now or timezone.now()
+    PeriodicRun.objects.update_or_create(
+        name=HEARTBEAT,
+        defaults={"next_run_at": now, "last_run_at": now, "last_worker": worker_id[:64]},
+    )
+
+
+def worker_missing(now=None):
+    """True when background work waits in the database queue and no worker has been seen
+    for STALE_AFTER seconds. Backends that run tasks at once (the test suite) or elsewhere
+    (RQ) never wait on ours, and cost no query."""
+    from django.conf import settings
+
+    if settings.TASKS.get("default", {}).get("BACKEND") != "django_tasks_db.DatabaseBackend":
+        return False
+    seen = PeriodicRun.objects.filter(name=HEARTBEAT).values_list("last_run_at", flat=True)
+    seen = seen.first()
+    now = now or timezone.now()
+    return seen is None or now - seen > dt.timedelta(seconds=STALE_AFTER)
+
+
 def start(interval=5.0, worker_id=""):
     """Run `tick()` every `interval` seconds in a daemon thread; returns a stop Event."""
     stop = threading.Event()
 
     def loop():
+        last_beat = None
         while not stop.is_set():
             close_old_connections()
+            now = timezone.now()
+            if last_beat is None or (now - last_beat).total_seconds() >= HEARTBEAT_EVERY:
+                try:
+                    beat(worker_id, now)
+                    last_beat = now
+                except Exception:
+                    logger.exception("the worker heartbeat could not be written")
             tick(worker_id=worker_id)
             close_old_connections()
             stop.wait(interval)
