@@ -637,9 +637,9 @@ def bulk_apply(parties, verb, *, acting_user, user=None, group=None, role=None):
 # -- ratings (A8) --------------------------------------------------------------------------
 
 
-def refresh_current_rating(party, *, acting_user):
+def refresh_current_rating(party, *, acting_user, today=None):
     """Copy the rating in force today to `party.rating` (and its colour when it follows)."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     current = (
         party.ratings.filter(starts_on__lte=today)
         .filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today))
@@ -659,6 +659,28 @@ def refresh_current_rating(party, *, acting_user):
         party._history_user = acting_user
         party.save(update_fields=[*fields, "updated_at"])
     return party
+
+
+def refresh_due_ratings(today=None, window_days=31):
+    """Daily: parties whose rating takes or loses effect by the calendar, not by an edit.
+
+    A rating that starts in the future, or one that ends, changes the party's current
+    rating on a day nobody touches the party. The scheduler runs this once a day; the
+    window covers days a worker was off. Returns how many parties changed.
+    """
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=window_days)
+    starts_or_ends = models.Q(starts_on__gt=since, starts_on__lte=today) | models.Q(
+        ends_on__gte=since - dt.timedelta(days=1), ends_on__lt=today
+    )
+    ids = Rating.objects.filter(starts_or_ends).values_list("party_id", flat=True).distinct()
+    changed = 0
+    for party in Party.all_objects.filter(pk__in=ids).iterator(chunk_size=500):
+        before = (party.rating_id, party.colour)
+        with transaction.atomic():
+            refresh_current_rating(party, acting_user=None, today=today)
+        changed += (party.rating_id, party.colour) != before
+    return changed
 
 
 @transaction.atomic

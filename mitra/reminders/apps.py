@@ -9,6 +9,7 @@ class RemindersConfig(AppConfig):
 
     def ready(self):
         from mitra.mail.tasks import drain_outbox
+        from mitra.parties.tasks import refresh_ratings
 
         from . import scheduler, sources
         from .tasks import collect_reminders, prune_task_results
@@ -18,3 +19,5 @@ class RemindersConfig(AppConfig):
         # Retries whose time has come, and anything queued while no worker ran.
         scheduler.register_periodic("mail.drain", drain_outbox, 60)
         scheduler.register_periodic("tasks.prune", prune_task_results, 24 * 3600)
+        # A rating with a future start or a past end takes or loses effect by the date.
+        scheduler.register_periodic("parties.ratings", refresh_ratings, 24 * 3600)

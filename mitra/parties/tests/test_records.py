@@ -1,9 +1,13 @@
 """Groups, rating levels, ratings, relationships, contacts and files."""
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from mitra.core.testing import BaseTestCase
+from mitra.parties.actions import refresh_due_ratings
 from mitra.parties.models import Attachment, Contact, Group, Kind, RatingLevel, Relationship
 
 from .factories import make_group, make_party
@@ -88,6 +92,46 @@ class RatingTests(BaseTestCase):
             {"level": gold.pk, "starts_on": "2021-01-01", "ends_on": "2020-12-31"},
         )
         self.assertEqual(self.party.ratings.count(), 1)
+
+
+class ScheduledRatingTests(BaseTestCase):
+    """A rating given ahead of time, or one that ends, changes the party by the date."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.party = make_party(cls.p.owner, "Acme Co", colour_from_rating=True)
+        cls.gold = RatingLevel.objects.create(name="Gold", colour="yellow")
+        cls.silver = RatingLevel.objects.create(name="Silver", colour="azure")
+
+    def rate(self, level, starts_on, ends_on=""):
+        self.login(self.owner)
+        r = self.client.post(
+            reverse("parties:rating_add", args=[self.party.public_id]),
+            {"level": level.pk, "starts_on": starts_on, "ends_on": ends_on},
+        )
+        self.assertEqual(r.status_code, 302)
+
+    def test_a_future_rating_takes_effect_on_its_day_and_an_ended_one_lets_go(self):
+        today = timezone.localdate()
+        self.rate(self.silver, "2020-01-01", (today + dt.timedelta(days=1)).isoformat())
+        self.rate(self.gold, (today + dt.timedelta(days=2)).isoformat())
+        self.party.refresh_from_db()
+        self.assertEqual(self.party.rating, self.silver)
+
+        refresh_due_ratings(today=today + dt.timedelta(days=1))  # silver's last day
+        self.party.refresh_from_db()
+        self.assertEqual(self.party.rating, self.silver)
+
+        # The day after silver ends and gold starts, without anybody touching the party.
+        self.assertEqual(refresh_due_ratings(today=today + dt.timedelta(days=2)), 1)
+        self.party.refresh_from_db()
+        self.assertEqual((self.party.rating, self.party.colour), (self.gold, "yellow"))
+
+    def test_the_scheduler_runs_it_daily(self):
+        from mitra.reminders import scheduler
+
+        self.assertEqual(scheduler.periodic()["parties.ratings"][1], dt.timedelta(days=1))
 
 
 class RelationshipAndContactTests(BaseTestCase):
