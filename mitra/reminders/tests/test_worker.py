@@ -19,11 +19,13 @@ class WorkerTest(TransactionTestCase):
                 "mitra.reminders.tasks.collect_reminders": "SUCCESSFUL",
                 "mitra.mail.tasks.drain_outbox": "SUCCESSFUL",
                 "mitra.reminders.tasks.prune_task_results": "SUCCESSFUL",
+                "mitra.parties.tasks.refresh_ratings": "SUCCESSFUL",
             },
         )
-        self.assertEqual(DBTaskResult.objects.count(), 3)
+        self.assertEqual(DBTaskResult.objects.count(), 4)
         self.assertEqual(
             set(PeriodicRun.objects.values_list("name", flat=True)),
-            {"reminders.collect", "mail.drain", "tasks.prune", "reminders.source.birthdays",
+            {"reminders.collect", "mail.drain", "tasks.prune", "parties.ratings",
+             "worker.heartbeat", "reminders.source.birthdays",
              "reminders.source.weddings", "reminders.source.foundings"},
         )  # fmt: skip
