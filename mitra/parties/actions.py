@@ -560,6 +560,65 @@ def update_party(party, *, acting_user, values=None, permission=Action.EDIT, **r
     return party, None
 
 
+# -- one contact point, address or language at a time (the API's child endpoints) ------------
+
+
+def _row_edit(party, key, acting_user, *, add=None, change=None, drop=None):
+    """Add, change or remove exactly one row of `party`'s `key` list; the other rows are not
+    rewritten, so two people adding a row at the same time both keep theirs.
+    Returns (row or None, change_request or None)."""
+    _require(acting_user, Action.EDIT, party)
+    model, fields, rel = ROWS[key]
+    if needs_approval(acting_user):
+        # The request carries the whole list as it is now and as it would be.
+        rows = []
+        for obj in getattr(party, rel).all():
+            if drop is not None and obj.pk == drop.pk:
+                continue
+            row = _row(obj, fields)
+            if change is not None and obj.pk == change[0].pk:
+                row.update({f: _jsonable(v) for f, v in change[1].items() if f in fields})
+            rows.append(row)
+        if add is not None:
+            rows.append({"id": None, **{f: _jsonable(add.get(f)) for f in fields}})
+        changes = compute_changes(party, **{key: rows})
+        return None, (_request_change(party, changes, acting_user) if changes else None)
+    if drop is not None:
+        drop._history_user = acting_user
+        drop.delete()
+        return None, None
+    obj, values = change if change is not None else (model(party=party), add)
+    for f in fields:
+        if f not in values:
+            continue
+        value = values[f]
+        field = model._meta.get_field(f)
+        if value is None and not field.null:
+            value = field.get_default()
+        setattr(obj, f, value)
+    obj._history_user = acting_user
+    obj.save()
+    return obj, None
+
+
+@transaction.atomic
+def add_row(party, key, values, *, acting_user):
+    """Add one contact point, address or language (`key`) to `party`."""
+    return _row_edit(party, key, acting_user, add=values)
+
+
+@transaction.atomic
+def change_row(obj, key, values, *, acting_user):
+    """Change one contact point, address or language; the party's other rows stay as they are."""
+    return _row_edit(obj.party, key, acting_user, change=(obj, values))
+
+
+@transaction.atomic
+def remove_row(obj, key, *, acting_user):
+    """Remove one contact point, address or language."""
+    return _row_edit(obj.party, key, acting_user, drop=obj)
+
+
 def _request_change(party, changes, acting_user):
     for change in changes.values():
         new = change.get("new")
