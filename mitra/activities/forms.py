@@ -178,6 +178,8 @@ class UsersField(forms.ModelMultipleChoiceField):
 class ActivityForm(StyledFormMixin, forms.ModelForm):
     """Base for activity forms: knows the user, fills the parties field and lookup lists."""
 
+    one_time_token = True  # create forms post once (core/idempotency.py)
+
     def __init__(self, *args, user=None, parties=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core import calendars
+from mitra.core.idempotency import create_once
 from mitra.core.pagination import paginate
 from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
 
@@ -246,6 +247,7 @@ def mark_openable(user, parties):
 
 
 @login_required
+@create_once
 def interaction_create(request):
     require_module(request.user, "interactions", Action.CREATE)
     party = _party_from_query(request)
@@ -574,6 +576,7 @@ def followup_list(request):
 
 
 @login_required
+@create_once
 def followup_create(request):
     require_module(request.user, "followups", Action.CREATE)
     party = _party_from_query(request)
@@ -731,6 +734,7 @@ def _conflict_rows(user, conflicts):
 
 
 @login_required
+@create_once
 def appointment_create(request):
     """New appointment; ?start=ISO&end=ISO prefill it (a click on a calendar slot)."""
     require_module(request.user, "appointments", Action.CREATE)
@@ -1004,6 +1008,7 @@ def task_status(request, public_id):
 
 
 @login_required
+@create_once
 def task_create(request):
     require_module(request.user, "tasks", Action.CREATE)
     party = _party_from_query(request)
@@ -1230,6 +1235,7 @@ def note_list(request):
 
 
 @login_required
+@create_once
 def note_create(request):
     require_module(request.user, "notes", Action.CREATE)
     party = _party_from_query(request)
@@ -1384,6 +1390,7 @@ def news_list(request):
 
 
 @login_required
+@create_once
 def news_create(request):
     require_module(request.user, "news", Action.CREATE)
     form = NewsForm(request.POST or None, user=request.user)
