@@ -619,6 +619,32 @@ def remove_row(obj, key, *, acting_user):
     return _row_edit(obj.party, key, acting_user, drop=obj)
 
 
+@transaction.atomic
+def set_role(party, role, present, *, acting_user):
+    """Give `party` the `role` (present=True) or take it away, leaving its other roles as
+    they are (two people adding different roles at once both keep theirs).
+    Returns (party_role or None, change_request or None)."""
+    _require(acting_user, Action.EDIT, party)
+    roles = set(party.roles.values_list("role", flat=True))
+    wanted = roles | {role} if present else roles - {role}
+    if wanted == roles:
+        return party.roles.filter(role=role).first(), None
+    if needs_approval(acting_user):
+        return None, _request_change(
+            party, compute_changes(party, roles=sorted(wanted)), acting_user
+        )
+    if not present:
+        for obj in party.roles.filter(role=role):
+            obj._history_user = acting_user
+            obj.delete()
+        return None, None
+    obj = PartyRole(party=party, role=role)
+    obj._history_user = acting_user
+    with unique_errors():
+        obj.save()
+    return obj, None
+
+
 def _request_change(party, changes, acting_user):
     for change in changes.values():
         new = change.get("new")

@@ -455,9 +455,9 @@ class PartyRoleViewSet(
 
     filter_queryset = _ChildViewSet.filter_queryset
 
-    def _respond(self, party, roles, role=None):
+    def _respond(self, party, role, present):
         try:
-            _party, cr = actions.update_party(party, acting_user=self.request.user, roles=roles)
+            obj, cr = actions.set_role(party, role, present, acting_user=self.request.user)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
         if cr is not None:
@@ -468,9 +468,8 @@ class PartyRoleViewSet(
                 },
                 status=status.HTTP_202_ACCEPTED,
             )
-        if role is None:
+        if obj is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        obj = PartyRole.objects.get(party=party, role=role)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
     def create(self, request, *args, **kwargs):
@@ -479,11 +478,11 @@ class PartyRoleViewSet(
         party, role = serializer.validated_data["party"], serializer.validated_data["role"]
         if role in party.role_values():
             raise ValidationError({"role": "The party already has this role."})
-        return self._respond(party, [*party.role_values(), role], role)
+        return self._respond(party, role, True)
 
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
-        return self._respond(obj.party, [r for r in obj.party.role_values() if r != obj.role])
+        return self._respond(obj.party, obj.role, False)
 
 
 class GroupSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ from django.db.models.signals import pre_delete, pre_save
 from django.test import Client
 
 from mitra.core.testing import BaseTestCase
-from mitra.parties.models import Address, ChangeRequest, ContactPoint, Party, RoleKind
+from mitra.parties.models import Address, ChangeRequest, ContactPoint, Party, PartyRole, RoleKind
 
 from .factories import make_party
 
@@ -26,7 +26,7 @@ class OneRowAtATimeTests(BaseTestCase):
         fired = []
 
         def hook(sender, **kwargs):
-            if fired or sender not in (Party, ContactPoint, Address):
+            if fired or sender not in (Party, ContactPoint, Address, PartyRole):
                 return
             fired.append(sender)
             write()
@@ -116,6 +116,23 @@ class OneRowAtATimeTests(BaseTestCase):
         self.assertEqual(
             list(self.acme.contact_points.values_list("value", flat=True)), ["b@acme.example"]
         )
+
+    def test_two_concurrent_role_adds_both_survive(self):
+        other = self.other_client(self.teammate)
+        self.login(self.owner)
+        answers = []
+        self.meanwhile(
+            lambda: answers.append(
+                self.post(
+                    other, "party-roles", {"party": str(self.acme.public_id), "role": "dealer"}
+                )
+            )
+        )
+        r = self.post(
+            self.client, "party-roles", {"party": str(self.acme.public_id), "role": "supplier"}
+        )
+        self.assertEqual((r.status_code, answers[0].status_code), (201, 201))
+        self.assertEqual(sorted(self.acme.role_values()), ["customer", "dealer", "supplier"])
 
     def test_a_change_touches_only_its_row_and_keeps_history(self):
         self.login(self.owner)
