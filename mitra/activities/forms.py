@@ -5,7 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import calendars
@@ -216,11 +217,10 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
         )
         hidden = [p for p in parties if p.pk not in seen]
         if hidden:
+            names = format_html_join(", ", "<bdi>{} {}</bdi>", ((p.code, p.name) for p in hidden))
+            text = conditional_escape(_("%(parties)s: shared with you; you cannot open it."))
             field.help_text = format_html(
-                "{} {}",
-                field.help_text,
-                _("%(parties)s: shared with you; you cannot open it.")
-                % {"parties": ", ".join(f"{p.code} {p.name}" for p in hidden)},
+                "{}<br>{}", field.help_text, mark_safe(text % {"parties": names})
             )
 
 

@@ -132,6 +132,14 @@ class SharedRecordTests(BaseTestCase):
         self.assertEqual(self.appt.subject, "Site visit (moved)")
         self.assertEqual([t.party for t in self.appt.targets.all()], [self.party])
 
+    def test_the_hidden_partys_name_on_the_form_is_escaped(self):
+        self.party.name = "<b>Siam</b> Pumps"
+        self.party.save()
+        self.login(self.outsider)
+        r = self.client.get(reverse("activities:task_edit", args=[self.task.public_id]))
+        self.assertContains(r, "&lt;b&gt;Siam&lt;/b&gt; Pumps")
+        self.assertNotContains(r, "<b>Siam</b>")
+
     def test_the_shared_person_cannot_add_another_hidden_party(self):
         other = make_party(self.owner, "Hidden Traders")
         self.login(self.outsider)
