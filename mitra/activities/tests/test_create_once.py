@@ -54,7 +54,9 @@ class CreateFormOnceTests(BaseTestCase):
             Task,
         )  # fmt: skip
         task = Task.objects.get(title="Yearly check")
-        self.assertEqual(first["Location"], reverse("activities:task_detail", args=[task.public_id]))
+        self.assertEqual(
+            first["Location"], reverse("activities:task_detail", args=[task.public_id])
+        )
 
     def test_the_appointment_form_creates_once(self):
         self.twice(
@@ -143,7 +145,10 @@ class ApiIdempotencyKeyTests(BaseTestCase):
 
     def post(self, path, data, key):
         return self.client.post(
-            f"{API}/{path}/", data, content_type="application/json", headers={"Idempotency-Key": key}
+            f"{API}/{path}/",
+            data,
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
         )
 
     def test_a_repeated_post_creates_once_and_answers_the_first_response(self):
