@@ -56,14 +56,17 @@ def _require(user, action, obj):
         raise PermissionDenied
 
 
-def _visible_parties(user, parties):
-    """The parties of `parties` that `user` may see; PermissionDenied if any is hidden."""
+def _visible_parties(user, parties, linked=()):
+    """The parties of `parties` that `user` may see; PermissionDenied if any is hidden.
+
+    `linked`: ids of the parties the record is already about. A person a record is shared
+    with may not see its party, yet keeps the link when saving the record (shared records)."""
     from mitra.parties.models import Party
 
     parties = [p for p in parties if p is not None]
     if not parties:
         return []
-    ids = {p.pk for p in parties}
+    ids = {p.pk for p in parties} - set(linked)
     seen = set(Party.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     if seen != ids:
         raise PermissionDenied
@@ -79,6 +82,17 @@ def _set_fields(obj, values, allowed):
         raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
     for name, value in values.items():
         setattr(obj, name, value)
+
+
+def linked_party_ids(target_model, fk_name, obj):
+    """Ids of the parties `obj` is about now."""
+    if not obj.pk:
+        return set()
+    return set(
+        target_model.objects.filter(**{fk_name: obj, "party__isnull": False}).values_list(
+            "party_id", flat=True
+        )
+    )
 
 
 def _sync_party_targets(target_model, fk_name, obj, parties, at):
@@ -148,7 +162,11 @@ def update_interaction(interaction, *, acting_user, parties=None, **values):
             InteractionTarget,
             "interaction",
             interaction,
-            _visible_parties(acting_user, parties),
+            _visible_parties(
+                acting_user,
+                parties,
+                linked_party_ids(InteractionTarget, "interaction", interaction),
+            ),
             interaction.occurred_at,
         )
     return interaction
@@ -359,7 +377,9 @@ def update_appointment(appt, *, acting_user, participants=None, parties=None, **
             AppointmentTarget,
             "appointment",
             appt,
-            _visible_parties(acting_user, parties),
+            _visible_parties(
+                acting_user, parties, linked_party_ids(AppointmentTarget, "appointment", appt)
+            ),
             appt.start,
         )
     return appt
@@ -424,7 +444,11 @@ def update_task(task, *, acting_user, parties=None, **values):
     task.save()
     if parties is not None:
         _sync_party_targets(
-            TaskTarget, "task", task, _visible_parties(acting_user, parties), task.created_at
+            TaskTarget,
+            "task",
+            task,
+            _visible_parties(acting_user, parties, linked_party_ids(TaskTarget, "task", task)),
+            task.created_at,
         )
     if status and status != task.status:
         set_task_status(task, status, acting_user=acting_user)

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import calendars
@@ -116,6 +118,9 @@ class PartiesField(forms.CharField):
 
     def __init__(self, *args, **kwargs):
         self.user = None
+        # The parties the record is about already: kept even when the user may not see them
+        # (a task shared with its assignee keeps its customer, which the assignee cannot open).
+        self.linked = []
         kwargs.setdefault("label", _("Parties"))
         kwargs.setdefault("help_text", _("Codes or names, separated by commas."))
         kwargs.setdefault("required", False)
@@ -132,9 +137,10 @@ class PartiesField(forms.CharField):
         value = super().clean(value)
         tokens = [t.strip() for t in _SPLIT.split(value or "") if t.strip()]
         parties, errors = [], []
+        linked = {p.code.lower(): p for p in self.linked}
         for token in tokens[:50]:
             try:
-                party = resolve_party(self.user, token)
+                party = linked.get(token.lower()) or resolve_party(self.user, token)
             except ValidationError as exc:
                 errors.extend(exc.messages)
             else:
@@ -173,6 +179,8 @@ class UsersField(forms.ModelMultipleChoiceField):
 class ActivityForm(StyledFormMixin, forms.ModelForm):
     """Base for activity forms: knows the user, fills the parties field and lookup lists."""
 
+    one_time_token = True  # create forms post once (core/idempotency.py)
+
     def __init__(self, *args, user=None, parties=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -180,6 +188,8 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
             self.fields["parties"].user = user
             if parties is not None and not self.is_bound:
                 self.initial["parties"] = ", ".join(p.code for p in parties)
+            if parties is not None and self.instance.pk:
+                self._keep_linked(self.fields["parties"], parties)
         for name, kind in self.LOOKUPS.items():
             if name in self.fields:
                 self.fields[name].queryset = Lookup.objects.filter(
@@ -193,6 +203,25 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
                 self.fields[name].queryset = teams()
 
     LOOKUPS = {}
+
+    def _keep_linked(self, field, parties):
+        """Accept the record's current parties as they are, and name those the user cannot
+        open (name only: never their details)."""
+        from mitra.parties.models import Party
+
+        field.linked = list(parties)
+        seen = set(
+            Party.objects.visible_to(self.user)
+            .filter(pk__in=[p.pk for p in parties])
+            .values_list("pk", flat=True)
+        )
+        hidden = [p for p in parties if p.pk not in seen]
+        if hidden:
+            names = format_html_join(", ", "<bdi>{} {}</bdi>", ((p.code, p.name) for p in hidden))
+            text = conditional_escape(_("%(parties)s: shared with you; you cannot open it."))
+            field.help_text = format_html(
+                "{}<br>{}", field.help_text, mark_safe(text % {"parties": names})
+            )
 
 
 # -- interactions ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core import calendars
+from mitra.core.idempotency import create_once
 from mitra.core.pagination import paginate
 from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
 
@@ -103,19 +104,24 @@ def _apply_errors(form, exc):
         form.add_error(None, exc)
 
 
-def _party_targets(model_target):
-    """Prefetch the parties an activity is about (name and code only)."""
-    return Prefetch(
-        "targets",
-        queryset=model_target.objects.select_related("party").only(
-            "id",
-            *[f.attname for f in model_target._meta.concrete_fields if f.is_relation],
-            "party__id",
-            "party__public_id",
-            "party__name",
-            "party__code",
-        ),
+def _party_targets(model_target, user=None):
+    """Prefetch the parties an activity is about (name and code only). With `user`, each
+    target knows whether that user may open its party (`can_open`, in the same query)."""
+    queryset = model_target.objects.select_related("party").only(
+        "id",
+        *[f.attname for f in model_target._meta.concrete_fields if f.is_relation],
+        "party__id",
+        "party__public_id",
+        "party__name",
+        "party__code",
     )
+    if user is not None:
+        from mitra.parties.models import Party
+
+        queryset = queryset.annotate(
+            can_open=Exists(Party.objects.visible_to(user).filter(pk=OuterRef("party_id")))
+        )
+    return Prefetch("targets", queryset=queryset)
 
 
 # -- party options for the pickers ----------------------------------------------------------
@@ -149,9 +155,9 @@ def party_options(request):
 # -- interactions (C1) ----------------------------------------------------------------------
 
 
-def _interaction_rows(qs):
+def _interaction_rows(qs, user=None):
     return qs.select_related("user", "result", "reason", "medium").prefetch_related(
-        _party_targets(InteractionTarget)
+        _party_targets(InteractionTarget, user)
     )
 
 
@@ -182,7 +188,10 @@ def interaction_list(request):
             else:
                 qs = qs.for_party(party)
     page = keyset_page(
-        _interaction_rows(qs), ("-occurred_at", "-id"), request.GET.get("after", ""), PER_PAGE
+        _interaction_rows(qs, request.user),
+        ("-occurred_at", "-id"),
+        request.GET.get("after", ""),
+        PER_PAGE,
     )
     template = "activities/interaction_list.html"
     if request.htmx and request.htmx.target == "rows":
@@ -207,11 +216,38 @@ def _day_range(start, end):
     return begin, finish
 
 
-def _parties_of(obj, target_model, field):
-    return [t.party for t in target_model.objects.filter(**{field: obj}).select_related("party")]
+def _parties_of(obj, target_model, field, user=None):
+    """The parties `obj` is about; with `user`, each knows whether that user may open it."""
+    parties = [
+        t.party
+        for t in target_model.objects.filter(**{field: obj}, party__isnull=False).select_related(
+            "party"
+        )
+    ]
+    if user is not None:
+        mark_openable(user, parties)
+    return parties
+
+
+def mark_openable(user, parties):
+    """Set `can_open` on each party: a record shared with `user` shows its party's name
+    even when `user` may not open the party (one query)."""
+    from mitra.parties.models import Party
+
+    if not parties:
+        return parties
+    seen = set(
+        Party.objects.visible_to(user)
+        .filter(pk__in={p.pk for p in parties})
+        .values_list("pk", flat=True)
+    )
+    for p in parties:
+        p.can_open = p.pk in seen
+    return parties
 
 
 @login_required
+@create_once
 def interaction_create(request):
     require_module(request.user, "interactions", Action.CREATE)
     party = _party_from_query(request)
@@ -256,7 +292,7 @@ def interaction_detail(request, public_id):
         "activities/interaction_detail.html",
         {
             "obj": interaction,
-            "parties": _parties_of(interaction, InteractionTarget, "interaction"),
+            "parties": _parties_of(interaction, InteractionTarget, "interaction", request.user),
             "followups": list(interaction.followups.visible_to(request.user)),
             "rights": _rights(request.user, interaction),
             **_attachments_context(request, "interaction", interaction),
@@ -540,6 +576,7 @@ def followup_list(request):
 
 
 @login_required
+@create_once
 def followup_create(request):
     require_module(request.user, "followups", Action.CREATE)
     party = _party_from_query(request)
@@ -697,6 +734,7 @@ def _conflict_rows(user, conflicts):
 
 
 @login_required
+@create_once
 def appointment_create(request):
     """New appointment; ?start=ISO&end=ISO prefill it (a click on a calendar slot)."""
     require_module(request.user, "appointments", Action.CREATE)
@@ -830,7 +868,7 @@ def appointment_detail(request, public_id):
         {
             "obj": appt,
             "participants": list(appt.participants.all()),
-            "parties": _parties_of(appt, AppointmentTarget, "appointment"),
+            "parties": _parties_of(appt, AppointmentTarget, "appointment", request.user),
             "rights": _rights(request.user, appt),
             "calendar_url": _calendar_url(),
             **_attachments_context(request, "appointment", appt),
@@ -859,8 +897,8 @@ def _task_queryset(request, view):
     return qs.filter(assignee=request.user)
 
 
-def _task_rows(qs):
-    return qs.select_related("assignee", "team").prefetch_related(_party_targets(TaskTarget))
+def _task_rows(qs, user=None):
+    return qs.select_related("assignee", "team").prefetch_related(_party_targets(TaskTarget, user))
 
 
 @login_required
@@ -882,7 +920,7 @@ def task_list(request):
         qs = qs.open()
     if priority is not None:
         qs = qs.filter(priority=priority)
-    qs = _task_rows(qs).order_by(F("due_at").asc(nulls_last=True), "-priority", "pk")
+    qs = _task_rows(qs, request.user).order_by(F("due_at").asc(nulls_last=True), "-priority", "pk")
     page = paginate(request, qs, PER_PAGE)
     template = "activities/task_list.html"
     if request.htmx and request.htmx.target == "rows":
@@ -970,6 +1008,7 @@ def task_status(request, public_id):
 
 
 @login_required
+@create_once
 def task_create(request):
     require_module(request.user, "tasks", Action.CREATE)
     party = _party_from_query(request)
@@ -1016,7 +1055,7 @@ def task_detail(request, public_id):
         {
             "obj": task,
             "steps": list(task.steps.select_related("done_by")),
-            "parties": _parties_of(task, TaskTarget, "task"),
+            "parties": _parties_of(task, TaskTarget, "task", request.user),
             "reworks": reworks,
             "rights": rights,
             "close_form": CloseTaskForm() if rights[Action.EDIT] and task.is_open else None,
@@ -1196,6 +1235,7 @@ def note_list(request):
 
 
 @login_required
+@create_once
 def note_create(request):
     require_module(request.user, "notes", Action.CREATE)
     party = _party_from_query(request)
@@ -1248,7 +1288,7 @@ def note_detail(request, public_id):
         {
             "obj": note,
             "deliveries": deliveries,
-            "parties": _parties_of(note, NoteTarget, "note"),
+            "parties": _parties_of(note, NoteTarget, "note", request.user),
             "is_owner": note.owner_id == request.user.pk or request.user.is_superuser,
             "can_close": involved or can(request.user, Action.EDIT, note),
             "rights": _rights(request.user, note),
@@ -1350,6 +1390,7 @@ def news_list(request):
 
 
 @login_required
+@create_once
 def news_create(request):
     require_module(request.user, "news", Action.CREATE)
     form = NewsForm(request.POST or None, user=request.user)

@@ -6,6 +6,7 @@ scoping by `visible_to(request.user)` is always applied, so no endpoint can forg
 
 from rest_framework import permissions, viewsets
 
+from mitra.core.idempotency import IdempotentAPIMixin
 from mitra.core.policy import Action, can, has_module_perm
 
 _METHOD_ACTIONS = {
@@ -30,7 +31,7 @@ class ModulePermission(permissions.BasePermission):
         return action == Action.VIEW or can(request.user, action, obj)
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
+class ScopedViewSet(IdempotentAPIMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, ModulePermission]
     lookup_field = "public_id"
     policy_module = ""

@@ -64,10 +64,19 @@ class CalendarDateField(forms.DateField):
 
 
 class StyledFormMixin:
-    """Give every widget Tabler's classes so templates can render fields generically."""
+    """Give every widget Tabler's classes so templates can render fields generically.
+
+    A form that sets `one_time_token = True` gets a hidden one-time token when it creates a
+    record (see `core/idempotency.py`: its view, decorated with `create_once`, creates once)."""
+
+    one_time_token = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.one_time_token:
+            from .idempotency import add_token_field
+
+            add_token_field(self)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -78,3 +87,10 @@ class StyledFormMixin:
                 pass
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+    def full_clean(self):
+        super().full_clean()
+        if self.one_time_token:
+            from .idempotency import pop_token
+
+            pop_token(self)

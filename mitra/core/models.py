@@ -66,4 +66,5 @@ class TrackedModel(OwnedModel):
         abstract = True
 
 
+from .idempotency import IdempotencyKey  # noqa: E402, F401
 from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401

@@ -5,12 +5,13 @@ records who did it in the history. Edits by users whose role has `edits_need_app
 become a pending `ChangeRequest` instead of being saved (A17).
 """
 
+import contextlib
 import datetime as dt
 import decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import models, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -27,6 +28,7 @@ from .models import (
     ContactPoint,
     Group,
     GroupMembership,
+    Kind,
     LanguageSkill,
     Party,
     PartyRole,
@@ -267,11 +269,15 @@ def compute_changes(
     """The differences between `party` as stored and the given new state, as JSON."""
     changes = {}
     current = Party.all_objects.get(pk=party.pk) if party.pk else Party()
+    derived = _derived(current, values or {})
     for name, new in (values or {}).items():
         if name in NOT_EDITABLE:
             continue
         field = Party._meta.get_field(name)
         old = getattr(current, field.attname if field.is_relation else name)
+        if name in derived:
+            # What saving would store (a person's name is made of the first and last names).
+            new = derived[name]
         if isinstance(field, models.FileField):
             old_j = old.name if old else ""
             if new in (None, False) or not hasattr(new, "read"):
@@ -355,6 +361,19 @@ def compute_changes(
     return changes
 
 
+def _derived(current, values):
+    """The columns `Party.prepare()` derives, as saving `values` on `current` would store them."""
+
+    def get(name):
+        return (values[name] if name in values else getattr(current, name)) or ""
+
+    name = get("name")
+    first, last = get("first_name").strip(), get("last_name").strip()
+    if get("kind") == Kind.PERSON and (first or last):
+        name = " ".join(p for p in (first, last) if p)
+    return {"name": name.strip(), "code": get("code").strip()}
+
+
 def _same(a, b):
     """Equal, counting None and '' (an empty form field) as the same."""
     return ("" if a is None else a) == ("" if b is None else b)
@@ -394,17 +413,42 @@ def _apply(party, changes, *, history_user, reason=None):
         party._change_reason = reason
     party.prepare()
     party.full_clean(exclude=["code"] if party.code else None, validate_unique=False)
-    party.save()
-    if "roles" in changes:
-        _set_roles(party, changes["roles"]["new"])
-    if "managers" in changes:
-        party.managers.set(changes["managers"]["new"])
-    if "groups" in changes:
-        _set_groups(party, changes["groups"]["new"])
-    for key, (model, fields, _rel) in ROWS.items():
-        if key in changes:
-            _sync_rows(party, model, fields, changes[key]["new"], history_user)
+    _check_code_free(party.code, party)
+    with unique_errors():
+        party.save()
+        if "roles" in changes:
+            _set_roles(party, changes["roles"]["new"])
+        if "managers" in changes:
+            party.managers.set(changes["managers"]["new"])
+        if "groups" in changes:
+            _set_groups(party, changes["groups"]["new"])
+        for key, (model, fields, _rel) in ROWS.items():
+            if key in changes:
+                _sync_rows(party, model, fields, changes[key]["new"], history_user)
     return party
+
+
+def _check_code_free(code, party=None):
+    others = Party.all_objects.filter(code__iexact=code)
+    if party is not None and party.pk:
+        others = others.exclude(pk=party.pk)
+    if code and others.exists():
+        raise ValidationError({"code": _("Another party already has this code.")})
+
+
+@contextlib.contextmanager
+def unique_errors():
+    """Turn a unique-constraint race (another save took the code between our check and our
+    write) into a form error instead of a 500. The savepoint keeps the outer transaction usable."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if "code" in str(exc).lower():
+            raise ValidationError({"code": _("Another party already has this code.")}) from exc
+        raise ValidationError(
+            _("Someone else saved a conflicting change at the same time. Please try again.")
+        ) from exc
 
 
 def _set_roles(party, roles):
@@ -477,12 +521,12 @@ def create_party(
         )
     party.prepare()
     party.full_clean(exclude=["code", "owner"], validate_unique=False)
-    if party.code and Party.all_objects.filter(code__iexact=party.code).exists():
-        raise ValidationError({"code": _("Another party already has this code.")})
+    _check_code_free(party.code)
     if photo and hasattr(photo, "read"):
         party.photo.save(get_valid_filename(photo.name), photo, save=False)
     party._history_user = acting_user
-    party.save()
+    with unique_errors():
+        party.save()
     if roles:
         _set_roles(party, roles)
     if managers:
@@ -506,9 +550,7 @@ def update_party(party, *, acting_user, values=None, permission=Action.EDIT, **r
     change was saved, or a pending ChangeRequest when the user's edits need approval.
     `related` may give roles, managers, groups, contact_points, addresses, languages."""
     _require(acting_user, permission, party)
-    code = (values or {}).get("code")
-    if code and Party.all_objects.filter(code__iexact=code).exclude(pk=party.pk).exists():
-        raise ValidationError({"code": _("Another party already has this code.")})
+    _check_code_free(((values or {}).get("code") or "").strip(), party)
     changes = compute_changes(party, values, **related)
     if not changes:
         return party, None
@@ -516,6 +558,91 @@ def update_party(party, *, acting_user, values=None, permission=Action.EDIT, **r
         return party, _request_change(party, changes, acting_user)
     _apply(party, changes, history_user=acting_user)
     return party, None
+
+
+# -- one contact point, address or language at a time (the API's child endpoints) ------------
+
+
+def _row_edit(party, key, acting_user, *, add=None, change=None, drop=None):
+    """Add, change or remove exactly one row of `party`'s `key` list; the other rows are not
+    rewritten, so two people adding a row at the same time both keep theirs.
+    Returns (row or None, change_request or None)."""
+    _require(acting_user, Action.EDIT, party)
+    model, fields, rel = ROWS[key]
+    if needs_approval(acting_user):
+        # The request carries the whole list as it is now and as it would be.
+        rows = []
+        for obj in getattr(party, rel).all():
+            if drop is not None and obj.pk == drop.pk:
+                continue
+            row = _row(obj, fields)
+            if change is not None and obj.pk == change[0].pk:
+                row.update({f: _jsonable(v) for f, v in change[1].items() if f in fields})
+            rows.append(row)
+        if add is not None:
+            rows.append({"id": None, **{f: _jsonable(add.get(f)) for f in fields}})
+        changes = compute_changes(party, **{key: rows})
+        return None, (_request_change(party, changes, acting_user) if changes else None)
+    if drop is not None:
+        drop._history_user = acting_user
+        drop.delete()
+        return None, None
+    obj, values = change if change is not None else (model(party=party), add)
+    for f in fields:
+        if f not in values:
+            continue
+        value = values[f]
+        field = model._meta.get_field(f)
+        if value is None and not field.null:
+            value = field.get_default()
+        setattr(obj, f, value)
+    obj._history_user = acting_user
+    obj.save()
+    return obj, None
+
+
+@transaction.atomic
+def add_row(party, key, values, *, acting_user):
+    """Add one contact point, address or language (`key`) to `party`."""
+    return _row_edit(party, key, acting_user, add=values)
+
+
+@transaction.atomic
+def change_row(obj, key, values, *, acting_user):
+    """Change one contact point, address or language; the party's other rows stay as they are."""
+    return _row_edit(obj.party, key, acting_user, change=(obj, values))
+
+
+@transaction.atomic
+def remove_row(obj, key, *, acting_user):
+    """Remove one contact point, address or language."""
+    return _row_edit(obj.party, key, acting_user, drop=obj)
+
+
+@transaction.atomic
+def set_role(party, role, present, *, acting_user):
+    """Give `party` the `role` (present=True) or take it away, leaving its other roles as
+    they are (two people adding different roles at once both keep theirs).
+    Returns (party_role or None, change_request or None)."""
+    _require(acting_user, Action.EDIT, party)
+    roles = set(party.roles.values_list("role", flat=True))
+    wanted = roles | {role} if present else roles - {role}
+    if wanted == roles:
+        return party.roles.filter(role=role).first(), None
+    if needs_approval(acting_user):
+        return None, _request_change(
+            party, compute_changes(party, roles=sorted(wanted)), acting_user
+        )
+    if not present:
+        for obj in party.roles.filter(role=role):
+            obj._history_user = acting_user
+            obj.delete()
+        return None, None
+    obj = PartyRole(party=party, role=role)
+    obj._history_user = acting_user
+    with unique_errors():
+        obj.save()
+    return obj, None
 
 
 def _request_change(party, changes, acting_user):
@@ -538,6 +665,15 @@ def approve_change(request_obj, *, acting_user, note=""):
         raise PermissionDenied
     if cr.status != ChangeRequest.Status.PENDING:
         raise ValidationError(_("This change request was already decided."))
+    party = Party.all_objects.select_for_update().get(pk=party.pk)
+    if moved := changed_since(party, cr.changes):
+        raise ValidationError(
+            _(
+                "%(name)s was changed after this request was made (%(fields)s), so approving it "
+                "would undo those changes. Reject it and ask for the change to be made again."
+            )
+            % {"name": party, "fields": ", ".join(str(f) for f in moved)}
+        )
     reason = _("approved by %(user)s") % {"user": acting_user}
     _apply(party, cr.changes, history_user=cr.requested_by, reason=reason)
     cr.status = ChangeRequest.Status.APPROVED
@@ -546,6 +682,36 @@ def approve_change(request_obj, *, acting_user, note=""):
     cr.note = note
     cr.save(update_fields=["status", "decided_by", "decided_at", "note", "updated_at"])
     return cr
+
+
+def changed_since(party, changes):
+    """Labels of the things a change request changes that are no longer as they were when
+    it was made: the request's "old" values are what it was based on."""
+    moved = []
+    for name, change in changes.items():
+        old = change.get("old")
+        if name == "roles":
+            now = sorted(party.roles.values_list("role", flat=True))
+            same = now == sorted(old or [])
+        elif name in ("managers", "groups"):
+            now = sorted(getattr(party, name).values_list("pk", flat=True))
+            same = now == sorted(old or [])
+        elif name in ROWS:
+            model, fields, rel = ROWS[name]
+            now = [_row(o, fields) for o in getattr(party, rel).all()]
+            same = _rows_key(now) == _rows_key(old or [])
+        else:
+            try:
+                field = Party._meta.get_field(name)
+            except Exception:  # noqa: BLE001 - a field removed since the request was made
+                continue
+            now = _jsonable(getattr(party, field.attname if field.is_relation else name))
+            same = _same(now, old)
+            if not same and isinstance(field, models.DecimalField) and now and old:
+                same = decimal.Decimal(str(now)) == decimal.Decimal(str(old))
+        if not same:
+            moved.append(ChangeRequest.label_of(name))
+    return moved
 
 
 @transaction.atomic

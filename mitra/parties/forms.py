@@ -145,6 +145,8 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PartyForm(StyledFormMixin, forms.ModelForm):
+    one_time_token = True  # the create form posts once (core/idempotency.py)
+
     roles = forms.MultipleChoiceField(
         label=_("Roles"),
         choices=RoleKind.choices,

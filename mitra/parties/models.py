@@ -1061,9 +1061,8 @@ class ChangeRequest(TimeStampedModel, PublicIdModel):
     def __str__(self):
         return f"{self.party} ({self.get_status_display()})"
 
-    @cached_property
-    def field_rows(self):
-        """(label, old, new) for display."""
+    @staticmethod
+    def label_of(name):
         special = {
             "roles": _("roles"),
             "managers": _("account managers"),
@@ -1072,22 +1071,25 @@ class ChangeRequest(TimeStampedModel, PublicIdModel):
             "addresses": _("addresses"),
             "languages": _("foreign languages"),
         }
+        if name in special:
+            return special[name]
+        try:
+            return Party._meta.get_field(name).verbose_name
+        except Exception:  # noqa: BLE001 - a field removed since the request was made
+            return name
+
+    @cached_property
+    def field_rows(self):
+        """(label, old, new) for display: only what the request changes."""
         rows = []
         for name, change in self.changes.items():
-            if name in special:
-                label = special[name]
-            else:
-                try:
-                    label = Party._meta.get_field(name).verbose_name
-                except Exception:  # noqa: BLE001 - a field removed since the request was made
-                    label = name
-            rows.append(
-                (
-                    label,
-                    change.get("old_display", change.get("old")),
-                    change.get("new_display", change.get("new")),
-                )
-            )
+            if change.get("old") in (None, "") and change.get("new") in (None, ""):
+                continue
+            if change.get("old") == change.get("new"):
+                continue
+            old = change.get("old_display", change.get("old"))
+            new = change.get("new_display", change.get("new"))
+            rows.append((self.label_of(name), old, new))
         return rows
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mitra.core.idempotency import create_once
 from mitra.core.pagination import paginate
 from mitra.core.policy import Action, get_for_user, has_module_perm, is_public_id, require_module
 from mitra.users.models import User
@@ -425,6 +426,7 @@ def _rows(cp_fs, addr_fs, lang_fs):
 
 
 @login_required
+@create_once
 def party_create(request):
     require_module(request.user, MODULE, Action.CREATE)
     initial = {

@@ -55,10 +55,33 @@ class PartiesField(serializers.ListField):
 
         user = self.context["request"].user
         found = {p.public_id: p for p in Party.objects.visible_to(user).filter(public_id__in=ids)}
+        # The record's current parties are kept even when the caller may not see them
+        # (a task shared with its assignee keeps its customer).
+        instance = getattr(self.parent, "instance", None)
+        if instance is not None and getattr(instance, "pk", None):
+            for target in instance.targets.select_related("party").filter(party__isnull=False):
+                found.setdefault(target.party.public_id, target.party)
         missing = [str(i) for i in ids if i not in found]
         if missing:
             raise ValidationError(f"Unknown party: {', '.join(missing)}")
         return [found[i] for i in ids]
+
+
+class PartyNamesField(serializers.Field):
+    """The parties a record is about, by name: shown to everyone who sees the record, also
+    when they may not open the party (its details stay behind the party's own endpoint)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "targets")
+        super().__init__(**kwargs)
+
+    def to_representation(self, targets):
+        return [
+            {"id": str(t.party.public_id), "code": t.party.code, "name": t.party.name}
+            for t in targets.all()
+            if t.party_id
+        ]
 
 
 def _user_field(**kwargs):
@@ -120,6 +143,7 @@ def _parties_prefetch(target_model):
 class InteractionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     parties = PartiesField(source="targets", required=False)
+    party_names = PartyNamesField()
     user = _user_field(required=False)
     result = _lookup_field(Lookup.Kind.RESULT)
     reason = _lookup_field(Lookup.Kind.REASON)
@@ -128,7 +152,7 @@ class InteractionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Interaction
-        fields = ["id", "subject", "parties", "channel", "direction", "occurred_at", "user",
+        fields = ["id", "subject", "parties", "party_names", "channel", "direction", "occurred_at", "user",
                   "products", "result", "reason", "medium", "notes", "is_private", "owner",
                   "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
@@ -175,6 +199,7 @@ class InteractionViewSet(ActionViewSet):
 class AppointmentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     parties = PartiesField(source="targets", required=False)
+    party_names = PartyNamesField()
     participants = serializers.SlugRelatedField(
         slug_field="public_id", queryset=colleagues(), many=True, required=False
     )
@@ -184,7 +209,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Appointment
         fields = ["id", "subject", "type", "start", "end", "all_day", "place", "status",
-                  "participants", "parties", "reminder_minutes", "description", "is_private",
+                  "participants", "parties", "party_names", "reminder_minutes", "description", "is_private",
                   "owner", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
@@ -253,6 +278,7 @@ class StepSerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     parties = PartiesField(source="targets", required=False)
+    party_names = PartyNamesField()
     assignee = _user_field(required=False, allow_null=True)
     team = serializers.SlugRelatedField(
         slug_field="public_id", queryset=Team.objects.all(), required=False, allow_null=True
@@ -267,7 +293,7 @@ class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "title", "description", "status", "assignee", "team", "due_at",
-                  "priority", "result", "result_note", "parties", "steps", "new_steps",
+                  "priority", "result", "result_note", "parties", "party_names", "steps", "new_steps",
                   "rework_of", "notify_customer", "is_private", "owner", "started_at",
                   "closed_at", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["result", "result_note", "started_at", "closed_at", "created_at",
@@ -360,6 +386,7 @@ class TaskViewSet(ActionViewSet):
 class NoteSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     parties = PartiesField(source="targets", required=False)
+    party_names = PartyNamesField()
     recipients = serializers.SlugRelatedField(
         slug_field="public_id", queryset=colleagues(), many=True, required=False
     )
@@ -368,7 +395,7 @@ class NoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Note
-        fields = ["id", "title", "body", "status", "recipients", "parties", "remind_on",
+        fields = ["id", "title", "body", "status", "recipients", "parties", "party_names", "remind_on",
                   "is_private", "owner", "unread", "closed_at", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["status", "closed_at", "created_at", "updated_at"]
 

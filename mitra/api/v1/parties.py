@@ -353,9 +353,7 @@ class _ChildViewSet(
     lookup_field = "pk"
     ordering = ("id",)
     model = None
-    key = ""  # the keyword of update_party for the full list of rows
-    match_fields = ()
-    fields = ()
+    key = ""  # which rows of the party: actions.ROWS
 
     def base_queryset(self):
         return self.model.objects.select_related("party")
@@ -365,24 +363,7 @@ class _ChildViewSet(
             qs = qs.filter(party__public_id=party_id) if is_public_id(party_id) else qs.none()
         return qs
 
-    def _rows(self, party, replace=None, drop=None, add=None):
-        rows = []
-        for obj in self.model.objects.filter(party=party):
-            if obj.pk == drop:
-                continue
-            row = {"id": obj.pk, **{f: getattr(obj, f) for f in self.fields}}
-            if replace and obj.pk == replace[0]:
-                row.update(replace[1])
-            rows.append(row)
-        if add:
-            rows.append({"id": None, **add})
-        return rows
-
-    def _save(self, party, rows):
-        _party, cr = actions.update_party(party, acting_user=self.request.user, **{self.key: rows})
-        return cr
-
-    def _respond(self, request, party, cr, match, created=False):
+    def _respond(self, obj, cr, created=False):
         if cr is not None:
             return Response(
                 {
@@ -391,7 +372,8 @@ class _ChildViewSet(
                 },
                 status=status.HTTP_202_ACCEPTED,
             )
-        obj = self.model.objects.filter(party=party, **match).order_by("-pk").first()
+        if obj is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(obj).data, status=code)
 
@@ -402,12 +384,10 @@ class _ChildViewSet(
         party = data.pop("party")
         data.pop("id", None)
         try:
-            cr = self._save(party, self._rows(party, add=data))
+            obj, cr = actions.add_row(party, self.key, data, acting_user=request.user)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
-        return self._respond(
-            request, party, cr, {k: v for k, v in data.items() if k in self.match_fields}, True
-        )
+        return self._respond(obj, cr, created=True)
 
     def update(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -418,20 +398,18 @@ class _ChildViewSet(
         data.pop("party", None)
         data.pop("id", None)
         try:
-            cr = self._save(obj.party, self._rows(obj.party, replace=(obj.pk, data)))
+            obj, cr = actions.change_row(obj, self.key, data, acting_user=request.user)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
-        return self._respond(request, obj.party, cr, {"pk": obj.pk})
+        return self._respond(obj, cr)
 
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
         try:
-            cr = self._save(obj.party, self._rows(obj.party, drop=obj.pk))
+            _none, cr = actions.remove_row(obj, self.key, acting_user=request.user)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
-        if cr is not None:
-            return self._respond(request, obj.party, cr, {})
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._respond(None, cr)
 
 
 _PARTY_PARAM = extend_schema(
@@ -446,8 +424,6 @@ class ContactPointViewSet(_ChildViewSet):
     serializer_class = ChildContactPointSerializer
     model = ContactPoint
     key = "contact_points"
-    fields = actions.CONTACT_POINT_FIELDS
-    match_fields = ("kind", "value")
 
 
 @extend_schema_view(list=_PARTY_PARAM)
@@ -457,8 +433,6 @@ class AddressViewSet(_ChildViewSet):
     serializer_class = ChildAddressSerializer
     model = Address
     key = "addresses"
-    fields = actions.ADDRESS_FIELDS
-    match_fields = ("kind", "line1", "city")
 
 
 @extend_schema_view(list=_PARTY_PARAM)
@@ -481,9 +455,9 @@ class PartyRoleViewSet(
 
     filter_queryset = _ChildViewSet.filter_queryset
 
-    def _respond(self, party, roles, role=None):
+    def _respond(self, party, role, present):
         try:
-            _party, cr = actions.update_party(party, acting_user=self.request.user, roles=roles)
+            obj, cr = actions.set_role(party, role, present, acting_user=self.request.user)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
         if cr is not None:
@@ -494,9 +468,8 @@ class PartyRoleViewSet(
                 },
                 status=status.HTTP_202_ACCEPTED,
             )
-        if role is None:
+        if obj is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        obj = PartyRole.objects.get(party=party, role=role)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
     def create(self, request, *args, **kwargs):
@@ -505,11 +478,11 @@ class PartyRoleViewSet(
         party, role = serializer.validated_data["party"], serializer.validated_data["role"]
         if role in party.role_values():
             raise ValidationError({"role": "The party already has this role."})
-        return self._respond(party, [*party.role_values(), role], role)
+        return self._respond(party, role, True)
 
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
-        return self._respond(obj.party, [r for r in obj.party.role_values() if r != obj.role])
+        return self._respond(obj.party, obj.role, False)
 
 
 class GroupSerializer(serializers.ModelSerializer):
