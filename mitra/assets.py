@@ -25,7 +25,7 @@ FILES = [
     ("@tabler/icons-webfont/dist/fonts/tabler-icons.woff", "tabler-icons/fonts/tabler-icons.woff"),
     ("@tabler/icons-webfont/dist/fonts/tabler-icons.ttf", "tabler-icons/fonts/tabler-icons.ttf"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
-    ("alpinejs/dist/cdn.min.js", "alpinejs/alpine.min.js"),
+    ("@alpinejs/csp/dist/cdn.min.js", "alpinejs/alpine.min.js"),
     ("sortablejs/Sortable.min.js", "sortablejs/Sortable.min.js"),
     ("vega/build/vega.min.js", "vega/vega.min.js"),
     ("vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"),
