@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mitra.core.files import safe_file_response
 from mitra.core.pagination import paginate
 from mitra.core.policy import Action, get_for_user, has_module_perm, is_public_id, require_module
 from mitra.users.models import User
@@ -885,12 +886,8 @@ def _attachment_for(user, public_id):
 @login_required
 def attachment_download(request, public_id):
     att = _attachment_for(request.user, public_id)
-    try:
-        return FileResponse(
-            att.file.open("rb"), as_attachment=True, filename=att.file.name.rsplit("/", 1)[-1]
-        )
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    filename = att.file.name.rsplit("/", 1)[-1]
+    return safe_file_response(att.file, filename=filename, inline=request.GET.get("inline") == "1")
 
 
 @login_required
