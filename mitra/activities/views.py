@@ -20,7 +20,14 @@ from django.views.decorators.http import require_POST
 from mitra.core import calendars
 from mitra.core.files import safe_file_response
 from mitra.core.pagination import paginate
-from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
+from mitra.core.policy import (
+    Action,
+    can,
+    can_configure,
+    get_for_user,
+    has_module_perm,
+    require_module,
+)
 
 from . import actions, timeline
 from .forms import (
@@ -1595,9 +1602,7 @@ def lookup_list(request, public_id=None):
         instance = Lookup.objects.filter(public_id=public_id).first()
         if instance is None:
             raise Http404
-    can_edit = has_module_perm(
-        request.user, "activity_codes", Action.EDIT if instance else Action.CREATE
-    )
+    can_edit = can_configure(request.user)
     form = LookupForm(
         request.POST or None, instance=instance, initial={"kind": request.GET.get("kind")}
     )

@@ -20,7 +20,15 @@ from django.views.decorators.http import require_POST
 
 from mitra.core.files import safe_file_response
 from mitra.core.pagination import paginate
-from mitra.core.policy import Action, get_for_user, has_module_perm, is_public_id, require_module
+from mitra.core.policy import (
+    Action,
+    can_configure,
+    get_for_user,
+    has_module_perm,
+    is_public_id,
+    require_configure,
+    require_module,
+)
 from mitra.users.models import User
 
 from . import actions
@@ -1061,23 +1069,29 @@ def group_list(request):
         ]
         g.sort_key = chain
     groups.sort(key=lambda g: g.sort_key)
-    perms = _perms(request.user)
+    perms = _config_rights(request.user)
     return _render(
         request,
         "parties/group_list.html",
-        {"groups": groups, "rights": perms, "form": GroupForm() if perms[Action.CREATE] else None},
+        {"groups": groups, "config": perms, "form": GroupForm() if perms[Action.CREATE] else None},
     )
+
+
+def _config_rights(user):
+    """Rights on the shared settings screens: one switch for create, edit and delete."""
+    allowed = can_configure(user)
+    return {Action.CREATE: allowed, Action.EDIT: allowed, Action.DELETE: allowed}
 
 
 @login_required
 def group_edit(request, public_id=None):
+    require_module(request.user, MODULE, Action.VIEW)
+    require_configure(request.user)
     if public_id:
-        require_module(request.user, MODULE, Action.EDIT)
         group = Group.objects.filter(public_id=public_id).first()
         if group is None:
             raise Http404
     else:
-        require_module(request.user, MODULE, Action.CREATE)
         group = Group()
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
@@ -1094,7 +1108,7 @@ def group_edit(request, public_id=None):
 @login_required
 @require_POST
 def group_delete(request, public_id):
-    require_module(request.user, MODULE, Action.DELETE)
+    require_configure(request.user)
     group = Group.objects.filter(public_id=public_id).first()
     if group is None:
         raise Http404
@@ -1118,7 +1132,7 @@ def rating_levels(request, public_id=None):
         raise Http404
     form = RatingLevelForm(request.POST or None, instance=level)
     if request.method == "POST":
-        require_module(request.user, MODULE, Action.EDIT)
+        require_configure(request.user)
         if form.is_valid():
             actions.save_rating_level(form.instance, acting_user=request.user)
             messages.success(request, _("Rating %(name)s saved.") % {"name": form.instance})
@@ -1127,14 +1141,14 @@ def rating_levels(request, public_id=None):
     return _render(
         request,
         "parties/rating_levels.html",
-        {"levels": levels, "form": form, "level": level},
+        {"levels": levels, "form": form, "level": level, "config": _config_rights(request.user)},
     )
 
 
 @login_required
 @require_POST
 def rating_level_delete(request, public_id):
-    require_module(request.user, MODULE, Action.DELETE)
+    require_configure(request.user)
     level = RatingLevel.objects.filter(public_id=public_id).first()
     if level is None:
         raise Http404
