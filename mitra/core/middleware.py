@@ -46,7 +46,7 @@ class SecurityHeadersMiddleware:
     in its CSP build, htmx with allowEval off). Styles keep 'unsafe-inline' for the
     `style` attributes templates use for dynamic values (progress width, photo avatars),
     as Tabler's components are written. Also a Permissions-Policy that switches off the
-    powerful browser features Mitra never uses, and secure cookies on HTTPS requests.
+    powerful browser features Mitra never uses.
     """
 
     POLICY = (
@@ -68,6 +68,18 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.POLICY)
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
+        return response
+
+
+class SecureCookiesMiddleware:
+    """A response to a request that came over HTTPS sends every cookie `Secure`, whatever
+    SECURE_COOKIES says. Placed outermost so it sees the session and CSRF cookies too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
         if request.is_secure():
             for morsel in response.cookies.values():
                 morsel["secure"] = True

@@ -47,6 +47,8 @@ class HeadersTest(BaseTestCase):
         r = self.client.get(reverse("login"))
         self.assertNotIn("Strict-Transport-Security", r)
         self.assertFalse(r.cookies["csrftoken"]["secure"])
+        r = self.client.post(reverse("login"), {"username": "owner", "password": self.p.password})
+        self.assertFalse(r.cookies[settings.SESSION_COOKIE_NAME]["secure"])
 
     def test_https_gets_hsts_and_secure_cookies(self):
         r = self.client.get(reverse("login"), secure=True)
@@ -54,6 +56,12 @@ class HeadersTest(BaseTestCase):
         self.assertTrue(r.cookies["csrftoken"]["secure"])
         r = self.client.post(reverse("set_language"), {"language": "th", "next": "/"}, secure=True)
         self.assertTrue(r.cookies[settings.LANGUAGE_COOKIE_NAME]["secure"])
+        r = self.client.post(
+            reverse("login"), {"username": "owner", "password": self.p.password}, secure=True
+        )
+        self.assertEqual(r.status_code, 302)
+        self.assertTrue(r.cookies[settings.SESSION_COOKIE_NAME]["secure"])
+        self.assertTrue(r.cookies["csrftoken"]["secure"])
 
     @override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
     def test_behind_a_proxy_the_forwarded_scheme_counts(self):
