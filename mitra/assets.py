@@ -25,7 +25,7 @@ FILES = [
     ("@tabler/icons-webfont/dist/fonts/tabler-icons.woff", "tabler-icons/fonts/tabler-icons.woff"),
     ("@tabler/icons-webfont/dist/fonts/tabler-icons.ttf", "tabler-icons/fonts/tabler-icons.ttf"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
-    ("alpinejs/dist/cdn.min.js", "alpinejs/alpine.min.js"),
+    ("@alpinejs/csp/dist/cdn.min.js", "alpinejs/alpine.min.js"),
     ("sortablejs/Sortable.min.js", "sortablejs/Sortable.min.js"),
     ("vega/build/vega.min.js", "vega/vega.min.js"),
     ("vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"),
@@ -43,6 +43,7 @@ def copy_assets():
         target = VENDOR / dst
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(NODE / src, target)
+    vega_interpreter()
     # Sarabun ships as full TTF files only on PyPI (npm has split woff subsets that break
     # Thai shaping in WeasyPrint).
     import fontpkg_sarabun
@@ -50,6 +51,23 @@ def copy_assets():
     fonts = Path(fontpkg_sarabun.__file__).parent / "files"
     for name in ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf"):
         shutil.copyfile(fonts / name, VENDOR / "fonts" / name)
+
+
+def vega_interpreter():
+    """Vega compiles chart expressions with Function(), which the CSP forbids; its
+    interpreter (vega-interpreter) ships as an ES module importing vega-util. Rewrite it as
+    a plain script over the `vega` global (which re-exports vega-util) that sets
+    vega.expressionInterpreter (charts.js passes it to vega-embed)."""
+    source = (NODE / "vega-interpreter/build/vega-interpreter.js").read_text()
+    first, rest = source.split("\n", 1)
+    names = first.removeprefix("import {").split("}")[0]
+    assert first.startswith("import {") and first.endswith("from 'vega-util';"), first
+    export = "export { expression as expressionInterpreter };"
+    assert export in rest and "import " not in rest
+    rest = rest.replace(export, "vega.expressionInterpreter = expression;")
+    rest = "\n".join(line for line in rest.splitlines() if "sourceMappingURL" not in line)
+    script = f"(function (vega) {{\nconst {{{names}}} = vega;\n{rest}\n}})(window.vega);\n"
+    (VENDOR / "vega" / "vega-interpreter.js").write_text(script)
 
 
 def compile_messages():

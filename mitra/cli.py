@@ -92,7 +92,24 @@ def _serve(opts, host, port):
         "--access-logfile",
         "-",
     ]
+    hide_server_banner()
     run()
+
+
+def hide_server_banner():
+    """Gunicorn writes `Server: gunicorn` before the application's headers, where no
+    middleware can reach it; drop that line (the workers fork from this process)."""
+    from gunicorn.http.wsgi import Response
+
+    if getattr(Response.default_headers, "mitra_quiet", False):
+        return
+    original = Response.default_headers
+
+    def default_headers(self):
+        return [h for h in original(self) if not h.lower().startswith("server:")]
+
+    default_headers.mitra_quiet = True
+    Response.default_headers = default_headers
 
 
 def cmd_worker(opts):

@@ -68,6 +68,7 @@ INSTALLED_APPS += [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mitra.core.middleware.SecureCookiesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,8 +176,21 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 # Idle sessions expire; active ones are refreshed every few minutes (core.sessions).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+# HTTPS. Behind a proxy that ends TLS, SECURE_PROXY_SSL_HEADER names the header it sets
+# ("X-Forwarded-Proto", value "https"); the proxy must overwrite that header, never pass a
+# client's own. Setting it turns secure-only cookies on by default. Whatever the setting,
+# a response to a request that arrived over HTTPS marks its cookies secure and carries HSTS
+# (core.middleware.SecurityHeadersMiddleware; Django's SecurityMiddleware).
+_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", bool(_ssl_header))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 365 * 24 * 3600)  # sent over HTTPS only; 0: none
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

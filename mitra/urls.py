@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mitra.core import views as core_views
+from mitra.users import password_reset
 from mitra.users import views as user_views
 
 account = [
@@ -14,7 +15,7 @@ account = [
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
-    path("reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path("reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "reset/<uidb64>/<token>/",

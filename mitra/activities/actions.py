@@ -5,7 +5,6 @@ in the history and runs side effects (email to a customer) after commit.
 """
 
 import logging
-import mimetypes
 
 from django.apps import apps
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mitra.core.files import detect_content_type
 from mitra.core.policy import Action, can, has_module_perm
 
 from .models import (
@@ -737,47 +737,6 @@ def delete_news(news, *, acting_user):
 
 
 # -- attachments (C9) -----------------------------------------------------------------------
-
-
-def detect_content_type(upload, name=""):
-    """The type read from the file's first bytes; by name when the content says nothing."""
-    import filetype
-
-    head = b""
-    try:
-        upload.seek(0)
-        head = upload.read(8192)
-        upload.seek(0)
-    except (AttributeError, OSError):
-        pass
-    kind = filetype.guess(head) if head else None
-    if kind is not None:
-        # Office files are zip archives: filetype looks inside, so a .docx renamed .zip is
-        # still a Word document and a plain zip renamed .docx is still a zip.
-        return kind.mime
-    if _looks_like_text(head):
-        lowered = head.lstrip()[:200].lower()
-        if lowered.startswith((b"<!doctype html", b"<html")):
-            return "text/html"
-        by_name = mimetypes.guess_type(name)[0]
-        if by_name and (by_name.startswith("text/") or by_name in _TEXT_TYPES):
-            return by_name
-        return "text/plain"
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
-_TEXT_TYPES = {"application/json", "application/xml", "application/javascript"}
-
-
-def _looks_like_text(head):
-    if not head or b"\x00" in head:
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still text.
-        return exc.start >= len(head) - 3
-    return True
 
 
 def _record_of(record):

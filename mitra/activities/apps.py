@@ -48,7 +48,7 @@ class ActivitiesConfig(AppConfig):
                 "list-details",
                 "activities:lookups",
                 930,
-                (Action.VIEW, Action.CREATE, Action.EDIT),
+                (Action.VIEW,),  # changing codes: the shared configuration right
                 ADMIN_SECTION,
             )
         )

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -18,9 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core import calendars
+from mitra.core.files import safe_file_response
 from mitra.core.idempotency import create_once
 from mitra.core.pagination import paginate
-from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
+from mitra.core.policy import (
+    Action,
+    can,
+    can_configure,
+    get_for_user,
+    has_module_perm,
+    require_module,
+)
 
 from . import actions, timeline
 from .forms import (
@@ -1532,22 +1540,12 @@ def _record_url(kind, obj):
 def attachment_download(request, public_id):
     """The file, for users who may see a record it is attached to; 404 for anyone else."""
     att = get_for_user(request.user, Attachment, public_id=public_id)
-    try:
-        handle = att.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    inline = request.GET.get("inline") == "1" and (
-        att.content_type.startswith("image/") or att.content_type == "application/pdf"
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
+    return safe_file_response(
+        att.file,
         filename=att.name,
-        content_type=att.content_type or "application/octet-stream",
+        content_type=att.content_type,
+        inline=request.GET.get("inline") == "1",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
@@ -1645,9 +1643,7 @@ def lookup_list(request, public_id=None):
         instance = Lookup.objects.filter(public_id=public_id).first()
         if instance is None:
             raise Http404
-    can_edit = has_module_perm(
-        request.user, "activity_codes", Action.EDIT if instance else Action.CREATE
-    )
+    can_edit = can_configure(request.user)
     form = LookupForm(
         request.POST or None, instance=instance, initial={"kind": request.GET.get("kind")}
     )

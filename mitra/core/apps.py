@@ -6,3 +6,21 @@ class CoreConfig(AppConfig):
     name = "mitra.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .policy import CONFIGURATION, Action
+        from .registry import ADMIN_SECTION, Module, register_module
+
+        # No screen of its own: it governs the settings screens of the apps (groups, rating
+        # levels, activity codes, duplicate rules).
+        register_module(
+            Module(
+                CONFIGURATION,
+                _("Shared configuration"),
+                "adjustments",
+                None,
+                925,
+                (Action.EDIT,),
+                ADMIN_SECTION,
+            )
+        )

@@ -130,3 +130,17 @@ def require_module(user, module, action):
     """403 unless the user's role grants `action` on `module`."""
     if not has_module_perm(user, module, action):
         raise PermissionDenied
+
+
+# Shared configuration (party groups, rating levels, activity codes, duplicate rules) is
+# company-wide: changing it is a right of its own, not part of editing parties.
+CONFIGURATION = "configuration"
+
+
+def can_configure(user):
+    return has_module_perm(user, CONFIGURATION, Action.EDIT)
+
+
+def require_configure(user):
+    """403 unless the user may change the company-wide configuration."""
+    require_module(user, CONFIGURATION, Action.EDIT)

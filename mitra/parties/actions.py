@@ -18,7 +18,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mitra.core.policy import Action, Level, can, has_module_perm
+from mitra.core.policy import Action, Level, can, has_module_perm, require_configure
 
 from .models import (
     Address,
@@ -880,7 +880,7 @@ def remove_rating(rating, *, acting_user):
 
 @transaction.atomic
 def save_rating_level(level, *, acting_user):
-    _require(acting_user, Action.EDIT)
+    require_configure(acting_user)
     level.full_clean()
     level.save()
     if level.colour:
@@ -893,7 +893,7 @@ def save_rating_level(level, *, acting_user):
 
 @transaction.atomic
 def delete_rating_level(level, *, acting_user):
-    _require(acting_user, Action.DELETE)
+    require_configure(acting_user)
     if level.ratings.exists():
         raise ValidationError(_("This rating was given to parties; remove those ratings first."))
     Party.all_objects.filter(rating=level).update(rating=None)
@@ -905,7 +905,7 @@ def delete_rating_level(level, *, acting_user):
 
 @transaction.atomic
 def save_group(group, *, acting_user):
-    _require(acting_user, Action.EDIT if group.pk else Action.CREATE)
+    require_configure(acting_user)
     if group.pk and group.parent_id:
         parent = Group.objects.get(pk=group.parent_id)
         if parent.path.startswith(Group.objects.get(pk=group.pk).path):
@@ -917,7 +917,7 @@ def save_group(group, *, acting_user):
 
 @transaction.atomic
 def delete_group(group, *, acting_user):
-    _require(acting_user, Action.DELETE)
+    require_configure(acting_user)
     if group.children.exists():
         raise ValidationError(_("This group has sub-groups; move or delete them first."))
     group._history_user = acting_user

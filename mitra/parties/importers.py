@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from mitra.core.imports import fields as f
 from mitra.core.imports.base import Importer, Row
 from mitra.core.imports.bulk import BulkInserter, copy_history, in_values
-from mitra.core.policy import Action, has_module_perm
+from mitra.core.policy import can_configure
 from mitra.core.text import compact, compact_normal, default_region, normalize
 
 from . import duplicates
@@ -542,7 +542,7 @@ class PartyImporter(Importer):
         key = tuple(compact(p) for p in parts)
         if key in self._groups:
             return self._groups[key]
-        if not has_module_perm(self.user, "parties", Action.CREATE):
+        if not can_configure(self.user):  # groups are shared configuration
             return None
         parent_id = None
         for depth in range(1, len(parts) + 1):

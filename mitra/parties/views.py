@@ -18,9 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mitra.core.files import safe_file_response
 from mitra.core.idempotency import create_once
 from mitra.core.pagination import paginate
-from mitra.core.policy import Action, get_for_user, has_module_perm, is_public_id, require_module
+from mitra.core.policy import (
+    Action,
+    can_configure,
+    get_for_user,
+    has_module_perm,
+    is_public_id,
+    require_configure,
+    require_module,
+)
 from mitra.users.models import User
 
 from . import actions
@@ -887,12 +896,8 @@ def _attachment_for(user, public_id):
 @login_required
 def attachment_download(request, public_id):
     att = _attachment_for(request.user, public_id)
-    try:
-        return FileResponse(
-            att.file.open("rb"), as_attachment=True, filename=att.file.name.rsplit("/", 1)[-1]
-        )
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    filename = att.file.name.rsplit("/", 1)[-1]
+    return safe_file_response(att.file, filename=filename, inline=request.GET.get("inline") == "1")
 
 
 @login_required
@@ -1066,23 +1071,29 @@ def group_list(request):
         ]
         g.sort_key = chain
     groups.sort(key=lambda g: g.sort_key)
-    perms = _perms(request.user)
+    perms = _config_rights(request.user)
     return _render(
         request,
         "parties/group_list.html",
-        {"groups": groups, "rights": perms, "form": GroupForm() if perms[Action.CREATE] else None},
+        {"groups": groups, "config": perms, "form": GroupForm() if perms[Action.CREATE] else None},
     )
+
+
+def _config_rights(user):
+    """Rights on the shared settings screens: one switch for create, edit and delete."""
+    allowed = can_configure(user)
+    return {Action.CREATE: allowed, Action.EDIT: allowed, Action.DELETE: allowed}
 
 
 @login_required
 def group_edit(request, public_id=None):
+    require_module(request.user, MODULE, Action.VIEW)
+    require_configure(request.user)
     if public_id:
-        require_module(request.user, MODULE, Action.EDIT)
         group = Group.objects.filter(public_id=public_id).first()
         if group is None:
             raise Http404
     else:
-        require_module(request.user, MODULE, Action.CREATE)
         group = Group()
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
@@ -1099,7 +1110,7 @@ def group_edit(request, public_id=None):
 @login_required
 @require_POST
 def group_delete(request, public_id):
-    require_module(request.user, MODULE, Action.DELETE)
+    require_configure(request.user)
     group = Group.objects.filter(public_id=public_id).first()
     if group is None:
         raise Http404
@@ -1123,7 +1134,7 @@ def rating_levels(request, public_id=None):
         raise Http404
     form = RatingLevelForm(request.POST or None, instance=level)
     if request.method == "POST":
-        require_module(request.user, MODULE, Action.EDIT)
+        require_configure(request.user)
         if form.is_valid():
             actions.save_rating_level(form.instance, acting_user=request.user)
             messages.success(request, _("Rating %(name)s saved.") % {"name": form.instance})
@@ -1132,14 +1143,14 @@ def rating_levels(request, public_id=None):
     return _render(
         request,
         "parties/rating_levels.html",
-        {"levels": levels, "form": form, "level": level},
+        {"levels": levels, "form": form, "level": level, "config": _config_rights(request.user)},
     )
 
 
 @login_required
 @require_POST
 def rating_level_delete(request, public_id):
-    require_module(request.user, MODULE, Action.DELETE)
+    require_configure(request.user)
     level = RatingLevel.objects.filter(public_id=public_id).first()
     if level is None:
         raise Http404

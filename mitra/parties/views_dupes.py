@@ -14,7 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mitra.core.forms import StyledFormMixin
 from mitra.core.pagination import paginate
-from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
+from mitra.core.policy import (
+    Action,
+    can,
+    can_configure,
+    get_for_user,
+    has_module_perm,
+    require_configure,
+    require_module,
+)
 from mitra.dedupe.models import DuplicatePair, DuplicateRule, DuplicateScan, Field, Merge
 
 from . import callerid, duplicates
@@ -207,7 +215,7 @@ def rules(request, public_id=None):
         rule = get_for_user(request.user, DuplicateRule, public_id=public_id)
     form = RuleForm(instance=rule)
     if request.method == "POST":
-        require_module(request.user, RULES, Action.EDIT)
+        require_configure(request.user)
         form = RuleForm(request.POST, instance=rule)
         if form.is_valid():
             form.save()
@@ -220,7 +228,7 @@ def rules(request, public_id=None):
             "rules": DuplicateRule.objects.all(),
             "form": form,
             "rule": rule,
-            "can_edit": has_module_perm(request.user, RULES, Action.EDIT),
+            "can_edit": can_configure(request.user),
             "merges": Merge.objects.select_related("survivor", "merged_by")[:10],
         },
     )
@@ -229,7 +237,7 @@ def rules(request, public_id=None):
 @login_required
 @require_POST
 def rule_delete(request, public_id):
-    require_module(request.user, RULES, Action.EDIT)
+    require_configure(request.user)
     rule = get_for_user(request.user, DuplicateRule, public_id=public_id)
     rule.delete()
     messages.success(request, _("The duplicate rule was deleted."))

@@ -32,6 +32,7 @@ def roles_spec():
                 **{m.key: [a for a in m.actions if a != Action.PURGE] for m in business},
                 "users": [Action.VIEW],
                 "teams": [Action.VIEW],
+                "configuration": [Action.EDIT],  # groups, ratings, codes, duplicate rules
             },
         ),
         "Sales rep": dict(

@@ -16,7 +16,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from mitra.api.base import ScopedViewSet
-from mitra.core.policy import Action, can, is_public_id
+from mitra.core.policy import Action, can, can_configure, is_public_id
 from mitra.parties import actions
 from mitra.parties.models import (
     Address,
@@ -525,6 +525,12 @@ class GroupViewSet(
 
     def base_queryset(self):
         return Group.objects.select_related("parent")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Groups are company-wide configuration: changing them is a right of its own.
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not can_configure(request.user):
+            raise PermissionDenied
 
     def perform_create(self, serializer):
         serializer.instance = self._save(Group(**serializer.validated_data))

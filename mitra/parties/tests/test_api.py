@@ -213,7 +213,7 @@ class ChildApiTests(BaseTestCase):
 
     def test_groups(self):
         root = make_group("Industry")
-        self.login(self.owner)
+        self.login(self.admin)  # groups are shared configuration (see test_configuration_right)
         r = self.client.post(
             f"{API}/party-groups/",
             {"name": "Automotive", "parent": str(root.public_id)},

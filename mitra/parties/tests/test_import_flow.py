@@ -143,6 +143,9 @@ class ImportFlowTests(ImportSteps, BaseTestCase):
         content = csv_bytes([["Name", "Groups", "Account managers"],
                              ["Acme", "Industry / Automotive; VIP", "teammate"],
                              ["Beta", "Automotive", "nobody-here"]])  # fmt: skip
+        role = self.owner.role  # creating groups needs the shared configuration right
+        role.permissions = {**role.permissions, "configuration": ["edit"]}
+        role.save()
         job = self.import_file(self.owner, content)
         self.assertEqual((job.created_count, job.failed_count), (1, 1))
         acme = Party.objects.get(name="Acme")
@@ -151,6 +154,13 @@ class ImportFlowTests(ImportSteps, BaseTestCase):
         self.assertEqual(sorted(g.name for g in acme.groups.all()), ["Automotive", "VIP"])
         self.assertEqual(list(acme.managers.all()), [self.teammate])
         self.assertIn("nobody-here", job.row_errors.get().message)
+
+    def test_without_the_configuration_right_a_missing_group_is_a_row_error(self):
+        content = csv_bytes([["Name", "Groups"], ["Acme", "VIP"]])
+        job = self.import_file(self.owner, content)
+        self.assertEqual((job.created_count, job.failed_count), (0, 1))
+        self.assertIn("VIP", job.row_errors.get().message)
+        self.assertFalse(Group.objects.exists())
 
     def test_it_keeps_the_job_private_to_its_owner(self):
         job = self.import_file(self.owner, csv_bytes([["Name"], ["Mine"]]))

@@ -13,7 +13,16 @@ from mitra.parties.models import Attachment, Contact, Group, Kind, RatingLevel, 
 from .factories import make_group, make_party
 
 
+def grant_configuration(user):
+    """Groups and rating levels are shared configuration: a right of its own."""
+    user.role.permissions = {**user.role.permissions, "configuration": ["edit"]}
+    user.role.save()
+
+
 class GroupScreenTests(BaseTestCase):
+    def setUp(self):
+        grant_configuration(self.owner)
+
     def test_it_builds_a_tree(self):
         self.login(self.owner)
         self.client.post(reverse("parties:group_create"), {"name": "Industry"})
@@ -61,6 +70,7 @@ class RatingTests(BaseTestCase):
         cls.party = make_party(cls.p.owner, "Acme Co", colour_from_rating=True)
 
     def test_a_rating_sets_the_current_rating_and_colour(self):
+        grant_configuration(self.owner)
         self.login(self.owner)
         self.client.post(
             reverse("parties:ratings"), {"name": "Gold", "colour": "yellow", "order": 1}

@@ -35,7 +35,10 @@
         line: { color: "#206bc4" },
         point: { color: "#206bc4" }
       }, spec.config || {});
-      window.vegaEmbed(el, spec, { actions: false, renderer: "svg" }).catch(function (err) {
+      // Vega's own expression compiler uses Function(), which the CSP forbids: interpret
+      // expressions instead (vendor/vega/vega-interpreter.js).
+      var options = { actions: false, renderer: "svg", ast: true, expr: window.vega.expressionInterpreter };
+      window.vegaEmbed(el, spec, options).catch(function (err) {
         el.textContent = String(err);
       });
     });
