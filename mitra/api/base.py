@@ -6,6 +6,7 @@ scoping by `visible_to(request.user)` is always applied, so no endpoint can forg
 
 from rest_framework import permissions, viewsets
 
+from mitra.api.filters import FilterAwareAutoSchema, FilterSet
 from mitra.core.policy import Action, can, has_module_perm
 
 _METHOD_ACTIONS = {
@@ -34,9 +35,18 @@ class ScopedViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, ModulePermission]
     lookup_field = "public_id"
     policy_module = ""
+    # The list's query parameters (mitra.api.filters): validated, unknown ones refused.
+    filterset = FilterSet()
+    schema = FilterAwareAutoSchema()
 
     def base_queryset(self):
         raise NotImplementedError
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)
+
+    def filter_queryset(self, queryset):
+        # Only the list takes filters; a record or a write is not narrowed by them.
+        if self.action != "list":
+            return queryset
+        return self.filterset.filter(queryset, self.request)
