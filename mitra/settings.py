@@ -187,6 +187,7 @@ LANGUAGES = [("en", "English"), ("th", "ไทย"), ("fa", "فارسی")]
 # Project templates keep their catalogue beside them; each app has its own locale/ (the
 # path is chosen so makemessages run inside an app never writes here).
 LOCALE_PATHS = [BASE_DIR / "templates" / "locale"]
+LOCALE_PATHS += [BASE_DIR / "api" / "locale"]  # the API is not an app of its own
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 # Phone numbers typed without a country code belong to PHONE_REGION; caller ID also tries

@@ -4,7 +4,9 @@
 scoping by `visible_to(request.user)` is always applied, so no endpoint can forget it.
 """
 
+from django.http import Http404
 from rest_framework import permissions, viewsets
+from rest_framework.exceptions import NotFound
 
 from mitra.api.filters import FilterAwareAutoSchema, FilterSet
 from mitra.core.policy import Action, can, has_module_perm
@@ -44,6 +46,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)
+
+    def get_object(self):
+        # Hidden, never there or not an id at all: one answer, so nothing is revealed.
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound() from None
 
     def filter_queryset(self, queryset):
         # Only the list takes filters; a record or a write is not narrowed by them.

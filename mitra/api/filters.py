@@ -175,8 +175,8 @@ class DateTimeFilter(Filter):
             )
         )
         try:
-            value = parse_datetime(text)
-            day = None if value else parse_date(text)
+            day = parse_date(text)  # first: Python reads a date alone as a datetime too
+            value = None if day else parse_datetime(text)
         except ValueError:  # well formed but impossible, such as 2026-02-30
             raise invalid from None
         if value is None and day is None:

@@ -60,7 +60,7 @@ class PartiesField(serializers.ListField):
         found = {p.public_id: p for p in Party.objects.visible_to(user).filter(public_id__in=ids)}
         missing = [str(i) for i in ids if i not in found]
         if missing:
-            raise ValidationError(f"Unknown party: {', '.join(missing)}")
+            raise ValidationError(_("Unknown party: %(ids)s") % {"ids": ", ".join(missing)})
         return [found[i] for i in ids]
 
 

@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from mitra.api.base import ScopedViewSet
+from mitra.api.fields import VisibleRecordField
 from mitra.api.filters import BooleanFilter, ChoiceFilter, FilterSet, TextFilter, UUIDFilter
 from mitra.core.policy import Action, can
 from mitra.parties import actions
@@ -294,14 +295,11 @@ def _apply_update(view, request, party, **changes):
 
 
 class _ChildSerializerMixin(serializers.Serializer):
-    party = serializers.SlugRelatedField(slug_field="public_id", queryset=Party.objects.all())
+    # A party the user cannot see reads as one that does not exist.
+    party = VisibleRecordField(queryset=Party.objects.all())
 
     def validate_party(self, party):
-        user = self.context["request"].user
-        if not can(user, Action.EDIT, party):
-            # A party the user cannot see reads as "does not exist".
-            if not Party.objects.visible_to(user).filter(pk=party.pk).exists():
-                raise ValidationError("Object does not exist.")
+        if not can(self.context["request"].user, Action.EDIT, party):
             raise PermissionDenied()
         return party
 
