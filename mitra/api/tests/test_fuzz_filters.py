@@ -144,3 +144,21 @@ class JunkQueryParameterTests(BaseTestCase):
             for value in ("x", "9" * 40, "' OR 1=1 --", "%00", "سلام", "🙂"):
                 r = self.client.get(f"{url}{value}/")
                 self.assertEqual(r.status_code, 404, (url, value))
+
+    def test_junk_bodies_on_the_records_own_actions_answer_400(self):
+        from mitra.activities.models import Note, Task
+
+        self.login(self.owner)
+        task = Task.objects.filter(owner=self.owner).get().public_id
+        note = Note.objects.filter(owner=self.owner).get().public_id
+        for url in (
+            f"{API}/tasks/{task}/status/",
+            f"{API}/tasks/{task}/close/",
+            f"{API}/notes/{note}/status/",
+        ):
+            for body in ("[1]", '"x"', "1", "null", '{"status": ["x"]}', '{"cancel": "maybe"}'):
+                if url.endswith("close/") and "status" in body:
+                    continue  # close/ takes no status: an ignored key
+                r = self.client.post(url, body, content_type="application/json")
+                self.assertEqual(r.status_code, 400, (url, body))
+        self.assertEqual(Task.objects.get(public_id=task).status, "not_started")

@@ -286,6 +286,12 @@ class TaskSerializer(serializers.ModelSerializer):
                             "updated_at"]  # fmt: skip
 
 
+class StatusSerializer(serializers.Serializer):
+    """The body of …/status/: the actions check the value itself."""
+
+    status = serializers.CharField()
+
+
 class CloseSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=[Task.Result.OK, Task.Result.FAILED], required=False)
     note = serializers.CharField(required=False, allow_blank=True)
@@ -364,9 +370,10 @@ class TaskViewSet(ActionViewSet):
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def status(self, request, public_id=None):
         task = self.get_object()
-        new = request.data.get("status")
+        body = StatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            actions.set_task_status(task, new, acting_user=request.user)
+            actions.set_task_status(task, body.validated_data["status"], acting_user=request.user)
         except DjangoValidationError as exc:
             _raise(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
@@ -456,8 +463,10 @@ class NoteViewSet(ActionViewSet):
     )
     def set_status(self, request, public_id=None):
         note = self.get_object()
+        body = StatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            actions.set_note_status(note, request.data.get("status"), acting_user=request.user)
+            actions.set_note_status(note, body.validated_data["status"], acting_user=request.user)
         except DjangoValidationError as exc:
             _raise(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=note.pk)).data)
