@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (offline, CSP)
 ]
 # Domain apps join as they land; order follows the dependency chain of DESIGN.md.
 INSTALLED_APPS += [
@@ -201,6 +202,7 @@ LANGUAGES = [("en", "English"), ("th", "ไทย"), ("fa", "فارسی")]
 # Project templates keep their catalogue beside them; each app has its own locale/ (the
 # path is chosen so makemessages run inside an app never writes here).
 LOCALE_PATHS = [BASE_DIR / "templates" / "locale"]
+LOCALE_PATHS += [BASE_DIR / "api" / "locale"]  # the API is not an app of its own
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 # Phone numbers typed without a country code belong to PHONE_REGION; caller ID also tries
@@ -262,6 +264,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Mitra CRM API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS |= {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # operations grouped by resource, not all "v1"
+}
 
 OTP_TOTP_ISSUER = "Mitra CRM"
 

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mitra.core import views as core_views
 from mitra.users import password_reset
@@ -44,7 +44,12 @@ urlpatterns = [
     path("users/", include("mitra.users.urls")),
     path("api/v1/", include("mitra.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # Swagger UI from our own static files, its start-up script a file of its own (CSP).
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html"),
+        name="api-docs",
+    ),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -4,8 +4,11 @@
 scoping by `visible_to(request.user)` is always applied, so no endpoint can forget it.
 """
 
+from django.http import Http404
 from rest_framework import permissions, viewsets
+from rest_framework.exceptions import NotFound
 
+from mitra.api.filters import FilterAwareAutoSchema, FilterSet
 from mitra.core.idempotency import IdempotentAPIMixin
 from mitra.core.policy import Action, can, has_module_perm
 
@@ -35,9 +38,25 @@ class ScopedViewSet(IdempotentAPIMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, ModulePermission]
     lookup_field = "public_id"
     policy_module = ""
+    # The list's query parameters (mitra.api.filters): validated, unknown ones refused.
+    filterset = FilterSet()
+    schema = FilterAwareAutoSchema()
 
     def base_queryset(self):
         raise NotImplementedError
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)
+
+    def get_object(self):
+        # Hidden, never there or not an id at all: one answer, so nothing is revealed.
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound() from None
+
+    def filter_queryset(self, queryset):
+        # Only the list takes filters; a record or a write is not narrowed by them.
+        if self.action != "list":
+            return queryset
+        return self.filterset.filter(queryset, self.request)

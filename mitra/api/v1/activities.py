@@ -7,6 +7,7 @@ Records are addressed by their public id; parties, users and codes by theirs too
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -17,6 +18,7 @@ from mitra.activities.forms import colleagues
 from mitra.activities.models import (
     Appointment,
     AppointmentTarget,
+    Channel,
     Interaction,
     InteractionTarget,
     Lookup,
@@ -29,6 +31,7 @@ from mitra.activities.models import (
     TaskTarget,
 )
 from mitra.api.base import ScopedViewSet
+from mitra.api.filters import BooleanFilter, ChoiceFilter, DateTimeFilter, FilterSet, UUIDFilter
 from mitra.users.models import Team
 
 
@@ -63,7 +66,7 @@ class PartiesField(serializers.ListField):
                 found.setdefault(target.party.public_id, target.party)
         missing = [str(i) for i in ids if i not in found]
         if missing:
-            raise ValidationError(f"Unknown party: {', '.join(missing)}")
+            raise ValidationError(_("Unknown party: %(ids)s") % {"ids": ", ".join(missing)})
         return [found[i] for i in ids]
 
 
@@ -137,6 +140,12 @@ def _parties_prefetch(target_model):
     return Prefetch("targets", queryset=target_model.objects.select_related("party"))
 
 
+def _party_filter():
+    return UUIDFilter(
+        "targets__party__public_id", help_text=_("Only those of this party (its id).")
+    )
+
+
 # -- interactions ---------------------------------------------------------------------------
 
 
@@ -169,17 +178,16 @@ class InteractionViewSet(ActionViewSet):
         qs = Interaction.objects.select_related("owner", "user", "result", "reason", "medium")
         return qs.prefetch_related(_parties_prefetch(InteractionTarget))
 
-    def filter_queryset(self, qs):
-        params = self.request.query_params
-        if params.get("party"):
-            qs = qs.filter(targets__party__public_id=params["party"])
-        if params.get("channel"):
-            qs = qs.filter(channel=params["channel"])
-        if params.get("since"):
-            qs = qs.filter(occurred_at__gte=params["since"])
-        if params.get("until"):
-            qs = qs.filter(occurred_at__lt=params["until"])
-        return qs
+    filterset = FilterSet(
+        party=_party_filter(),
+        channel=ChoiceFilter("channel", choices=Channel.values),
+        since=DateTimeFilter("occurred_at__gte", help_text=_("Occurred at or after this.")),
+        until=DateTimeFilter(
+            "occurred_at__lt",
+            end_of_day=True,
+            help_text=_("Occurred before this (a date: through that day)."),
+        ),
+    )
 
     def do_create(self, data):
         parties = data.pop("targets", [])
@@ -233,17 +241,21 @@ class AppointmentViewSet(ActionViewSet):
             "participants", _parties_prefetch(AppointmentTarget)
         )
 
-    def filter_queryset(self, qs):
-        params = self.request.query_params
-        if params.get("from"):
-            qs = qs.filter(end__gte=params["from"])
-        if params.get("to"):
-            qs = qs.filter(start__lt=params["to"])
-        if params.get("mine") in ("1", "true"):
-            qs = qs.for_user(self.request.user)
-        if params.get("party"):
-            qs = qs.filter(targets__party__public_id=params["party"])
-        return qs
+    filterset = FilterSet(
+        **{
+            "from": DateTimeFilter("end__gte", help_text=_("Ending at or after this.")),
+            "to": DateTimeFilter(
+                "start__lt",
+                end_of_day=True,
+                help_text=_("Starting before this (a date: through that day)."),
+            ),
+        },
+        mine=BooleanFilter(
+            lambda qs, mine, request: qs.for_user(request.user) if mine else qs,
+            help_text=_("Only those I own or take part in."),
+        ),
+        party=_party_filter(),
+    )
 
     def do_create(self, data):
         return actions.create_appointment(
@@ -300,10 +312,20 @@ class TaskSerializer(serializers.ModelSerializer):
                             "updated_at"]  # fmt: skip
 
 
+class StatusSerializer(serializers.Serializer):
+    """The body of …/status/: the actions check the value itself."""
+
+    status = serializers.CharField()
+
+
 class CloseSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=[Task.Result.OK, Task.Result.FAILED], required=False)
     note = serializers.CharField(required=False, allow_blank=True)
     cancel = serializers.BooleanField(required=False, default=False)
+
+
+def _by_assignee(qs, who, request):
+    return qs.filter(assignee=request.user) if who == "me" else qs.filter(assignee__public_id=who)
 
 
 class TaskViewSet(ActionViewSet):
@@ -320,17 +342,19 @@ class TaskViewSet(ActionViewSet):
             "owner", "assignee", "team", "rework_of"
         ).prefetch_related("steps", _parties_prefetch(TaskTarget))
 
-    def filter_queryset(self, qs):
-        params = self.request.query_params
-        if params.get("status") == "open":
-            qs = qs.open()
-        elif params.get("status") in TaskStatus.values:
-            qs = qs.filter(status=params["status"])
-        if params.get("assignee") == "me":
-            qs = qs.filter(assignee=self.request.user)
-        if params.get("party"):
-            qs = qs.filter(targets__party__public_id=params["party"])
-        return qs
+    filterset = FilterSet(
+        status=ChoiceFilter(
+            lambda qs, status, request: qs.open() if status == "open" else qs.filter(status=status),
+            choices=["open", *TaskStatus.values],
+            help_text=_("“open”: not done and not cancelled."),
+        ),
+        assignee=UUIDFilter(
+            _by_assignee,
+            keywords=["me"],
+            help_text=_("“me” or a user's id."),
+        ),
+        party=_party_filter(),
+    )
 
     def do_create(self, data):
         return actions.create_task(
@@ -372,9 +396,10 @@ class TaskViewSet(ActionViewSet):
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def status(self, request, public_id=None):
         task = self.get_object()
-        new = request.data.get("status")
+        body = StatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            actions.set_task_status(task, new, acting_user=request.user)
+            actions.set_task_status(task, body.validated_data["status"], acting_user=request.user)
         except DjangoValidationError as exc:
             _raise(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
@@ -404,6 +429,14 @@ class NoteSerializer(serializers.ModelSerializer):
         return any(d.user_id == me and d.read_at is None for d in note.deliveries.all())
 
 
+def _note_box(qs, box, user):
+    if box == "received":
+        return qs.received_by(user)
+    if box == "sent":
+        return qs.filter(owner=user, pk__in=NoteRecipient.objects.values("note_id"))
+    return qs.filter(owner=user)
+
+
 class NoteViewSet(ActionViewSet):
     """Notes. Filters: ?box=received|sent|mine, ?status=active|closed.
     POST …/read/ clears my unread marker; POST …/status/ {status: active|closed}."""
@@ -417,18 +450,14 @@ class NoteViewSet(ActionViewSet):
             "recipients", "deliveries", _parties_prefetch(NoteTarget)
         )
 
-    def filter_queryset(self, qs):
-        params = self.request.query_params
-        box = params.get("box")
-        if box == "received":
-            qs = qs.received_by(self.request.user)
-        elif box == "sent":
-            qs = qs.filter(owner=self.request.user, pk__in=NoteRecipient.objects.values("note_id"))
-        elif box == "mine":
-            qs = qs.filter(owner=self.request.user)
-        if params.get("status") in Note.Status.values:
-            qs = qs.filter(status=params["status"])
-        return qs
+    filterset = FilterSet(
+        box=ChoiceFilter(
+            lambda qs, box, request: _note_box(qs, box, request.user),
+            choices=["received", "sent", "mine"],
+            help_text=_("Notes I received, sent to others, or wrote."),
+        ),
+        status=ChoiceFilter("status", choices=Note.Status.values),
+    )
 
     def do_create(self, data):
         return actions.create_note(
@@ -461,8 +490,10 @@ class NoteViewSet(ActionViewSet):
     )
     def set_status(self, request, public_id=None):
         note = self.get_object()
+        body = StatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            actions.set_note_status(note, request.data.get("status"), acting_user=request.user)
+            actions.set_note_status(note, body.validated_data["status"], acting_user=request.user)
         except DjangoValidationError as exc:
             _raise(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=note.pk)).data)

@@ -10,13 +10,15 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from mitra.api.base import ScopedViewSet
-from mitra.core.policy import Action, can, can_configure, is_public_id
+from mitra.api.fields import VisibleRecordField
+from mitra.api.filters import BooleanFilter, ChoiceFilter, FilterSet, TextFilter, UUIDFilter
+from mitra.core.policy import Action, can, can_configure
 from mitra.parties import actions
 from mitra.parties.models import (
     Address,
@@ -202,20 +204,11 @@ def _party_queryset():
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "q", str, description="Name, code, phone, email, ID or address fragment."
-            ),
-            OpenApiParameter("role", str, enum=RoleKind.values),
-            OpenApiParameter("stage", str, enum=Stage.values),
-            OpenApiParameter("kind", str, enum=Kind.values),
-            OpenApiParameter("active", bool),
-            OpenApiParameter("group", str, description="Group id; sub-groups included."),
-        ]
-    )
-)
+def _in_group(qs, group_id, request):
+    group = Group.objects.visible_to(request.user).filter(public_id=group_id).first()
+    return qs.in_group(group) if group else qs.none()
+
+
 class PartyViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -233,24 +226,18 @@ class PartyViewSet(
     def base_queryset(self):
         return _party_queryset()
 
-    def filter_queryset(self, qs):
-        params = self.request.query_params
-        if params.get("role") in RoleKind.values:
-            qs = qs.with_role(params["role"])
-        if params.get("stage") in Stage.values:
-            qs = qs.filter(stage=params["stage"])
-        if params.get("kind") in Kind.values:
-            qs = qs.filter(kind=params["kind"])
-        if params.get("active") in ("true", "false", "1", "0"):
-            qs = qs.filter(is_active=params["active"] in ("true", "1"))
-        if group_id := params.get("group"):
-            group = (
-                Group.objects.filter(public_id=group_id).first() if is_public_id(group_id) else None
-            )
-            qs = qs.in_group(group) if group else qs.none()
-        if q := params.get("q", "").strip():
-            qs = search_parties(qs, q)
-        return qs
+    filterset = FilterSet(
+        q=TextFilter(
+            lambda qs, q, request: search_parties(qs, q),
+            aliases=["search"],
+            help_text=_("Name, code, phone, email, ID or address fragment."),
+        ),
+        role=ChoiceFilter(lambda qs, role, request: qs.with_role(role), choices=RoleKind.values),
+        stage=ChoiceFilter("stage", choices=Stage.values),
+        kind=ChoiceFilter("kind", choices=Kind.values),
+        active=BooleanFilter("is_active"),
+        group=UUIDFilter(_in_group, help_text=_("A group's id; its sub-groups included.")),
+    )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -308,14 +295,11 @@ def _apply_update(view, request, party, **changes):
 
 
 class _ChildSerializerMixin(serializers.Serializer):
-    party = serializers.SlugRelatedField(slug_field="public_id", queryset=Party.objects.all())
+    # A party the user cannot see reads as one that does not exist.
+    party = VisibleRecordField(queryset=Party.objects.all())
 
     def validate_party(self, party):
-        user = self.context["request"].user
-        if not can(user, Action.EDIT, party):
-            # A party the user cannot see reads as "does not exist".
-            if not Party.objects.visible_to(user).filter(pk=party.pk).exists():
-                raise ValidationError("Object does not exist.")
+        if not can(self.context["request"].user, Action.EDIT, party):
             raise PermissionDenied()
         return party
 
@@ -358,10 +342,7 @@ class _ChildViewSet(
     def base_queryset(self):
         return self.model.objects.select_related("party")
 
-    def filter_queryset(self, qs):
-        if party_id := self.request.query_params.get("party"):
-            qs = qs.filter(party__public_id=party_id) if is_public_id(party_id) else qs.none()
-        return qs
+    filterset = FilterSet(party=UUIDFilter("party__public_id", help_text=_("Only this party's.")))
 
     def _respond(self, obj, cr, created=False):
         if cr is not None:
@@ -412,12 +393,6 @@ class _ChildViewSet(
         return self._respond(None, cr)
 
 
-_PARTY_PARAM = extend_schema(
-    parameters=[OpenApiParameter("party", str, description="Only this party's rows.")]
-)
-
-
-@extend_schema_view(list=_PARTY_PARAM)
 class ContactPointViewSet(_ChildViewSet):
     """Phones, emails and websites of parties."""
 
@@ -426,7 +401,6 @@ class ContactPointViewSet(_ChildViewSet):
     key = "contact_points"
 
 
-@extend_schema_view(list=_PARTY_PARAM)
 class AddressViewSet(_ChildViewSet):
     """Postal addresses of parties, with coordinates."""
 
@@ -435,7 +409,6 @@ class AddressViewSet(_ChildViewSet):
     key = "addresses"
 
 
-@extend_schema_view(list=_PARTY_PARAM)
 class PartyRoleViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -453,7 +426,7 @@ class PartyRoleViewSet(
     def base_queryset(self):
         return PartyRole.objects.select_related("party")
 
-    filter_queryset = _ChildViewSet.filter_queryset
+    filterset = _ChildViewSet.filterset
 
     def _respond(self, party, role, present):
         try:
