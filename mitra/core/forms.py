@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import calendars
+from .versioning import VersionedFormMixin
 
 
 class CalendarDateInput(forms.TextInput):
@@ -63,8 +64,10 @@ class CalendarDateField(forms.DateField):
         return calendars.parse_date(value)
 
 
-class StyledFormMixin:
-    """Give every widget Tabler's classes so templates can render fields generically."""
+class StyledFormMixin(VersionedFormMixin):
+    """Give every widget Tabler's classes so templates can render fields generically.
+
+    An edit form of a versioned record also carries its version (`core.versioning`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ import decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
+from django.db.models import F
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -708,7 +709,7 @@ def delete_rating_level(level, *, acting_user):
     _require(acting_user, Action.DELETE)
     if level.ratings.exists():
         raise ValidationError(_("This rating was given to parties; remove those ratings first."))
-    Party.all_objects.filter(rating=level).update(rating=None)
+    Party.all_objects.filter(rating=level).update(rating=None, version=F("version") + 1)
     level.delete()
 
 
