@@ -18,7 +18,7 @@ A post without a version (old clients, scripts) is not checked and saves as befo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms.widgets import ChoiceWidget
+from django.forms.widgets import ChoiceWidget, Input
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -290,7 +290,7 @@ def _simple(form_field):
         return False
     if getattr(widget, "allow_multiple_selected", False):
         return False
-    return isinstance(widget, (forms.Input, forms.Textarea, ChoiceWidget, forms.CheckboxInput))
+    return isinstance(widget, (Input, forms.Textarea, ChoiceWidget, forms.CheckboxInput))
 
 
 def _raw(form_field, value):
