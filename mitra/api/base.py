@@ -2,11 +2,14 @@
 
 `ScopedViewSet.get_queryset()` is final: subclasses give `base_queryset()` and the
 scoping by `visible_to(request.user)` is always applied, so no endpoint can forget it.
+Versioned records get an ETag and honour If-Match / `version` on writes (`api.versioning`).
 """
 
 from rest_framework import permissions, viewsets
 
 from mitra.core.policy import Action, can, has_module_perm
+
+from .versioning import VersionedViewMixin
 
 _METHOD_ACTIONS = {
     "GET": Action.VIEW,
@@ -30,7 +33,7 @@ class ModulePermission(permissions.BasePermission):
         return action == Action.VIEW or can(request.user, action, obj)
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
+class ScopedViewSet(VersionedViewMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, ModulePermission]
     lookup_field = "public_id"
     policy_module = ""
