@@ -1623,9 +1623,9 @@ def lookup_list(request, public_id=None):
     can_edit = has_module_perm(
         request.user, "activity_codes", Action.EDIT if instance else Action.CREATE
     )
-    form = LookupForm(
-        request.POST or None, instance=instance, initial={"kind": request.GET.get("kind")}
-    )
+    # ?kind= preselects the list of a new code; an edited code keeps its own.
+    initial = {"kind": request.GET.get("kind")} if instance is None else None
+    form = LookupForm(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .policy import VisibleQuerySet, owner_scope_q
-from .versioning import VersionedModel
+from .versioning import VersionedModel  # noqa: F401 - the base of every editable record
 
 
 class TimeStampedModel(models.Model):

@@ -190,17 +190,37 @@ class VersionedFormMixin:
         except StaleEdit as exc:
             self.refuse_stale(exc)
 
+    def _differences(self):
+        """Without history: the form's fields whose stored value differs from the post."""
+        out = []
+        for name, value in self.cleaned_data.items():
+            try:
+                field = self.instance._meta.get_field(name)
+            except Exception:  # noqa: BLE001 - a form-only field
+                continue
+            if not field.concrete or field.many_to_many:
+                continue
+            stored = _current(self.instance, field.attname)
+            if not _same(value, stored):
+                out.append(Change(name, field.verbose_name, _UNKNOWN, stored))
+        return out
+
     def refuse_stale(self, exc):
         """Show what changed; take over others' changes in fields this person left alone."""
         self.stale = exc
         data = self.data.copy()
         messages = [exc.summary()]
-        for change in exc.changes:
+        for change in exc.changes or self._differences():
             if change.field not in self.fields or change.field not in self.cleaned_data:
-                messages.append(
-                    gettext("%(field)s is now “%(now)s”.")
-                    % {"field": _cap(change.label), "now": _show(self.instance, change.field)}
-                )
+                if isinstance(change.now, (dict, list)):  # e.g. a permission matrix
+                    messages.append(
+                        gettext("%(field)s was changed.") % {"field": _cap(change.label)}
+                    )
+                else:
+                    messages.append(
+                        gettext("%(field)s is now “%(now)s”.")
+                        % {"field": _cap(change.label), "now": _show(self.instance, change.field)}
+                    )
                 continue
             mine = self.cleaned_data[change.field]
             if _same(mine, change.then) and _simple(self.fields[change.field]):
@@ -225,6 +245,9 @@ class VersionedFormMixin:
         data[self.add_prefix(self.version_field)] = str(exc.current)
         self.data = data
         self.add_error(None, messages)
+
+
+_UNKNOWN = object()  # the value when the form was opened, when history does not know it
 
 
 def _cap(label):
@@ -273,6 +296,8 @@ def _plain(value):
 
 
 def _same(mine, then):
+    if then is _UNKNOWN:
+        return False
     if isinstance(mine, models.Model):
         mine = mine.pk
     if mine in (None, "") and then in (None, ""):
