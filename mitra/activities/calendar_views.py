@@ -165,7 +165,7 @@ def _events_by_day(qs, first, last):
         .order_by("start", "id")
         .only(
             "pk", "public_id", "subject", "place", "start", "end", "all_day", "status",
-            "is_private", "owner_id", "type__name",
+            "is_private", "owner_id", "type__name", "version",
         )[:MAX_EVENTS]
     )  # fmt: skip
     days = {}
