@@ -22,7 +22,9 @@ def test_a_stale_task_form_is_refused_and_keeps_the_input(browser, live_server, 
     page.goto(f"{live_server.url}/activities/tasks/{task.public_id}/edit/")
     # Meanwhile a colleague renames it.
     sara = User.objects.get(username="sara")
-    actions.update_task(Task.objects.get(pk=task.pk), acting_user=sara, title="Send the contract today")
+    actions.update_task(
+        Task.objects.get(pk=task.pk), acting_user=sara, title="Send the contract today"
+    )
     page.fill("[name=description]", "Bring two copies")
     page.click("form.card button[type=submit]")
     page.wait_for_selector(".alert-danger")
