@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from mitra.core import calendars
 from mitra.core.policy import Action, Scope, get_for_user, has_module_perm, require_module, scope_of
+from mitra.core.versioning import StaleEdit, check_version, parse_version
 
 from . import actions, ics
 from .models import Appointment
@@ -164,7 +165,7 @@ def _events_by_day(qs, first, last):
         .order_by("start", "id")
         .only(
             "pk", "public_id", "subject", "place", "start", "end", "all_day", "status",
-            "is_private", "owner_id", "type__name",
+            "is_private", "owner_id", "type__name", "version",
         )[:MAX_EVENTS]
     )  # fmt: skip
     days = {}
@@ -411,7 +412,11 @@ def calendar_move(request, public_id):
         if end is None or end < start:
             return _after_move(request, view, error=_("The end is before the start."))
     try:
+        check_version(appt, parse_version(request.POST.get("version")))
         appt = actions.move_appointment(appt, acting_user=request.user, start=start, end=end)
+    except StaleEdit as exc:
+        error = _("%(summary)s The calendar shows it as it is now.") % {"summary": exc.summary()}
+        return _after_move(request, view, error=error, status=409)
     except ValidationError as exc:
         return _after_move(request, view, error=" ".join(exc.messages))
     people = list(appt.participants.all())
@@ -427,7 +432,7 @@ def calendar_move(request, public_id):
     )
 
 
-def _after_move(request, view, moved=None, conflicts=None, undo=None, error=""):
+def _after_move(request, view, moved=None, conflicts=None, undo=None, error="", status=200):
     # The grid shows what the page showed: its date and whose calendar ride along.
     request.GET = request.POST.copy()
     if request.htmx:
@@ -436,6 +441,7 @@ def _after_move(request, view, moved=None, conflicts=None, undo=None, error=""):
             view,
             {"moved": moved, "conflicts": conflicts or [], "undo": undo, "move_error": error},
         )
+        response.status_code = status  # 409: not moved, changed meanwhile (calendar.js shows it)
         return response
     if error:
         messages.error(request, error)

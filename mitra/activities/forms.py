@@ -477,6 +477,7 @@ class CloseTaskForm(StyledFormMixin, forms.Form):
 
 class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(choices=TaskStatus.choices)
+    version = forms.IntegerField(required=False, min_value=1)  # the version the page showed
 
 
 class TaskFilterForm(StyledFormMixin, forms.Form):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel
+from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel, VersionedModel
 from mitra.core.policy import Scope, VisibleQuerySet, has_module_perm, scope_of
 
 
@@ -79,7 +79,7 @@ class LookupQuerySet(VisibleQuerySet):
         return self.filter(kind=kind, is_active=True)
 
 
-class Lookup(TimeStampedModel, PublicIdModel):
+class Lookup(TimeStampedModel, PublicIdModel, VersionedModel):
     """A code a business sets up for itself: interaction results, reasons, media, types."""
 
     class Kind(models.TextChoices):

@@ -112,7 +112,7 @@ def _history_changes(record, previous):
     out = []
     for field in record.instance_type._meta.concrete_fields:
         name = field.attname
-        if name in ("updated_at", "search_name", "name_key"):
+        if name in ("updated_at", "search_name", "name_key", "version"):
             continue
         if getattr(record, name, None) != getattr(previous, name, None):
             out.append(field.verbose_name)

@@ -29,6 +29,7 @@ from mitra.core.policy import (
     has_module_perm,
     require_module,
 )
+from mitra.core.versioning import StaleEdit, check_version
 
 from . import actions, timeline
 from .forms import (
@@ -999,19 +1000,34 @@ def task_status(request, public_id):
             return HttpResponse(_("Unknown status."), status=400)
         messages.error(request, _("Unknown status."))
         return redirect(_safe_next(request, reverse("activities:task_board")))
+    stale = None
     try:
+        check_version(task, form.cleaned_data["version"])
         actions.set_task_status(task, form.cleaned_data["status"], acting_user=request.user)
+    except StaleEdit as exc:
+        stale = _("%(summary)s The task is shown as it is now.") % {"summary": exc.summary()}
+        if not request.htmx:
+            messages.error(request, stale)
     except ValidationError as exc:
         if request.htmx:
             return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
     if request.htmx:
         task.refresh_from_db()
-        return _render(
+        response = _render(
             request,
             "activities/task_board.html#card",
-            {"task": task, "statuses": TaskStatus.choices, "now": timezone.now(), "can_edit": True},
+            {
+                "task": task,
+                "statuses": TaskStatus.choices,
+                "now": timezone.now(),
+                "can_edit": True,
+                "stale": stale,
+            },
         )
+        if stale:
+            response.status_code = 409  # the card as it is now; board.js puts it back
+        return response
     return redirect(_safe_next(request, reverse("activities:task_board")))
 
 
@@ -1644,9 +1660,9 @@ def lookup_list(request, public_id=None):
         if instance is None:
             raise Http404
     can_edit = can_configure(request.user)
-    form = LookupForm(
-        request.POST or None, instance=instance, initial={"kind": request.GET.get("kind")}
-    )
+    # ?kind= preselects the list of a new code; an edited code keeps its own.
+    initial = {"kind": request.GET.get("kind")} if instance is None else None
+    form = LookupForm(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

@@ -2,6 +2,7 @@
 
 `ScopedViewSet.get_queryset()` is final: subclasses give `base_queryset()` and the
 scoping by `visible_to(request.user)` is always applied, so no endpoint can forget it.
+Versioned records get an ETag and honour If-Match / `version` on writes (`api.versioning`).
 """
 
 from django.http import Http404
@@ -11,6 +12,8 @@ from rest_framework.exceptions import NotFound
 from mitra.api.filters import FilterAwareAutoSchema, FilterSet
 from mitra.core.idempotency import IdempotentAPIMixin
 from mitra.core.policy import Action, can, has_module_perm
+
+from .versioning import VersionedViewMixin
 
 _METHOD_ACTIONS = {
     "GET": Action.VIEW,
@@ -34,7 +37,7 @@ class ModulePermission(permissions.BasePermission):
         return action == Action.VIEW or can(request.user, action, obj)
 
 
-class ScopedViewSet(IdempotentAPIMixin, viewsets.GenericViewSet):
+class ScopedViewSet(IdempotentAPIMixin, VersionedViewMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, ModulePermission]
     lookup_field = "public_id"
     policy_module = ""

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import calendars
+from .versioning import VersionedFormMixin
 
 
 class CalendarDateInput(forms.TextInput):
@@ -63,10 +64,11 @@ class CalendarDateField(forms.DateField):
         return calendars.parse_date(value)
 
 
-class StyledFormMixin:
+class StyledFormMixin(VersionedFormMixin):
     """Give every widget Tabler's classes so templates can render fields generically.
 
-    A form that sets `one_time_token = True` gets a hidden one-time token when it creates a
+    An edit form of a versioned record also carries its version (`core.versioning`). A
+    form that sets `one_time_token = True` gets a hidden one-time token when it creates a
     record (see `core/idempotency.py`: its view, decorated with `create_once`, creates once)."""
 
     one_time_token = False

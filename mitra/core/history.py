@@ -27,7 +27,7 @@ def history_rows(obj, limit=50):
         previous = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, excluded_fields=["version"])
             for change in delta.changes:
                 field = record.instance_type._meta.get_field(change.field)
                 changes.append(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .policy import VisibleQuerySet, owner_scope_q
+from .versioning import VersionedModel  # noqa: F401 - the base of every editable record
 
 
 class TimeStampedModel(models.Model):
@@ -57,8 +58,12 @@ class OwnedModel(TimeStampedModel, PublicIdModel):
         return owner_scope_q(user, scope)
 
 
-class TrackedModel(OwnedModel):
-    """An owned record whose every change is kept (who, which field, from what, to what)."""
+class TrackedModel(VersionedModel, OwnedModel):
+    """An owned record whose every change is kept (who, which field, from what, to what).
+
+    Every save bumps its `version` and is refused when another save came first
+    (`core.versioning`): edits carry the version they started from.
+    """
 
     history = HistoricalRecords(inherit=True)
 

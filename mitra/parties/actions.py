@@ -12,6 +12,7 @@ import decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, router, transaction
+from django.db.models import F
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -583,6 +584,7 @@ def _row_edit(party, key, acting_user, *, add=None, change=None, drop=None):
             rows.append({"id": None, **{f: _jsonable(add.get(f)) for f in fields}})
         changes = compute_changes(party, **{key: rows})
         return None, (_request_change(party, changes, acting_user) if changes else None)
+    _bump_version(party)
     if drop is not None:
         drop._history_user = acting_user
         drop.delete()
@@ -599,6 +601,12 @@ def _row_edit(party, key, acting_user, *, add=None, change=None, drop=None):
     obj._history_user = acting_user
     obj.save()
     return obj, None
+
+
+def _bump_version(party):
+    """A row of the party changed on its own: an edit form opened before is now stale (it
+    carries the rows as they were). Unconditional, so two row edits at once both land."""
+    Party.all_objects.filter(pk=party.pk).update(version=F("version") + 1)
 
 
 @transaction.atomic
@@ -633,6 +641,7 @@ def set_role(party, role, present, *, acting_user):
         return None, _request_change(
             party, compute_changes(party, roles=sorted(wanted)), acting_user
         )
+    _bump_version(party)
     if not present:
         for obj in party.roles.filter(role=role):
             obj._history_user = acting_user
@@ -896,7 +905,7 @@ def delete_rating_level(level, *, acting_user):
     require_configure(acting_user)
     if level.ratings.exists():
         raise ValidationError(_("This rating was given to parties; remove those ratings first."))
-    Party.all_objects.filter(rating=level).update(rating=None)
+    Party.all_objects.filter(rating=level).update(rating=None, version=F("version") + 1)
     level.delete()
 
 

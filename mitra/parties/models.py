@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mitra.core.imports.bulk import in_values
-from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel
+from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel, VersionedModel
 from mitra.core.policy import Scope, VisibleQuerySet
 from mitra.core.text import compact, normalize, normalize_phone
 
@@ -774,7 +774,7 @@ class GroupQuerySet(VisibleQuerySet):
     pass
 
 
-class Group(TimeStampedModel, PublicIdModel):
+class Group(TimeStampedModel, PublicIdModel, VersionedModel):
     """A node of the n-level group tree (A7). `path` is the chain of ids from the root."""
 
     policy_module = "parties"
@@ -855,7 +855,7 @@ class GroupMembership(models.Model):
         return f"{self.party_id} in {self.group_id}"
 
 
-class RatingLevel(TimeStampedModel, PublicIdModel):
+class RatingLevel(TimeStampedModel, PublicIdModel, VersionedModel):
     """A grade parties can be given by hand (A, B, C or Gold, Silver …), with its colour (A8)."""
 
     policy_module = "parties"

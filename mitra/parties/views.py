@@ -499,9 +499,12 @@ def party_edit(request, public_id):
     cp_fs, addr_fs, lang_fs = _formsets(request, party)
     if request.method == "POST" and all(f.is_valid() for f in (form, cp_fs, addr_fs, lang_fs)):
         # form.instance now holds the new values in memory; the action reads the stored row.
+        stored = Party.objects.get(pk=party.pk)
+        if form.expected_version is not None:
+            stored.version = form.expected_version  # a save by someone else since is refused
         try:
             party, cr = actions.update_party(
-                Party.objects.get(pk=party.pk),
+                stored,
                 acting_user=request.user,
                 values=form.values(),
                 **form.related(),

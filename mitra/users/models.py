@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.core import calendars
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import TimeStampedModel, VersionedModel
 from mitra.core.policy import Level, Scope, VisibleQuerySet
 
 
-class Role(TimeStampedModel):
+class Role(TimeStampedModel, VersionedModel):
     """A permission matrix (module x action) plus a record scope and a level."""
 
     policy_module = "roles"
@@ -160,7 +160,7 @@ class User(AbstractUser):
         return bool(self.role_id and self.role.require_2fa)
 
 
-class Team(TimeStampedModel):
+class Team(TimeStampedModel, VersionedModel):
     policy_module = "teams"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -32,11 +32,15 @@ from mitra.activities.models import (
 )
 from mitra.api.base import ScopedViewSet
 from mitra.api.filters import BooleanFilter, ChoiceFilter, DateTimeFilter, FilterSet, UUIDFilter
+from mitra.api.versioning import stale_answer
+from mitra.core.versioning import StaleEdit
 from mitra.users.models import Team
 
 
 def _raise(exc):
     """A Django ValidationError from an action, as the API's 400 answer."""
+    if isinstance(exc, StaleEdit):  # the save raced another one: 409, nothing changed
+        raise stale_answer(exc)
     if hasattr(exc, "error_dict"):
         raise ValidationError(
             {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
@@ -161,10 +165,10 @@ class InteractionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Interaction
-        fields = ["id", "subject", "parties", "party_names", "channel", "direction", "occurred_at", "user",
+        fields = ["id", "version", "subject", "parties", "party_names", "channel", "direction", "occurred_at", "user",
                   "products", "result", "reason", "medium", "notes", "is_private", "owner",
                   "created_at", "updated_at"]  # fmt: skip
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["version", "created_at", "updated_at"]
 
 
 class InteractionViewSet(ActionViewSet):
@@ -216,10 +220,10 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Appointment
-        fields = ["id", "subject", "type", "start", "end", "all_day", "place", "status",
+        fields = ["id", "version", "subject", "type", "start", "end", "all_day", "place", "status",
                   "participants", "parties", "party_names", "reminder_minutes", "description", "is_private",
                   "owner", "created_at", "updated_at"]  # fmt: skip
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["version", "created_at", "updated_at"]
 
     def validate(self, attrs):
         start = attrs.get("start", getattr(self.instance, "start", None))
@@ -304,11 +308,11 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "title", "description", "status", "assignee", "team", "due_at",
+        fields = ["id", "version", "title", "description", "status", "assignee", "team", "due_at",
                   "priority", "result", "result_note", "parties", "party_names", "steps", "new_steps",
                   "rework_of", "notify_customer", "is_private", "owner", "started_at",
                   "closed_at", "created_at", "updated_at"]  # fmt: skip
-        read_only_fields = ["result", "result_note", "started_at", "closed_at", "created_at",
+        read_only_fields = ["version", "result", "result_note", "started_at", "closed_at", "created_at",
                             "updated_at"]  # fmt: skip
 
 
@@ -420,9 +424,9 @@ class NoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Note
-        fields = ["id", "title", "body", "status", "recipients", "parties", "party_names", "remind_on",
+        fields = ["id", "version", "title", "body", "status", "recipients", "parties", "party_names", "remind_on",
                   "is_private", "owner", "unread", "closed_at", "created_at", "updated_at"]  # fmt: skip
-        read_only_fields = ["status", "closed_at", "created_at", "updated_at"]
+        read_only_fields = ["version", "status", "closed_at", "created_at", "updated_at"]
 
     def get_unread(self, note) -> bool:
         me = self.context["request"].user.pk

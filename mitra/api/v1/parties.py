@@ -18,7 +18,9 @@ from rest_framework.response import Response
 from mitra.api.base import ScopedViewSet
 from mitra.api.fields import VisibleRecordField
 from mitra.api.filters import BooleanFilter, ChoiceFilter, FilterSet, TextFilter, UUIDFilter
+from mitra.api.versioning import stale_answer
 from mitra.core.policy import Action, can, can_configure
+from mitra.core.versioning import StaleEdit
 from mitra.parties import actions
 from mitra.parties.models import (
     Address,
@@ -47,6 +49,8 @@ PARTY_FIELDS = [
 def _django_errors(exc):
     if isinstance(exc, DjangoPermissionDenied):
         return PermissionDenied()
+    if isinstance(exc, StaleEdit):  # the save raced another one: 409, nothing changed
+        return stale_answer(exc)
     if hasattr(exc, "message_dict"):
         return ValidationError(exc.message_dict)
     return ValidationError({"detail": exc.messages})
@@ -151,8 +155,8 @@ class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Party
         fields = ["id", *PARTY_FIELDS, "roles", "groups", "managers", "contact_points", "addresses", "owner",
-                  "rating", "created_at", "updated_at"]  # fmt: skip
-        read_only_fields = ["created_at", "updated_at"]
+                  "rating", "version", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["version", "created_at", "updated_at"]
         extra_kwargs = {
             "code": {"required": False, "allow_blank": True, "validators": []},
             "name": {"required": False, "allow_blank": True},

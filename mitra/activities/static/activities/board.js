@@ -13,10 +13,11 @@
         onAdd: function (evt) {
           var card = evt.item;
           var status = evt.to.getAttribute("data-status");
+          // The version the card was drawn at: a task changed meanwhile is not moved (409).
           window.htmx.ajax("POST", card.getAttribute("data-status-url"), {
             target: card,
             swap: "outerHTML",
-            values: { status: status }
+            values: { status: status, version: card.getAttribute("data-version") || "" }
           });
           updateCounts();
         }
@@ -27,6 +28,25 @@
     document.body.addEventListener("htmx:afterSwap", function (e) {
       var form = e.detail.target && e.detail.target.querySelector && e.detail.target.querySelector(".task-status-form");
       if (form) form.classList.add("d-none");
+    });
+    // Refused because the task changed meanwhile: the answer is the card as it is now,
+    // with the reason on it; show it in the column of its current status.
+    document.body.addEventListener("htmx:beforeSwap", function (e) {
+      if (e.detail.xhr.status === 409 && e.detail.target.classList.contains("task-card")) {
+        e.detail.shouldSwap = true;
+        e.detail.isError = false;
+      }
+    });
+    document.body.addEventListener("htmx:afterSwap", function (e) {
+      if (!e.detail.xhr || e.detail.xhr.status !== 409) return;
+      document.querySelectorAll(".task-card .task-stale").forEach(function (note) {
+        var card = note.closest(".task-card");
+        var column = document.querySelector('.task-column[data-status="' + card.getAttribute("data-current-status") + '"]');
+        if (column && card.parentElement !== column) column.insertBefore(card, column.firstChild);
+        var form = card.querySelector(".task-status-form");
+        if (form) form.classList.add("d-none");
+      });
+      updateCounts();
     });
     document.body.addEventListener("htmx:responseError", function () { window.location.reload(); });
   }

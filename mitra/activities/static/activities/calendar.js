@@ -49,7 +49,9 @@
       view: cal.dataset.view,
       date: cal.dataset.date,
       who: cal.dataset.who,
-      user: cal.dataset.user || ""
+      user: cal.dataset.user || "",
+      // The version the grid was drawn at: an appointment changed meanwhile is not moved.
+      version: dragged.getAttribute("data-version") || ""
     };
     dragged.classList.remove("cal-dragging");
     dragged = null;
@@ -73,6 +75,15 @@
     });
     document.body.appendChild(form);
     form.submit();
+  });
+
+  // Refused (409) because the appointment changed meanwhile: the answer is the grid as it
+  // is now, with the reason at its top.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.xhr.status === 409 && e.detail.target && e.detail.target.id === "calendar") {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
   });
 
   document.addEventListener("click", function (e) {
