@@ -85,10 +85,12 @@ _delete_blockers = []
 
 
 def register_delete_blocker(func):
-    """Add a check `func(party) -> str | list[str] | None` run before any delete.
+    """Add a check `func(party) -> str | list[str] | None` run before a permanent delete.
 
-    A non-empty answer blocks the delete and is shown to the user as the reason. Apps
-    whose rows point at parties with PROTECT need not register: those are found anyway.
+    A non-empty answer (name what refers to the party: "It has 10 interactions.") blocks
+    the purge and is shown to the user as the reason. Moving to the trash is never
+    blocked: it can be undone, and the records keep pointing at the party. Apps whose
+    rows point at parties with PROTECT need not register: those are found anyway.
     """
     _delete_blockers.append(func)
     return func
@@ -114,10 +116,7 @@ def delete_blockers(party):
         for meta, n in counts.values():
             noun = meta.verbose_name if n == 1 else meta.verbose_name_plural
             parts.append(f"{n} {noun}")
-        reasons.append(
-            _("Other records refer to it: %(things)s. Deactivate it instead.")
-            % {"things": ", ".join(parts)}
-        )
+        reasons.append(_("Other records refer to it: %(things)s.") % {"things": ", ".join(parts)})
     for func in _delete_blockers:
         answer = func(party)
         if not answer:
@@ -128,10 +127,9 @@ def delete_blockers(party):
 
 @transaction.atomic
 def trash_party(party, *, acting_user):
-    """Move `party` to the trash, unless anything refers to it (A16)."""
+    """Move `party` to the trash (A16): allowed even while records refer to it, since it
+    can be restored; `purge_party` is what records referring to it block."""
     _require(acting_user, Action.DELETE, party)
-    if reasons := delete_blockers(party):
-        raise DeleteBlocked(reasons)
     party.deleted_at = timezone.now()
     party.deleted_by = acting_user
     party._history_user = acting_user
@@ -152,7 +150,8 @@ def restore_party(party, *, acting_user):
 
 @transaction.atomic
 def purge_party(party, *, acting_user):
-    """Delete `party` for good, with its contact points, addresses and links."""
+    """Delete `party` for good, with its contact points, addresses and links; refused
+    (`DeleteBlocked`, naming them) while other records refer to it."""
     if not can_on_trashed(acting_user, Action.PURGE, party):
         raise PermissionDenied
     if reasons := delete_blockers(party):

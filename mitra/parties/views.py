@@ -698,15 +698,7 @@ def _back_to(party, tab=None):
 @require_POST
 def party_delete(request, public_id):
     party = get_for_user(request.user, Party, Action.DELETE, public_id=public_id)
-    try:
-        actions.trash_party(party, acting_user=request.user)
-    except actions.DeleteBlocked as exc:
-        messages.error(
-            request,
-            _("%(name)s cannot be deleted. %(reasons)s")
-            % {"name": party, "reasons": " ".join(str(r) for r in exc.reasons)},
-        )
-        return redirect("parties:detail", public_id=party.public_id)
+    actions.trash_party(party, acting_user=request.user)
     messages.success(request, _("%(name)s was moved to the trash.") % {"name": party})
     return redirect("parties:list")
 
@@ -975,7 +967,10 @@ def trash_purge(request, public_id):
     except actions.DeleteBlocked as exc:
         messages.error(
             request,
-            _("%(name)s cannot be deleted. %(reasons)s")
+            _(
+                "%(name)s cannot be deleted for good while other records refer to it. "
+                "%(reasons)s It stays in the trash."
+            )
             % {"name": party, "reasons": " ".join(str(r) for r in exc.reasons)},
         )
     else:
