@@ -437,18 +437,7 @@ def party_create(request):
         rows = _rows(cp_fs, addr_fs, lang_fs)
         values = form.values()
         if not request.POST.get("create_anyway"):
-            name = values.get("name") or " ".join(
-                p for p in (values.get("first_name", ""), values.get("last_name", "")) if p
-            )
-            points = rows["contact_points"]
-            duplicates = find_duplicates(
-                request.user,
-                name=name,
-                phones=[r["value"] for r in points if r["kind"] in ContactPoint.PHONE_KINDS],
-                emails=[r["value"] for r in points if r["kind"] == ContactPoint.Kind.EMAIL],
-                national_id=values.get("national_id", ""),
-                tax_id=values.get("tax_id", ""),
-            )
+            duplicates = _duplicates(request.user, values, rows["contact_points"])
         if not duplicates:
             try:
                 party = actions.create_party(
@@ -473,6 +462,37 @@ def party_create(request):
     )
 
 
+def _duplicates(user, values, points, party=None):
+    """Parties the duplicate rules match to the one being saved. On edit (`party`), only
+    when what the rules compare (name, phones, emails, IDs) changes."""
+    name = values.get("name") or " ".join(
+        p for p in (values.get("first_name", ""), values.get("last_name", "")) if p
+    )
+    probe = {
+        "name": name,
+        "phones": [r["value"] for r in points if r["kind"] in ContactPoint.PHONE_KINDS],
+        "emails": [r["value"] for r in points if r["kind"] == ContactPoint.Kind.EMAIL],
+        "national_id": values.get("national_id", ""),
+        "tax_id": values.get("tax_id", ""),
+    }
+    if party is not None:
+        stored = list(party.contact_points.values_list("kind", "value"))
+        before = {
+            "name": party.name,
+            "phones": [v for k, v in stored if k in ContactPoint.PHONE_KINDS],
+            "emails": [v for k, v in stored if k == ContactPoint.Kind.EMAIL],
+            "national_id": party.national_id,
+            "tax_id": party.tax_id,
+        }
+        if all(
+            sorted(probe[k]) == sorted(before[k]) if isinstance(probe[k], list) else
+            (probe[k] or "") == (before[k] or "")
+            for k in probe
+        ):  # fmt: skip
+            return []
+    return find_duplicates(user, exclude_pk=party.pk if party else None, **probe)
+
+
 def _attach_errors(form, exc):
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -486,24 +506,30 @@ def party_edit(request, public_id):
     party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
     form = PartyForm(request.POST or None, request.FILES or None, instance=party)
     cp_fs, addr_fs, lang_fs = _formsets(request, party)
+    duplicates = []
     if request.method == "POST" and all(f.is_valid() for f in (form, cp_fs, addr_fs, lang_fs)):
+        rows = _rows(cp_fs, addr_fs, lang_fs)
         # form.instance now holds the new values in memory; the action reads the stored row.
-        try:
-            party, cr = actions.update_party(
-                Party.objects.get(pk=party.pk),
-                acting_user=request.user,
-                values=form.values(),
-                **form.related(),
-                **_rows(cp_fs, addr_fs, lang_fs),
-            )
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            if cr is not None:
-                messages.info(request, _("Your changes were sent to a team lead for approval."))
+        stored = Party.objects.get(pk=party.pk)
+        if not request.POST.get("create_anyway"):
+            duplicates = _duplicates(request.user, form.values(), rows["contact_points"], stored)
+        if not duplicates:
+            try:
+                party, cr = actions.update_party(
+                    stored,
+                    acting_user=request.user,
+                    values=form.values(),
+                    **form.related(),
+                    **rows,
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
             else:
-                messages.success(request, _("%(name)s was saved.") % {"name": party})
-            return redirect("parties:detail", public_id=party.public_id)
+                if cr is not None:
+                    messages.info(request, _("Your changes were sent to a team lead for approval."))
+                else:
+                    messages.success(request, _("%(name)s was saved.") % {"name": party})
+                return redirect("parties:detail", public_id=party.public_id)
     return _render(
         request,
         "parties/party_form.html",
@@ -513,6 +539,7 @@ def party_edit(request, public_id):
             "addr_fs": addr_fs,
             "lang_fs": lang_fs,
             "party": party,
+            "duplicates": duplicates,
             "needs_approval": actions.needs_approval(request.user),
         },
     )

@@ -107,9 +107,7 @@ class PartyApiTests(BaseTestCase):
             self.assertEqual(r.status_code, 204)
             self.assertTrue(Party.all_objects.get(pk=self.acme.pk).in_trash)
             with self.assertRaises(actions.DeleteBlocked) as caught:
-                actions.purge_party(
-                    Party.all_objects.get(pk=self.acme.pk), acting_user=self.admin
-                )
+                actions.purge_party(Party.all_objects.get(pk=self.acme.pk), acting_user=self.admin)
             self.assertEqual(caught.exception.reasons, ["It has invoices."])
         finally:
             actions._delete_blockers.remove(blocker)

@@ -121,6 +121,21 @@ class PartyCreateTests(BaseTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertEqual(Party.objects.count(), 2)
 
+    def test_the_duplicate_warning_names_the_rule_and_the_matching_values(self):
+        from mitra.dedupe.models import DuplicateRule
+
+        DuplicateRule.objects.all().delete()
+        DuplicateRule.objects.create(name="Same phone and name", fields=["phone", "name"])
+        DuplicateRule.objects.create(name="Same email", fields=["email"])
+        make_party(self.owner, "Siam Tech Co.", phone="02 123 4567")
+        self.login(self.owner)
+        r = self.client.post(self.url, form_data())
+        self.assertContains(r, "may already be in the database")
+        self.assertContains(r, "Rule “Same phone and name” matched:")
+        self.assertContains(r, '<bdi class="fw-bold">+6621234567</bdi>')
+        self.assertContains(r, "% alike")
+        self.assertNotContains(r, "Same email")
+
     def test_it_does_not_reveal_other_teams_parties_as_duplicates(self):
         make_party(self.outsider, "Siam Tech Co", phone="02 123 4567")
         self.login(self.owner)
