@@ -431,14 +431,18 @@ def _sync_rows(party, model, fields, rows, history_user):
     keep = set()
     for row in rows:
         obj = existing.get(row.get("id")) or model(party=party)
+        changed = obj.pk is None
         for f in fields:
             value = row.get(f)
             field = model._meta.get_field(f)
             if value is None and not field.null:
                 value = field.get_default()
-            setattr(obj, f, field.to_python(value) if value is not None else None)
-        obj._history_user = history_user
-        obj.save()
+            value = field.to_python(value) if value is not None else None
+            changed = changed or getattr(obj, f) != value
+            setattr(obj, f, value)
+        if changed:  # an unchanged row is not saved, so the history shows only changes
+            obj._history_user = history_user
+            obj.save()
         keep.add(obj.pk)
     for pk, obj in existing.items():
         if pk not in keep:
@@ -826,6 +830,7 @@ def add_attachment(party, upload, *, acting_user, name=""):
         party=party, name=(name or upload.name)[:255], uploaded_by=acting_user, size=upload.size
     )
     att.file.save(get_valid_filename(upload.name), upload, save=False)
+    att._history_user = acting_user
     att.save()
     return att
 
@@ -834,6 +839,7 @@ def add_attachment(party, upload, *, acting_user, name=""):
 def delete_attachment(att, *, acting_user):
     _require(acting_user, Action.EDIT, att.party)
     name = att.file.name
+    att._history_user = acting_user
     att.delete()
     transaction.on_commit(lambda: default_storage.delete(name))
 

@@ -24,6 +24,7 @@ from mitra.users.models import User
 
 from . import actions
 from .duplicates import find_duplicates
+from .history import party_history
 from .filters import filter_choices
 from .forms import (
     AddressFormSet,
@@ -700,7 +701,10 @@ def _attachments_tab(request, party):
 
 
 def _history_tab(request, party):
-    return render_to_string("parties/tabs/history.html", {"party": party}, request=request)
+    rows = party_history(party, request.user)
+    return render_to_string(
+        "parties/tabs/history.html", {"party": party, "rows": rows}, request=request
+    )
 
 
 register_tab("overview", gettext_lazy("Overview"), _overview_tab, order=0, icon="layout-dashboard")
