@@ -96,7 +96,7 @@ def party_history(party, user, limit=50):
             related.append((model, record, changes))
     # Relationships and contacts name another party: only those the user may see.
     other_ids = set()
-    for model, record, _changes_ in related:
+    for model, record, _rest in related:
         if model is Relationship:
             other_ids.update((record.from_party_id, record.to_party_id))
         elif model is Contact:
@@ -105,7 +105,7 @@ def party_history(party, user, limit=50):
     names = {}
     if other_ids:
         visible = Party.all_objects.visible_to(user).filter(pk__in=other_ids)
-        names = {pk: name for pk, name in visible.values_list("pk", "name")}
+        names = dict(visible.values_list("pk", "name"))
     for model, record, changes in related:
         if model in (Relationship, Contact):
             ids = (

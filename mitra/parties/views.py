@@ -24,7 +24,6 @@ from mitra.users.models import User
 
 from . import actions
 from .duplicates import find_duplicates
-from .history import party_history
 from .filters import filter_choices
 from .forms import (
     AddressFormSet,
@@ -40,6 +39,7 @@ from .forms import (
     RelationshipForm,
     formset_rows,
 )
+from .history import party_history
 from .models import (
     Address,
     Attachment,
