@@ -22,7 +22,7 @@ from mitra.core.pagination import paginate
 from mitra.core.policy import Action, get_for_user, has_module_perm, is_public_id, require_module
 from mitra.users.models import User
 
-from . import actions
+from . import actions, uploads
 from .duplicates import find_duplicates
 from .filters import filter_choices
 from .forms import (
@@ -37,6 +37,7 @@ from .forms import (
     RatingForm,
     RatingLevelForm,
     RelationshipForm,
+    error_summary,
     formset_rows,
 )
 from .history import party_history
@@ -431,7 +432,8 @@ def party_create(request):
     initial = {
         "kind": request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.PERSON
     }
-    form = PartyForm(request.POST or None, request.FILES or None, initial=initial)
+    files = uploads.files_with_pending(request, UPLOAD_FIELDS)
+    form = PartyForm(request.POST or None, files or None, initial=initial)
     cp_fs, addr_fs, lang_fs = _formsets(request, Party())
     duplicates = []
     if request.method == "POST" and all(f.is_valid() for f in (form, cp_fs, addr_fs, lang_fs)):
@@ -447,8 +449,10 @@ def party_create(request):
             except ValidationError as exc:
                 _attach_errors(form, exc)
             else:
+                uploads.forget(request, form, UPLOAD_FIELDS)
                 messages.success(request, _("%(name)s was added.") % {"name": party})
                 return redirect("parties:detail", public_id=party.public_id)
+    uploads.keep_pending(request, form, UPLOAD_FIELDS)
     return _render(
         request,
         "parties/party_form.html",
@@ -459,7 +463,23 @@ def party_create(request):
             "lang_fs": lang_fs,
             "party": None,
             "duplicates": duplicates,
+            "form_errors": _error_summary(form, cp_fs, addr_fs, lang_fs),
         },
+    )
+
+
+# File fields of the party form kept across a submit that did not save (`uploads`).
+UPLOAD_FIELDS = ["photo"]
+
+
+def _error_summary(form, cp_fs, addr_fs, lang_fs):
+    return error_summary(
+        form,
+        [
+            (_("Phones, emails and websites"), cp_fs),
+            (_("Addresses"), addr_fs),
+            (_("Foreign languages"), lang_fs),
+        ],
     )
 
 
@@ -505,7 +525,8 @@ def _attach_errors(form, exc):
 @login_required
 def party_edit(request, public_id):
     party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
-    form = PartyForm(request.POST or None, request.FILES or None, instance=party)
+    files = uploads.files_with_pending(request, UPLOAD_FIELDS)
+    form = PartyForm(request.POST or None, files or None, instance=party)
     cp_fs, addr_fs, lang_fs = _formsets(request, party)
     duplicates = []
     if request.method == "POST" and all(f.is_valid() for f in (form, cp_fs, addr_fs, lang_fs)):
@@ -526,11 +547,13 @@ def party_edit(request, public_id):
             except ValidationError as exc:
                 _attach_errors(form, exc)
             else:
+                uploads.forget(request, form, UPLOAD_FIELDS)
                 if cr is not None:
                     messages.info(request, _("Your changes were sent to a team lead for approval."))
                 else:
                     messages.success(request, _("%(name)s was saved.") % {"name": party})
                 return redirect("parties:detail", public_id=party.public_id)
+    uploads.keep_pending(request, form, UPLOAD_FIELDS)
     return _render(
         request,
         "parties/party_form.html",
@@ -541,6 +564,7 @@ def party_edit(request, public_id):
             "lang_fs": lang_fs,
             "party": party,
             "duplicates": duplicates,
+            "form_errors": _error_summary(form, cp_fs, addr_fs, lang_fs),
             "needs_approval": actions.needs_approval(request.user),
         },
     )

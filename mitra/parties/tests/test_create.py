@@ -92,7 +92,7 @@ class PartyCreateTests(BaseTestCase):
         self.assertContains(r, "Enter a valid email address.")
         self.assertContains(r, "Latitude is between -90 and 90.")
         self.assertContains(r, "three-letter currency code")
-        self.assertContains(r, "two-letter country code")
+        self.assertContains(r, "Choose a country from the list.")
         self.assertFalse(Party.all_objects.exists())
         self.assertFalse(ContactPoint.objects.exists())
         self.assertFalse(Address.objects.exists())
