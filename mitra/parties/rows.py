@@ -91,7 +91,10 @@ def render_rows(parties, *, can_bulk, can_star, csrf_token, here):
             if p.email
             else ""
         )
-        cells.append(f'<td class="text-truncate" style="max-width: 14rem">{email}</td>')
+        # dir="ltr": a long email is cut at its end, not its start, on Persian pages too.
+        cells.append(
+            f'<td class="text-truncate text-start" dir="ltr" style="max-width: 14rem">{email}</td>'
+        )
         address = p.address
         city = auto(address.city) if address else ""
         country = (

@@ -254,10 +254,10 @@ def caller_id(request):
         return JsonResponse({"error": _("Give a phone number as ?number=")}, status=400)
     matches = callerid.lookup(request.user, number, region=region)
     if request.GET.get("format") == "html" or request.htmx:
-        # The screen pop: the same answer as a card to show on the agent's page.
-        return render(
-            request, "parties/dupes/caller_id.html", {"number": number, "matches": matches}
-        )
+        # The screen pop: the same answer as a card (a page of its own for a popup window,
+        # the card alone for htmx to put on the agent's page).
+        template = "parties/dupes/caller_id.html" + ("#card" if request.htmx else "")
+        return render(request, template, {"number": number, "matches": matches})
     return JsonResponse(
         {
             "number": number,

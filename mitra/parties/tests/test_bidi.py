@@ -52,7 +52,9 @@ class BidiTests(BaseTestCase):
         self.assertContains(r, EMAIL)
         self.assertContains(r, '<bdi dir="ltr">acme.example/th</bdi>')
         self.assertContains(r, ADDRESS_FA)
-        self.assertContains(r, '<bdi class="party-name">Acme Co. (Bangkok)</bdi>')
+        self.assertContains(
+            r, '<bdi class="party-name" title="Acme Co. (Bangkok)">Acme Co. (Bangkok)</bdi>'
+        )
 
     def test_the_list_isolates_names_phones_emails_and_cities(self):
         r = self.client.get(reverse("parties:list"))
@@ -60,6 +62,7 @@ class BidiTests(BaseTestCase):
         self.assertContains(r, PHONE)
         self.assertContains(r, EXT)
         self.assertContains(r, EMAIL)
+        self.assertContains(r, '<td class="text-truncate text-start" dir="ltr"')
         self.assertContains(r, "<bdi>Bangkok</bdi>")
 
     def test_the_phone_book_isolates_numbers_and_addresses(self):
@@ -76,9 +79,18 @@ class BidiTests(BaseTestCase):
 
     def test_the_caller_id_card_isolates_the_number(self):
         r = self.client.get(reverse("parties:caller_id"), {"number": "021234567", "format": "html"})
+        self.assertContains(r, '<html lang="fa" dir="rtl">')
         self.assertContains(r, '<bdi dir="ltr">021234567</bdi>')
         self.assertContains(r, "<bdi>Acme Co. (Bangkok)</bdi>")
         self.assertContains(r, PHONE)
         # The JSON answer stays as it was.
         r = self.client.get(reverse("parties:caller_id"), {"number": "021234567"})
         self.assertEqual(r.json()["matches"][0]["name"], "Acme Co. (Bangkok)")
+
+    def test_the_caller_id_card_alone_for_htmx(self):
+        r = self.client.get(
+            reverse("parties:caller_id"), {"number": "021234567"}, headers={"HX-Request": "true"}
+        )
+        self.assertContains(r, 'id="caller-id"')
+        self.assertNotContains(r, "<html")
+        self.assertContains(r, PHONE)
