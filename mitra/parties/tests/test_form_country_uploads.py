@@ -62,6 +62,13 @@ class CountrySelectTests(BaseTestCase):
         self.assertEqual(find_country("ایران"), "IR")
         self.assertIsNone(find_country("Narnia"))
 
+    def test_imports_read_any_countrys_name_too(self):
+        from mitra.parties.importers import country
+
+        self.assertEqual(country("ญี่ปุ่น"), "JP")
+        self.assertEqual(country("ژاپن"), "JP")
+        self.assertEqual(country("Japan"), "JP")
+
 
 class ErrorSummaryTests(BaseTestCase):
     def test_errors_are_listed_at_the_top_with_links_to_the_fields(self):

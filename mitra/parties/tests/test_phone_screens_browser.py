@@ -98,6 +98,9 @@ def test_persian_pages_keep_latin_fragments_in_order(browser, live_server):
         page.screenshot(path=f"{SHOTS}/fa-list.png", full_page=False)
         page.goto(f"{live_server.url}/search/?q=Siam")
         page.screenshot(path=f"{SHOTS}/fa-search.png", full_page=False)
+        page.goto(f"{live_server.url}/parties/{party.public_id}/?tab=history")
+        page.locator(".history-row").first.wait_for()
+        page.screenshot(path=f"{SHOTS}/fa-history.png", full_page=False)
         page.goto(f"{live_server.url}/parties/caller-id/?number=021234567&format=html")
         page.screenshot(path=f"{SHOTS}/fa-callerid.png", full_page=False)
     finally:
@@ -122,8 +125,8 @@ def test_the_country_select_finds_a_country_by_any_name(browser, live_server, la
         box.fill("ایران")
         assert select.input_value() == "IR"
         box.fill("ไทย")
-        box.scroll_into_view_if_needed()
-        page.screenshot(path=f"{SHOTS}/form-country-{language}.png", full_page=False)
+        card = select.locator("xpath=ancestor::div[contains(@class, 'card')][1]")
+        card.screenshot(path=f"{SHOTS}/form-country-{language}.png")
         # A save with an error lists it at the top, with a link that goes to the field,
         # and keeps the chosen country.
         page.fill("#id_name", "")
