@@ -4,10 +4,12 @@ each as who / when / what.
 """
 
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from mitra.core.history import _display, history_rows
 
+from . import bidi
 from .models import (
     Address,
     Attachment,
@@ -52,14 +54,18 @@ def _changes(record, previous):
 
 
 def _describe(model, record, party, names):
-    """What the row is, in words: "Contact point: +66 2 123 4567"."""
+    """What the row is: (its kind in words, its text, its text as HTML isolated for RTL
+    pages), e.g. ("Contact point", "+66 2 123 4567", '<bdi dir="ltr">+66 2 123 4567</bdi>')."""
+    html = None
     if model is Relationship:
         this = str(party)
         kind = record.get_kind_display()
         if record.from_party_id == party.pk:
-            text = f"{this} {kind} {names.get(record.to_party_id, '')}"
+            parts = (this, kind, names.get(record.to_party_id, ""))
         else:
-            text = f"{names.get(record.from_party_id, '')} {kind} {this}"
+            parts = (names.get(record.from_party_id, ""), kind, this)
+        text = " ".join(parts)
+        html = " ".join(bidi.auto(p) for p in parts)
     elif model is Contact:
         other = record.person_id if record.organisation_id == party.pk else record.organisation_id
         text = names.get(other, "")
@@ -67,9 +73,16 @@ def _describe(model, record, party, names):
         text = str(record.level) if record.level_id else ""
     elif model is Attachment:
         text = record.name
+    elif model is ContactPoint:
+        text = str(record.instance)
+        html = bidi.contact_html(record.instance)
+    elif model is Address:
+        text = str(record.instance)
+        html = bidi.address_html(record.instance)
     else:
         text = str(record.instance)
-    return f"{str(model._meta.verbose_name).capitalize()}: {text}"
+    label = str(model._meta.verbose_name).capitalize()
+    return label, text, mark_safe(html if html is not None else bidi.auto(text))
 
 
 def party_history(party, user, limit=50):
@@ -115,11 +128,14 @@ def party_history(party, user, limit=50):
             )
             if any(i not in names for i in ids - {party.pk}):
                 continue
+        label, text, html = _describe(model, record, party, names)
         rows.append(
             {
                 "record": record,
                 "kind": kinds[record.history_type],
-                "what": _describe(model, record, party, names),
+                "what": f"{label}: {text}",
+                "what_label": label,
+                "what_html": html,
                 "changes": changes,
             }
         )

@@ -56,7 +56,10 @@ class PartyHistoryTabTests(BaseTestCase):
         self.assertTrue(changed[0]["what"].startswith("Contact point: 02 765 4321"))
         self.assertIn(("number", "02 123 4567", "02 765 4321"), changed[0]["changes"])
         self.assertTrue(all(row["record"].history_user == self.owner for row in rows[:5]))
-        self.assertContains(r, "<bdi>Address: 99 Sukhumvit Road, Bangkok, TH</bdi>", html=False)
+        self.assertContains(
+            r, "Address: <bdi>99 Sukhumvit Road, Bangkok, <bdi>Thailand</bdi></bdi>"
+        )
+        self.assertContains(r, 'Contact point: <bdi dir="ltr">02 765 4321</bdi>')
         # Newest first.
         dates = [row["record"].history_date for row in rows]
         self.assertEqual(dates, sorted(dates, reverse=True))
