@@ -834,27 +834,25 @@ def _delete_files_of(**record):
 
 
 def party_delete_blocker(party):
-    """Open tasks and future appointments must be dealt with before a party goes."""
-    reasons = []
-    open_tasks = Task.objects.for_party(party).open().count()
-    if open_tasks:
-        reasons.append(
-            ngettext(
-                "It has %(n)d open task; close or cancel it first.",
-                "It has %(n)d open tasks; close or cancel them first.",
-                open_tasks,
-            )
-            % {"n": open_tasks}
-        )
-    upcoming = Appointment.objects.for_party(party).active().filter(start__gte=timezone.now())
-    n = upcoming.count()
-    if n:
-        reasons.append(
-            ngettext(
-                "It has %(n)d upcoming appointment; cancel it first.",
-                "It has %(n)d upcoming appointments; cancel them first.",
-                n,
-            )
-            % {"n": n}
-        )
-    return reasons
+    """Activities about a party keep it from being deleted for good (it may go to the
+    trash): the reason names each kind of record and how many."""
+
+    def count(model, column):
+        return model.objects.filter(party=party).values(column).distinct().count()
+
+    things = []
+    if n := count(InteractionTarget, "interaction_id"):
+        things.append(ngettext("%(n)d interaction", "%(n)d interactions", n) % {"n": n})
+    if n := count(FollowUp, "pk"):
+        things.append(ngettext("%(n)d follow-up", "%(n)d follow-ups", n) % {"n": n})
+    if n := count(TaskTarget, "task_id"):
+        things.append(ngettext("%(n)d task", "%(n)d tasks", n) % {"n": n})
+    if n := count(AppointmentTarget, "appointment_id"):
+        things.append(ngettext("%(n)d appointment", "%(n)d appointments", n) % {"n": n})
+    if n := count(NoteTarget, "note_id"):
+        things.append(ngettext("%(n)d note", "%(n)d notes", n) % {"n": n})
+    if n := count(AttachmentTarget, "attachment_id"):
+        things.append(ngettext("%(n)d activity file", "%(n)d activity files", n) % {"n": n})
+    if not things:
+        return None
+    return _("Activities refer to it: %(things)s.") % {"things": ", ".join(things)}

@@ -88,10 +88,12 @@ _delete_blockers = []
 
 
 def register_delete_blocker(func):
-    """Add a check `func(party) -> str | list[str] | None` run before any delete.
+    """Add a check `func(party) -> str | list[str] | None` run before a permanent delete.
 
-    A non-empty answer blocks the delete and is shown to the user as the reason. Apps
-    whose rows point at parties with PROTECT need not register: those are found anyway.
+    A non-empty answer (name what refers to the party: "It has 10 interactions.") blocks
+    the purge and is shown to the user as the reason. Moving to the trash is never
+    blocked: it can be undone, and the records keep pointing at the party. Apps whose
+    rows point at parties with PROTECT need not register: those are found anyway.
     """
     _delete_blockers.append(func)
     return func
@@ -117,10 +119,7 @@ def delete_blockers(party):
         for meta, n in counts.values():
             noun = meta.verbose_name if n == 1 else meta.verbose_name_plural
             parts.append(f"{n} {noun}")
-        reasons.append(
-            _("Other records refer to it: %(things)s. Deactivate it instead.")
-            % {"things": ", ".join(parts)}
-        )
+        reasons.append(_("Other records refer to it: %(things)s.") % {"things": ", ".join(parts)})
     for func in _delete_blockers:
         answer = func(party)
         if not answer:
@@ -131,10 +130,9 @@ def delete_blockers(party):
 
 @transaction.atomic
 def trash_party(party, *, acting_user):
-    """Move `party` to the trash, unless anything refers to it (A16)."""
+    """Move `party` to the trash (A16): allowed even while records refer to it, since it
+    can be restored; `purge_party` is what records referring to it block."""
     _require(acting_user, Action.DELETE, party)
-    if reasons := delete_blockers(party):
-        raise DeleteBlocked(reasons)
     party.deleted_at = timezone.now()
     party.deleted_by = acting_user
     party._history_user = acting_user
@@ -155,7 +153,8 @@ def restore_party(party, *, acting_user):
 
 @transaction.atomic
 def purge_party(party, *, acting_user):
-    """Delete `party` for good, with its contact points, addresses and links."""
+    """Delete `party` for good, with its contact points, addresses and links; refused
+    (`DeleteBlocked`, naming them) while other records refer to it."""
     if not can_on_trashed(acting_user, Action.PURGE, party):
         raise PermissionDenied
     if reasons := delete_blockers(party):
@@ -477,14 +476,18 @@ def _sync_rows(party, model, fields, rows, history_user):
     keep = set()
     for row in rows:
         obj = existing.get(row.get("id")) or model(party=party)
+        changed = obj.pk is None
         for f in fields:
             value = row.get(f)
             field = model._meta.get_field(f)
             if value is None and not field.null:
                 value = field.get_default()
-            setattr(obj, f, field.to_python(value) if value is not None else None)
-        obj._history_user = history_user
-        obj.save()
+            value = field.to_python(value) if value is not None else None
+            changed = changed or getattr(obj, f) != value
+            setattr(obj, f, value)
+        if changed:  # an unchanged row is not saved, so the history shows only changes
+            obj._history_user = history_user
+            obj.save()
         keep.add(obj.pk)
     for pk, obj in existing.items():
         if pk not in keep:
@@ -1024,6 +1027,7 @@ def add_attachment(party, upload, *, acting_user, name=""):
         party=party, name=(name or upload.name)[:255], uploaded_by=acting_user, size=upload.size
     )
     att.file.save(get_valid_filename(upload.name), upload, save=False)
+    att._history_user = acting_user
     att.save()
     return att
 
@@ -1032,6 +1036,7 @@ def add_attachment(party, upload, *, acting_user, name=""):
 def delete_attachment(att, *, acting_user):
     _require(acting_user, Action.EDIT, att.party)
     name = att.file.name
+    att._history_user = acting_user
     att.delete()
     transaction.on_commit(lambda: default_storage.delete(name))
 

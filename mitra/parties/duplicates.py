@@ -82,6 +82,36 @@ def make_profile(*, name="", phones=(), emails=(), national_id="", tax_id="", pk
     )
 
 
+def _rule_match(rule, a, b):
+    """(score, found) when every field of `rule` matches the two profiles, else None;
+    `found` maps each field to what matched (the shared value, or the name similarity)."""
+    scores, found = [], {}
+    for name in rule.fields:
+        if name == NAME:
+            similarity = name_similarity(a.name, b.name)
+            if similarity < rule.name_similarity:
+                return None
+            scores.append(similarity)
+            found[NAME] = str(similarity)
+        elif name in (PHONE, EMAIL):
+            common = (a.phones & b.phones) if name == PHONE else (a.emails & b.emails)
+            if not common:
+                return None
+            scores.append(100)
+            found[name] = sorted(common)[0]
+        elif name in (NATIONAL_ID, TAX_ID):
+            value = getattr(a, name)
+            if not value or value != getattr(b, name):
+                return None
+            scores.append(100)
+            found[name] = getattr(b, name)
+        else:  # a field this version does not know: the rule cannot match
+            return None
+    if not scores:
+        return None
+    return round(sum(scores) / len(scores)), found
+
+
 def evaluate(rules, a, b):
     """(score, reasons) when any rule matches the two profiles, else None.
 
@@ -90,38 +120,37 @@ def evaluate(rules, a, b):
     """
     best, reasons = None, {}
     for rule in rules:
-        scores, found = [], {}
-        for name in rule.fields:
-            if name == NAME:
-                similarity = name_similarity(a.name, b.name)
-                if similarity < rule.name_similarity:
-                    break
-                scores.append(similarity)
-                found[NAME] = str(similarity)
-            elif name in (PHONE, EMAIL):
-                common = (a.phones & b.phones) if name == PHONE else (a.emails & b.emails)
-                if not common:
-                    break
-                scores.append(100)
-                found[name] = sorted(common)[0]
-            elif name in (NATIONAL_ID, TAX_ID):
-                value = getattr(a, name)
-                if not value or value != getattr(b, name):
-                    break
-                scores.append(100)
-                found[name] = getattr(b, name)
-            else:  # a field this version does not know: the rule cannot match
-                break
-        else:
-            if not scores:
-                continue
-            score = round(sum(scores) / len(scores))
-            best = max(best or 0, score)
-            reasons.update(found)
+        match = _rule_match(rule, a, b)
+        if match is None:
+            continue
+        score, found = match
+        best = max(best or 0, score)
+        reasons.update(found)
     if best is None:
         return None
     order = [NATIONAL_ID, TAX_ID, PHONE, EMAIL, NAME]
     return best, [{"field": f, "detail": reasons[f]} for f in order if f in reasons]
+
+
+def rule_matches(rules, a, b):
+    """Which rules call the two profiles duplicates, for the screen: a list of
+    {"rule": its name, "values": [(field label, matching value), …]}."""
+    from mitra.dedupe.models import Field
+
+    labels = dict(Field.choices)
+    out = []
+    for rule in rules:
+        match = _rule_match(rule, a, b)
+        if match is None:
+            continue
+        values = []
+        for name in rule.fields:
+            detail = match[1][name]
+            if name == NAME:
+                detail = _("%(percent)s%% alike") % {"percent": detail}
+            values.append((labels.get(name, name), detail))
+        out.append({"rule": str(rule), "values": values})
+    return out
 
 
 def active_rules():
@@ -209,7 +238,8 @@ def find_duplicates(
     """Parties `user` may see that the active rules call duplicates of the one described.
 
     At most 10, best first; each carries `duplicate_score` (0–100), `duplicate_reasons`
-    (field/detail dicts) and `duplicate_reason_labels` (words for the screen).
+    (field/detail dicts), `duplicate_reason_labels` (words for the screen) and
+    `duplicate_rules` (which rules matched, on what values: `rule_matches`).
     """
     from .models import Party
 
@@ -225,11 +255,11 @@ def find_duplicates(
     ids.discard(exclude_pk)
     if not ids:
         return []
-    scored = {}
+    scored, others = {}, {}
     for pk, other in _profiles(ids, Party.objects.visible_to(user)).items():
         result = evaluate(rules, profile, other)
         if result:
-            scored[pk] = result
+            scored[pk], others[pk] = result, other
     if not scored:
         return []
     best = sorted(scored, key=lambda pk: -scored[pk][0])[: 3 * LIMIT]
@@ -238,6 +268,7 @@ def find_duplicates(
     for party in parties:
         party.duplicate_score, party.duplicate_reasons = scored[party.pk]
         party.duplicate_reason_labels = reason_labels(party.duplicate_reasons)
+        party.duplicate_rules = rule_matches(rules, profile, others[party.pk])
     return parties[:LIMIT]
 
 

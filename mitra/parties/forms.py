@@ -5,8 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.countries import CountryField, CountrySelect
 from mitra.core.forms import CalendarDateField, StyledFormMixin
 from mitra.users.models import User
 
@@ -23,6 +25,7 @@ from .models import (
     RoleKind,
 )
 from .search import search_parties
+from .uploads import KeptFileInput
 
 # Sections of the party form, in order: (key, title, fields, which kind shows it).
 SECTIONS = [
@@ -178,6 +181,7 @@ class PartyForm(StyledFormMixin, forms.ModelForm):
             "payment_notes": forms.Textarea(attrs={"rows": 2}),
             "certificates": forms.Textarea(attrs={"rows": 2}),
             "comments": forms.Textarea(attrs={"rows": 3}),
+            "photo": KeptFileInput,
         }
 
     def __init__(self, *args, **kwargs):
@@ -334,6 +338,12 @@ class ContactPointForm(StyledFormMixin, forms.ModelForm):
 
 
 class AddressForm(StyledFormMixin, forms.ModelForm):
+    country = CountryField(
+        label=_("country"),
+        required=False,
+        widget=CountrySelect(attrs={"data-filter-label": _("Find a country")}),
+    )
+
     class Meta:
         model = Address
         fields = [
@@ -352,15 +362,8 @@ class AddressForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("postcode", "country", "latitude", "longitude"):
+        for name in ("postcode", "latitude", "longitude"):
             self.fields[name].widget.attrs["class"] = "form-control ltr"
-        self.fields["country"].widget.attrs["maxlength"] = 2
-
-    def clean_country(self):
-        country = (self.cleaned_data.get("country") or "").strip().upper()
-        if country and not re.fullmatch(r"[A-Z]{2}", country):
-            raise ValidationError(_("Use the two-letter country code, such as TH or IR."))
-        return country
 
     def clean(self):
         data = super().clean()
@@ -425,6 +428,28 @@ def formset_rows(formset, fields):
             row[f] = getattr(obj, f)
         rows.append(row)
     return rows
+
+
+def error_summary(form, formsets):
+    """Every error of a form and its formsets, for the list at the top of the page:
+    (id of the field to jump to or "", what it is, the message)."""
+    out = [("", "", e) for e in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            field = form[name]
+            out += [(field.id_for_label, capfirst(field.label), e) for e in errors]
+    for title, formset in formsets:
+        out += [("", title, e) for e in formset.non_form_errors()]
+        for n, row in enumerate(formset.forms, 1):
+            where = _("%(section)s, row %(n)d") % {"section": title, "n": n}
+            for name, errors in row.errors.items():
+                if name in row.fields:
+                    field = row[name]
+                    label = f"{where}: {capfirst(field.label)}"
+                    out += [(field.id_for_label, label, e) for e in errors]
+                else:
+                    out += [("", where, e) for e in errors]
+    return out
 
 
 class PartyRefField(forms.CharField):

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from mitra.core.countries import find_country
 from mitra.core.imports import fields as f
 from mitra.core.imports.base import Importer, Row
 from mitra.core.imports.bulk import BulkInserter, copy_history, in_values
@@ -85,6 +86,8 @@ def country(value):
         return value.strip().upper()
     if key in _COUNTRIES:
         return _COUNTRIES[key]
+    if code := find_country(value):  # any country's name in English, Thai or Persian
+        return code
     raise f.ValidationError(
         _("“%(value)s” is not a country; use a two-letter code such as TH or IR.")
         % {"value": value}

@@ -1012,6 +1012,8 @@ class Attachment(TimeStampedModel, PublicIdModel):
         related_name="+",
     )  # fmt: skip
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("attachment")

@@ -12,6 +12,8 @@ from html import escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from .bidi import auto, contact_html, ltr
+
 STAR_FILLED = '<i class="ti ti-star-filled text-warning" aria-hidden="true"></i>'
 STAR_EMPTY = '<i class="ti ti-star text-secondary" aria-hidden="true"></i>'
 BUILDING = '<i class="ti ti-building" aria-hidden="true"></i>'
@@ -66,7 +68,7 @@ def render_rows(parties, *, can_bulk, can_star, csrf_token, here):
         cells.append(
             '<td><div class="d-flex align-items-center">'
             f'<span class="avatar avatar-sm me-2{colour}">{avatar}</span>'
-            f'<div class="text-truncate"><a href="{esc(p.url)}"{muted}>{esc(p.full_name)}</a>'
+            f'<div class="text-truncate"><a href="{esc(p.url)}"{muted}><bdi>{esc(p.full_name)}</bdi></a>'
             f'{priority}<div class="small text-secondary"><span class="font-monospace">'
             f"{esc(p.code)}</span> · {esc(p.kind_label)}</div></div></div></td>"
         )
@@ -79,21 +81,24 @@ def render_rows(parties, *, can_bulk, can_star, csrf_token, here):
         cells.append(f"<td>{roles}{inactive}</td>")
         cells.append(f"<td>{esc(p.stage_label)}</td>")
         phone = (
-            f'<a href="{esc(p.phone.href)}" class="ltr d-inline-block">{esc(p.phone.display)}</a>'
+            f'<a href="{esc(p.phone.href)}" class="d-inline-block">{contact_html(p.phone)}</a>'
             if p.phone
             else ""
         )
         cells.append(f'<td class="text-nowrap">{phone}</td>')
         email = (
-            f'<a href="{esc(p.email.href)}" class="ltr d-inline-block">{esc(p.email.value)}</a>'
+            f'<a href="{esc(p.email.href)}" class="d-inline-block">{ltr(p.email.value)}</a>'
             if p.email
             else ""
         )
-        cells.append(f'<td class="text-truncate" style="max-width: 14rem">{email}</td>')
+        # dir="ltr": a long email is cut at its end, not its start, on Persian pages too.
+        cells.append(
+            f'<td class="text-truncate text-start" dir="ltr" style="max-width: 14rem">{email}</td>'
+        )
         address = p.address
-        city = esc(address.city) if address else ""
+        city = auto(address.city) if address else ""
         country = (
-            f' <span class="text-secondary small">{esc(address.country)}</span>'
+            f' <span class="text-secondary small font-monospace">{esc(address.country)}</span>'
             if address and address.country
             else ""
         )

@@ -32,7 +32,7 @@ from mitra.core.policy import (
 )
 from mitra.users.models import User
 
-from . import actions
+from . import actions, uploads
 from .duplicates import find_duplicates
 from .filters import filter_choices
 from .forms import (
@@ -47,8 +47,10 @@ from .forms import (
     RatingForm,
     RatingLevelForm,
     RelationshipForm,
+    error_summary,
     formset_rows,
 )
+from .history import party_history
 from .models import (
     Address,
     Attachment,
@@ -441,25 +443,15 @@ def party_create(request):
     initial = {
         "kind": request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.PERSON
     }
-    form = PartyForm(request.POST or None, request.FILES or None, initial=initial)
+    files = uploads.files_with_pending(request, UPLOAD_FIELDS)
+    form = PartyForm(request.POST or None, files or None, initial=initial)
     cp_fs, addr_fs, lang_fs = _formsets(request, Party())
     duplicates = []
     if request.method == "POST" and all(f.is_valid() for f in (form, cp_fs, addr_fs, lang_fs)):
         rows = _rows(cp_fs, addr_fs, lang_fs)
         values = form.values()
         if not request.POST.get("create_anyway"):
-            name = values.get("name") or " ".join(
-                p for p in (values.get("first_name", ""), values.get("last_name", "")) if p
-            )
-            points = rows["contact_points"]
-            duplicates = find_duplicates(
-                request.user,
-                name=name,
-                phones=[r["value"] for r in points if r["kind"] in ContactPoint.PHONE_KINDS],
-                emails=[r["value"] for r in points if r["kind"] == ContactPoint.Kind.EMAIL],
-                national_id=values.get("national_id", ""),
-                tax_id=values.get("tax_id", ""),
-            )
+            duplicates = _duplicates(request.user, values, rows["contact_points"])
         if not duplicates:
             try:
                 party = actions.create_party(
@@ -468,8 +460,10 @@ def party_create(request):
             except ValidationError as exc:
                 _attach_errors(form, exc)
             else:
+                uploads.forget(request, form, UPLOAD_FIELDS)
                 messages.success(request, _("%(name)s was added.") % {"name": party})
                 return redirect("parties:detail", public_id=party.public_id)
+    uploads.keep_pending(request, form, UPLOAD_FIELDS)
     return _render(
         request,
         "parties/party_form.html",
@@ -480,8 +474,55 @@ def party_create(request):
             "lang_fs": lang_fs,
             "party": None,
             "duplicates": duplicates,
+            "form_errors": _error_summary(form, cp_fs, addr_fs, lang_fs),
         },
     )
+
+
+# File fields of the party form kept across a submit that did not save (`uploads`).
+UPLOAD_FIELDS = ["photo"]
+
+
+def _error_summary(form, cp_fs, addr_fs, lang_fs):
+    return error_summary(
+        form,
+        [
+            (_("Phones, emails and websites"), cp_fs),
+            (_("Addresses"), addr_fs),
+            (_("Foreign languages"), lang_fs),
+        ],
+    )
+
+
+def _duplicates(user, values, points, party=None):
+    """Parties the duplicate rules match to the one being saved. On edit (`party`), only
+    when what the rules compare (name, phones, emails, IDs) changes."""
+    name = values.get("name") or " ".join(
+        p for p in (values.get("first_name", ""), values.get("last_name", "")) if p
+    )
+    probe = {
+        "name": name,
+        "phones": [r["value"] for r in points if r["kind"] in ContactPoint.PHONE_KINDS],
+        "emails": [r["value"] for r in points if r["kind"] == ContactPoint.Kind.EMAIL],
+        "national_id": values.get("national_id", ""),
+        "tax_id": values.get("tax_id", ""),
+    }
+    if party is not None:
+        stored = list(party.contact_points.values_list("kind", "value"))
+        before = {
+            "name": party.name,
+            "phones": [v for k, v in stored if k in ContactPoint.PHONE_KINDS],
+            "emails": [v for k, v in stored if k == ContactPoint.Kind.EMAIL],
+            "national_id": party.national_id,
+            "tax_id": party.tax_id,
+        }
+        if all(
+            sorted(probe[k]) == sorted(before[k]) if isinstance(probe[k], list) else
+            (probe[k] or "") == (before[k] or "")
+            for k in probe
+        ):  # fmt: skip
+            return []
+    return find_duplicates(user, exclude_pk=party.pk if party else None, **probe)
 
 
 def _attach_errors(form, exc):
@@ -495,29 +536,37 @@ def _attach_errors(form, exc):
 @login_required
 def party_edit(request, public_id):
     party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
-    form = PartyForm(request.POST or None, request.FILES or None, instance=party)
+    files = uploads.files_with_pending(request, UPLOAD_FIELDS)
+    form = PartyForm(request.POST or None, files or None, instance=party)
     cp_fs, addr_fs, lang_fs = _formsets(request, party)
+    duplicates = []
     if request.method == "POST" and all(f.is_valid() for f in (form, cp_fs, addr_fs, lang_fs)):
+        rows = _rows(cp_fs, addr_fs, lang_fs)
         # form.instance now holds the new values in memory; the action reads the stored row.
         stored = Party.objects.get(pk=party.pk)
         if form.expected_version is not None:
             stored.version = form.expected_version  # a save by someone else since is refused
-        try:
-            party, cr = actions.update_party(
-                stored,
-                acting_user=request.user,
-                values=form.values(),
-                **form.related(),
-                **_rows(cp_fs, addr_fs, lang_fs),
-            )
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            if cr is not None:
-                messages.info(request, _("Your changes were sent to a team lead for approval."))
+        if not request.POST.get("create_anyway"):
+            duplicates = _duplicates(request.user, form.values(), rows["contact_points"], stored)
+        if not duplicates:
+            try:
+                party, cr = actions.update_party(
+                    stored,
+                    acting_user=request.user,
+                    values=form.values(),
+                    **form.related(),
+                    **rows,
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
             else:
-                messages.success(request, _("%(name)s was saved.") % {"name": party})
-            return redirect("parties:detail", public_id=party.public_id)
+                uploads.forget(request, form, UPLOAD_FIELDS)
+                if cr is not None:
+                    messages.info(request, _("Your changes were sent to a team lead for approval."))
+                else:
+                    messages.success(request, _("%(name)s was saved.") % {"name": party})
+                return redirect("parties:detail", public_id=party.public_id)
+    uploads.keep_pending(request, form, UPLOAD_FIELDS)
     return _render(
         request,
         "parties/party_form.html",
@@ -527,6 +576,8 @@ def party_edit(request, public_id):
             "addr_fs": addr_fs,
             "lang_fs": lang_fs,
             "party": party,
+            "duplicates": duplicates,
+            "form_errors": _error_summary(form, cp_fs, addr_fs, lang_fs),
             "needs_approval": actions.needs_approval(request.user),
         },
     )
@@ -687,7 +738,10 @@ def _attachments_tab(request, party):
 
 
 def _history_tab(request, party):
-    return render_to_string("parties/tabs/history.html", {"party": party}, request=request)
+    rows = party_history(party, request.user)
+    return render_to_string(
+        "parties/tabs/history.html", {"party": party, "rows": rows}, request=request
+    )
 
 
 register_tab("overview", gettext_lazy("Overview"), _overview_tab, order=0, icon="layout-dashboard")
@@ -712,15 +766,7 @@ def _back_to(party, tab=None):
 @require_POST
 def party_delete(request, public_id):
     party = get_for_user(request.user, Party, Action.DELETE, public_id=public_id)
-    try:
-        actions.trash_party(party, acting_user=request.user)
-    except actions.DeleteBlocked as exc:
-        messages.error(
-            request,
-            _("%(name)s cannot be deleted. %(reasons)s")
-            % {"name": party, "reasons": " ".join(str(r) for r in exc.reasons)},
-        )
-        return redirect("parties:detail", public_id=party.public_id)
+    actions.trash_party(party, acting_user=request.user)
     messages.success(request, _("%(name)s was moved to the trash.") % {"name": party})
     return redirect("parties:list")
 
@@ -985,7 +1031,10 @@ def trash_purge(request, public_id):
     except actions.DeleteBlocked as exc:
         messages.error(
             request,
-            _("%(name)s cannot be deleted. %(reasons)s")
+            _(
+                "%(name)s cannot be deleted for good while other records refer to it. "
+                "%(reasons)s It stays in the trash."
+            )
             % {"name": party, "reasons": " ".join(str(r) for r in exc.reasons)},
         )
     else:

@@ -99,13 +99,16 @@ class PartyApiTests(BaseTestCase):
         self.assertEqual(self.client.delete(url).status_code, 204)
         self.assertTrue(Party.all_objects.get(pk=self.acme.pk).in_trash)
 
-    def test_a_blocked_delete_is_a_conflict_with_reasons(self):
+    def test_a_delete_blocker_does_not_keep_a_party_out_of_the_trash(self):
         blocker = actions.register_delete_blocker(lambda party: "It has invoices.")
         try:
             self.login(self.owner)
             r = self.client.delete(f"{API}/parties/{self.acme.public_id}/")
-            self.assertEqual(r.status_code, 409)
-            self.assertEqual(r.json()["reasons"], ["It has invoices."])
+            self.assertEqual(r.status_code, 204)
+            self.assertTrue(Party.all_objects.get(pk=self.acme.pk).in_trash)
+            with self.assertRaises(actions.DeleteBlocked) as caught:
+                actions.purge_party(Party.all_objects.get(pk=self.acme.pk), acting_user=self.admin)
+            self.assertEqual(caught.exception.reasons, ["It has invoices."])
         finally:
             actions._delete_blockers.remove(blocker)
 

@@ -92,7 +92,7 @@ class PartyCreateTests(BaseTestCase):
         self.assertContains(r, "Enter a valid email address.")
         self.assertContains(r, "Latitude is between -90 and 90.")
         self.assertContains(r, "three-letter currency code")
-        self.assertContains(r, "two-letter country code")
+        self.assertContains(r, "Choose a country from the list.")
         self.assertFalse(Party.all_objects.exists())
         self.assertFalse(ContactPoint.objects.exists())
         self.assertFalse(Address.objects.exists())
@@ -120,6 +120,21 @@ class PartyCreateTests(BaseTestCase):
         r = self.client.post(self.url, form_data(create_anyway="1"))
         self.assertEqual(r.status_code, 302)
         self.assertEqual(Party.objects.count(), 2)
+
+    def test_the_duplicate_warning_names_the_rule_and_the_matching_values(self):
+        from mitra.dedupe.models import DuplicateRule
+
+        DuplicateRule.objects.all().delete()
+        DuplicateRule.objects.create(name="Same phone and name", fields=["phone", "name"])
+        DuplicateRule.objects.create(name="Same email", fields=["email"])
+        make_party(self.owner, "Siam Tech Co.", phone="02 123 4567")
+        self.login(self.owner)
+        r = self.client.post(self.url, form_data())
+        self.assertContains(r, "may already be in the database")
+        self.assertContains(r, "Rule “Same phone and name” matched:")
+        self.assertContains(r, '<bdi class="fw-bold">+6621234567</bdi>')
+        self.assertContains(r, "% alike")
+        self.assertNotContains(r, "Same email")
 
     def test_it_does_not_reveal_other_teams_parties_as_duplicates(self):
         make_party(self.outsider, "Siam Tech Co", phone="02 123 4567")

@@ -53,22 +53,22 @@ class TrashTests(BaseTestCase):
         self.assertFalse(ContactPoint.objects.exists())
         self.assertEqual(Party.history.filter(id=self.party.pk, history_type="-").count(), 1)
 
-    def test_it_is_blocked_with_a_reason_by_a_registered_blocker(self):
+    def test_a_registered_blocker_allows_the_trash_but_blocks_the_purge(self):
         def blocker(party):
             return "It has 2 open invoices." if party.pk == self.party.pk else None
 
         actions.register_delete_blocker(blocker)
         try:
             self.login(self.owner)
-            r = self.delete()
-            self.assertRedirects(
-                r,
-                reverse("parties:detail", args=[self.party.public_id]),
-                fetch_redirect_response=False,
-            )
-            r = self.client.get(r.url)
+            self.assertRedirects(self.delete(), reverse("parties:list"))
+            self.assertTrue(Party.all_objects.get(pk=self.party.pk).in_trash)
+            self.login(self.admin)
+            r = self.client.post(reverse("parties:purge", args=[self.party.public_id]), follow=True)
+            self.assertRedirects(r, reverse("parties:trash"))
+            self.assertContains(r, "cannot be deleted for good")
             self.assertContains(r, "It has 2 open invoices.")
-            self.assertTrue(Party.objects.filter(pk=self.party.pk).exists())
+            self.assertTrue(Party.all_objects.get(pk=self.party.pk).in_trash)
+            self.assertEqual(ContactPoint.objects.filter(party=self.party).count(), 1)
         finally:
             actions._delete_blockers.remove(blocker)
 

@@ -165,3 +165,27 @@ class EditApprovalTests(BaseTestCase):
             404,
         )
         self.assertEqual(Party.objects.get().name, "Acme Co")
+
+
+class EditDuplicateWarningTests(BaseTestCase):
+    def test_an_edit_that_makes_a_party_match_another_warns_and_saves_on_request(self):
+        from mitra.dedupe.models import DuplicateRule
+
+        DuplicateRule.objects.all().delete()
+        DuplicateRule.objects.create(name="Same phone", fields=["phone"])
+        make_party(self.owner, "Siam Pumps", phone="02 765 4321")
+        party = make_party(self.owner, "Acme Co", phone="02 123 4567")
+        url = reverse("parties:edit", args=[party.public_id])
+        self.login(self.owner)
+        # A change the rules do not look at saves without a warning.
+        r = self.client.post(url, edit_data(party, comments="Called twice"))
+        self.assertEqual(r.status_code, 302)
+        data = edit_data(party, **{"cp-0-entry": "02 765 4321"})
+        r = self.client.post(url, data)
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "Rule “Same phone” matched:")
+        self.assertContains(r, "Save anyway")
+        self.assertEqual(party.contact_points.get().e164, "+6621234567")
+        r = self.client.post(url, {**data, "create_anyway": "1"})
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(party.contact_points.get().e164, "+6627654321")
