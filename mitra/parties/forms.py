@@ -1,5 +1,6 @@
 import re
 
+import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.forms import CalendarDateField, StyledFormMixin
+from mitra.core.text import default_region
 from mitra.users.models import User
 
 from .models import (
@@ -287,7 +289,10 @@ class ContactPointForm(StyledFormMixin, forms.ModelForm):
             )
         for name in ("country_code", "area_code", "extension", "entry"):
             self.fields[name].widget.attrs["class"] = "form-control ltr"
-        self.fields["country_code"].widget.attrs["placeholder"] = "66"
+        # The user's country is assumed for a number typed without its code.
+        self.fields["country_code"].widget.attrs["placeholder"] = str(
+            phonenumbers.country_code_for_region(default_region()) or ""
+        )
         self.fields["entry"].widget.attrs["placeholder"] = _("number, email or web address")
 
     def clean(self):
