@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mitra.core.labels import LabelledModel
 from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel
 from mitra.core.policy import Scope, VisibleQuerySet, has_module_perm, scope_of
 
@@ -79,7 +80,7 @@ class LookupQuerySet(VisibleQuerySet):
         return self.filter(kind=kind, is_active=True)
 
 
-class Lookup(TimeStampedModel, PublicIdModel):
+class Lookup(LabelledModel, TimeStampedModel, PublicIdModel):
     """A code a business sets up for itself: interaction results, reasons, media, types."""
 
     class Kind(models.TextChoices):
@@ -106,7 +107,7 @@ class Lookup(TimeStampedModel, PublicIdModel):
         constraints = [models.UniqueConstraint(fields=["kind", "name"], name="lookup_unique")]
 
     def __str__(self):
-        return self.name
+        return self.label
 
     @classmethod
     def scope_q(cls, user, scope):

@@ -9,6 +9,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.forms import CalendarDateField, StyledFormMixin
+from mitra.core.labels import LabelsFormMixin
 from mitra.core.text import default_region
 from mitra.users.models import User
 
@@ -143,7 +144,7 @@ _PHONE_CHARS = re.compile(r"[\d\s\-().+/\u06f0-\u06f9\u0660-\u0669\u0e50-\u0e59]
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return "— " * obj.depth + obj.name
+        return "— " * obj.depth + obj.label
 
 
 class PartyForm(StyledFormMixin, forms.ModelForm):
@@ -502,7 +503,7 @@ class RatingForm(StyledFormMixin, forms.Form):
         return data
 
 
-class GroupForm(StyledFormMixin, forms.ModelForm):
+class GroupForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Group
         fields = ["name", "parent", "colour", "icon", "description"]
@@ -514,7 +515,7 @@ class GroupForm(StyledFormMixin, forms.ModelForm):
         if self.instance.pk:
             qs = qs.exclude(path__startswith=self.instance.path)
         self.fields["parent"].queryset = qs
-        self.fields["parent"].label_from_instance = lambda g: "— " * g.depth + g.name
+        self.fields["parent"].label_from_instance = lambda g: "— " * g.depth + g.label
 
     def clean(self):
         data = super().clean()
@@ -528,7 +529,7 @@ class GroupForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class RatingLevelForm(StyledFormMixin, forms.ModelForm):
+class RatingLevelForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = RatingLevel
         fields = ["name", "colour", "order", "description"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mitra.core.labels import localized
 from mitra.core.pagination import paginate
 from mitra.core.policy import Action, get_for_user, has_module_perm, is_public_id, require_module
 from mitra.users.models import User
@@ -167,6 +168,7 @@ def filtered_parties(request, queryset=None):
 LIST_PARTY_FIELDS = (
     "id", "public_id", "kind", "code", "name", "search_name", "prefix", "stage", "priority",
     "colour", "icon", "is_active", "updated_at", "rating__name", "rating__colour", "is_starred",
+    "rating__labels",
 )  # fmt: skip
 
 
@@ -183,6 +185,7 @@ class _ListParty:
     def __init__(self, values):
         name = values.pop("rating__name", None)
         colour = values.pop("rating__colour", "")
+        name = localized(name, values.pop("rating__labels", None))
         self.__dict__.update(values)
         self.pk = values["id"]
         self.rating = _ListRating(name, colour) if name is not None else None
@@ -1058,7 +1061,7 @@ def group_list(request):
     by_id = {g.pk: g for g in groups}
     for g in groups:
         chain = [
-            by_id[int(i)].name.casefold()
+            by_id[int(i)].label.casefold()
             for i in g.path.strip("/").split("/")
             if i and int(i) in by_id
         ]

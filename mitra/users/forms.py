@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core import calendars
 from mitra.core.forms import StyledFormMixin
+from mitra.core.labels import LabelsFormMixin
 from mitra.core.policy import Action
 from mitra.core.registry import modules
 
@@ -154,7 +155,7 @@ class TeamForm(StyledFormMixin, forms.ModelForm):
         widgets = {"members": forms.CheckboxSelectMultiple}
 
 
-class RoleForm(StyledFormMixin, forms.ModelForm):
+class RoleForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     """The role plus its permission matrix, one checkbox per module x action."""
 
     class Meta:

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.core import calendars
+from mitra.core.labels import LabelledModel
 from mitra.core.models import TimeStampedModel
 from mitra.core.policy import Level, Scope, VisibleQuerySet
 
 
-class Role(TimeStampedModel):
+class Role(LabelledModel, TimeStampedModel):
     """A permission matrix (module x action) plus a record scope and a level."""
 
     policy_module = "roles"
@@ -47,7 +48,7 @@ class Role(TimeStampedModel):
         verbose_name_plural = _("roles")
 
     def __str__(self):
-        return self.name
+        return self.label
 
     def allows(self, module, action):
         return action in self.permissions.get(module, ())
