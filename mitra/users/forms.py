@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import calendars
@@ -198,6 +199,14 @@ class RoleForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
             if granted:
                 result[module.key] = granted
         return result
+
+
+class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    """Django's form with the look of every other form (its inputs had no classes)."""
+
+
+class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
+    pass
 
 
 class ApiKeyForm(StyledFormMixin, forms.Form):
