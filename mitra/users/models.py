@@ -181,6 +181,13 @@ class User(AbstractUser):
         return self.country or LANGUAGE_COUNTRIES.get(self.language) or None
 
     @property
+    def country_name(self):
+        """The user's own country in the active language ('' when they set none)."""
+        from .countries import country_name
+
+        return country_name(self.country) if self.country else ""
+
+    @property
     def zoneinfo(self):
         try:
             return zoneinfo.ZoneInfo(self.time_zone)

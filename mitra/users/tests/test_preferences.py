@@ -150,6 +150,17 @@ class AdminUserFormTest(BaseTestCase):
         user.refresh_from_db()
         self.assertEqual((user.language, user.calendar), ("th", "gregorian"))
 
+    def test_the_user_page_shows_digits_time_zone_and_country(self):
+        self.owner.country, self.owner.digits, self.owner.time_zone = "DE", "native", "Asia/Tehran"
+        self.owner.save()
+        self.admin.language = "fa"
+        self.admin.save()
+        self.login(self.admin)
+        r = self.client.get(reverse("users:detail", args=[self.owner.public_id]))
+        self.assertContains(r, "آلمان")
+        self.assertContains(r, "Asia/Tehran")
+        self.assertContains(r, "ارقام")
+
     def test_editing_a_users_calendar_and_digits(self):
         self.login(self.admin)
         data = self.data(username="owner", password="", role=self.p.roles["owner"].pk)
