@@ -27,18 +27,21 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_locale():
-    """Each test starts in English, UTC, Gregorian: requests set these per thread."""
+    """Each test starts in English, UTC, Gregorian, the company's phone country: requests
+    set these per thread."""
     from django.utils import timezone, translation
 
-    from mitra.core import calendars
+    from mitra.core import calendars, text
 
     translation.activate("en")
     timezone.deactivate()
     calendars.activate()
+    text.activate_region(None)
     yield
     translation.activate("en")
     timezone.deactivate()
     calendars.activate()
+    text.activate_region(None)
 
 
 @pytest.fixture(autouse=True)

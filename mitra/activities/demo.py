@@ -34,6 +34,34 @@ REASONS = [
     "Complaint",
     "After-sales service",
 ]
+# The codes' names in Thai and Persian (each code's `labels`).
+LOOKUP_LABELS = {
+    "Interested": ("สนใจ", "علاقه‌مند"),
+    "Sent a quotation": ("ส่งใบเสนอราคาแล้ว", "پیش‌فاکتور فرستاده شد"),
+    "Call back later": ("โทรกลับภายหลัง", "بعداً تماس گرفته شود"),
+    "Not interested": ("ไม่สนใจ", "علاقه‌مند نیست"),
+    "Problem solved": ("แก้ปัญหาแล้ว", "مشکل حل شد"),
+    "Ordered": ("สั่งซื้อแล้ว", "سفارش داد"),
+    "Product information": ("ข้อมูลสินค้า", "اطلاعات محصول"),
+    "Price enquiry": ("สอบถามราคา", "استعلام قیمت"),
+    "Delivery problem": ("ปัญหาการจัดส่ง", "مشکل ارسال"),
+    "Invoice question": ("สอบถามใบแจ้งหนี้", "پرسش درباره فاکتور"),
+    "Complaint": ("ร้องเรียน", "شکایت"),
+    "After-sales service": ("บริการหลังการขาย", "خدمات پس از فروش"),
+    "Website": ("เว็บไซต์", "وب‌سایت"),
+    "Facebook": ("เฟซบุ๊ก", "فیسبوک"),
+    "LINE": ("ไลน์", "لاین"),
+    "Instagram": ("อินสตาแกรม", "اینستاگرام"),
+    "Google": ("กูเกิล", "گوگل"),
+    "Exhibition": ("งานแสดงสินค้า", "نمایشگاه"),
+    "Newspaper": ("หนังสือพิมพ์", "روزنامه"),
+    "Referral": ("มีผู้แนะนำ", "معرفی دیگران"),
+    "Sales meeting": ("ประชุมการขาย", "جلسه فروش"),
+    "Demo": ("สาธิตสินค้า", "نمایش محصول"),
+    "Service visit": ("เข้าบริการ", "بازدید سرویس"),
+    "Contract signing": ("ลงนามสัญญา", "امضای قرارداد"),
+    "Internal": ("ภายใน", "داخلی"),
+}
 MEDIA = [
     "Website",
     "Facebook",
@@ -98,9 +126,14 @@ def _lookups():
     specs += [(Lookup.Kind.MEDIUM, n, False) for n in MEDIA]
     specs += [(Lookup.Kind.APPOINTMENT_TYPE, n, False) for n in APPOINTMENT_TYPES]
     for i, (kind, name, success) in enumerate(specs):
+        th, fa = LOOKUP_LABELS.get(name, (name, name))
         obj, _created = Lookup.objects.get_or_create(
-            kind=kind, name=name, defaults={"order": i, "is_success": success}
+            kind=kind,
+            name=name,
+            defaults={"order": i, "is_success": success, "labels": {"th": th, "fa": fa}},
         )
+        if not obj.labels:  # made by an earlier demo without labels
+            Lookup.objects.filter(pk=obj.pk).update(labels={"th": th, "fa": fa})
         out.setdefault(kind, []).append(obj.pk)
     return out
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core import calendars
 from mitra.core.forms import CalendarDateField, CalendarDateInput, StyledFormMixin
+from mitra.core.labels import LabelsFormMixin
 
 from .models import (
     Appointment,
@@ -559,7 +560,7 @@ class AttachmentForm(StyledFormMixin, forms.Form):
     description = forms.CharField(label=_("Description"), required=False, max_length=255)
 
 
-class LookupForm(StyledFormMixin, forms.ModelForm):
+class LookupForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Lookup
         fields = ["kind", "name", "order", "is_active", "is_success"]

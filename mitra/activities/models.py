@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mitra.core.labels import LabelledModel
 from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel, VersionedModel
 from mitra.core.policy import Scope, VisibleQuerySet, has_module_perm, scope_of
 
@@ -79,7 +80,7 @@ class LookupQuerySet(VisibleQuerySet):
         return self.filter(kind=kind, is_active=True)
 
 
-class Lookup(TimeStampedModel, PublicIdModel, VersionedModel):
+class Lookup(LabelledModel, TimeStampedModel, PublicIdModel, VersionedModel):
     """A code a business sets up for itself: interaction results, reasons, media, types."""
 
     class Kind(models.TextChoices):
@@ -106,7 +107,7 @@ class Lookup(TimeStampedModel, PublicIdModel, VersionedModel):
         constraints = [models.UniqueConstraint(fields=["kind", "name"], name="lookup_unique")]
 
     def __str__(self):
-        return self.name
+        return self.label
 
     @classmethod
     def scope_q(cls, user, scope):

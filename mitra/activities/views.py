@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from mitra.core import calendars
 from mitra.core.files import safe_file_response
 from mitra.core.idempotency import create_once
+from mitra.core.labels import localized
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
@@ -431,6 +432,9 @@ def interaction_analysis(request):
     labels = {
         "channel": dict(Channel.choices),
     }
+    # Codes are counted by their default name and shown by their label in this language.
+    for kind, name, names in Lookup.objects.values_list("kind", "name", "labels"):
+        labels.setdefault(kind, {})[name] = localized(name, names)
     for key, (column, title) in DIMENSIONS.items():
         rows = list(
             qs.order_by().values(column).annotate(n=Count("id")).order_by("-n", column)[:20]

@@ -51,6 +51,19 @@ WEEKDAYS_SHORT = [
 ]  # fmt: skip
 
 
+# What a user who speaks a language most likely wants until they choose for themselves:
+# (calendar, digits). Thai writes Buddhist-era years with Latin digits in everyday use.
+LANGUAGE_DEFAULTS = {
+    "fa": (JALALI, NATIVE),
+    "th": (BUDDHIST, LATIN),
+}
+
+
+def defaults_for(language):
+    """The (calendar, digits) that go with `language` (Gregorian, Latin for any other)."""
+    return LANGUAGE_DEFAULTS.get((language or "").split("-")[0], (GREGORIAN, LATIN))
+
+
 def activate(calendar=GREGORIAN, digits=LATIN, script="en"):
     """Make `calendar` and `digits` (in the `script` of a language) current."""
     _calendar.set(calendar if calendar in CALENDARS else GREGORIAN)

@@ -3,11 +3,11 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone, translation
 
-from . import calendars
+from . import calendars, text
 
 
 class UserPreferencesMiddleware:
-    """Activate the signed-in user's language, time zone, calendar and digits.
+    """Activate the signed-in user's language, time zone, calendar, digits and country.
 
     Anonymous visitors get the language from the cookie/Accept-Language (LocaleMiddleware)
     and the calendar that goes with it.
@@ -26,13 +26,13 @@ class UserPreferencesMiddleware:
             calendars.activate(
                 user.calendar, user.digits, calendars.default_script_for(user.calendar, language)
             )
+            text.activate_region(getattr(user, "phone_region", None))
         else:
             language = translation.get_language() or settings.LANGUAGE_CODE
-            calendar = {"fa": calendars.JALALI, "th": calendars.BUDDHIST}.get(
-                language, calendars.GREGORIAN
-            )
+            calendar, _digits = calendars.defaults_for(language)
             timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
             calendars.activate(calendar, calendars.LATIN, language)
+            text.activate_region(None)
         # No reset afterwards: a streamed response (an export) renders its rows after this
         # returns and must still speak the user's language and calendar. Every request
         # sets all of them again before anything else runs.

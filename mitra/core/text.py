@@ -3,6 +3,7 @@
 `normalize()` is what duplicate checks and search compare; it is not for display.
 """
 
+import contextvars
 import re
 import unicodedata
 
@@ -117,11 +118,23 @@ def digits_only(text):
 _PHONE_LIKE = re.compile(r"\+?[\d\s\-().\u2010-\u2015/]+")
 
 
+# The signed-in user's country (set per request by UserPreferencesMiddleware, like the
+# calendar); None outside a request, where settings.PHONE_REGION (the company's) applies.
+_region = contextvars.ContextVar("mitra_phone_region", default=None)
+
+
+def activate_region(region=None):
+    """Make `region` the country assumed for phones without a country code (None: the
+    company's, settings.PHONE_REGION)."""
+    _region.set((region or "").upper() or None)
+
+
 def default_region():
-    """The country assumed for phone numbers written without a country code."""
+    """The country assumed for phone numbers written without a country code: the current
+    user's, else the company's (settings.PHONE_REGION)."""
     from django.conf import settings
 
-    return getattr(settings, "PHONE_REGION", "TH")
+    return _region.get() or getattr(settings, "PHONE_REGION", "TH")
 
 
 def phone_regions():

@@ -49,14 +49,11 @@ def set_language(request):
     response = HttpResponseRedirect(next_url)
     if language and check_for_language(language) and language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
-            request.user.language = language
-            # Persian users almost always want Jalali dates; Thai users Buddhist era.
-            # Only move off the default so a deliberate choice is kept.
-            if request.user.calendar == "gregorian":
-                request.user.calendar = {"fa": "jalali", "th": "buddhist"}.get(
-                    language, "gregorian"
-                )
-            request.user.save(update_fields=["language", "calendar"])
+            # The language only: calendar and digits are preferences of their own (a new
+            # user's first pick brings its defaults, see User.choose_language).
+            fields = request.user.choose_language(language)
+            request.user._history_user = request.user
+            request.user.save(update_fields=fields)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
         )

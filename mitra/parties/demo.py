@@ -273,17 +273,27 @@ COUNTRY = {"th": "TH", "fa": "IR", "en": "GB"}
 # Which demo user owns parties in each language (usernames from mitra/users/demo.py).
 OWNERS = {"th": ["somchai", "manager"], "fa": ["sara"], "en": ["emma"]}
 
+# (name, parent, Thai label, Persian label)
 GROUP_TREE = [
-    ("Retail", None), ("Wholesale", None), ("Industry", None), ("VIP", None),
-    ("ค้าปลีกกรุงเทพ", "Retail"), ("ค้าปลีกภาคเหนือ", "Retail"), ("خرده‌فروشی تهران", "Retail"),
-    ("Automotive", "Industry"), ("Food", "Industry"), ("قطعات خودرو", "Automotive"),
-    ("عمده‌فروشان", "Wholesale"), ("ผู้ค้าส่ง", "Wholesale"),
+    ("Retail", None, "ค้าปลีก", "خرده‌فروشی"),
+    ("Wholesale", None, "ค้าส่ง", "عمده‌فروشی"),
+    ("Industry", None, "อุตสาหกรรม", "صنعت"),
+    ("VIP", None, "ลูกค้าวีไอพี", "مشتریان ویژه"),
+    ("Bangkok retail", "Retail", "ค้าปลีกกรุงเทพ", "خرده‌فروشی بانکوک"),
+    ("Northern retail", "Retail", "ค้าปลีกภาคเหนือ", "خرده‌فروشی شمال تایلند"),
+    ("Tehran retail", "Retail", "ค้าปลีกเตหะราน", "خرده‌فروشی تهران"),
+    ("Automotive", "Industry", "ยานยนต์", "خودرو"),
+    ("Food", "Industry", "อาหาร", "مواد غذایی"),
+    ("Car parts", "Automotive", "ชิ้นส่วนรถยนต์", "قطعات خودرو"),
+    ("Wholesalers (Iran)", "Wholesale", "ผู้ค้าส่ง (อิหร่าน)", "عمده‌فروشان"),
+    ("Wholesalers (Thailand)", "Wholesale", "ผู้ค้าส่ง", "عمده‌فروشان تایلند"),
 ]  # fmt: skip
+# (name, colour, order, Thai label, Persian label)
 RATING_LEVELS = [
-    ("Gold", "yellow", 1),
-    ("Silver", "secondary", 2),
-    ("Bronze", "orange", 3),
-    ("Watch", "red", 4),
+    ("Gold", "yellow", 1, "ทอง", "طلایی"),
+    ("Silver", "secondary", 2, "เงิน", "نقره‌ای"),
+    ("Bronze", "orange", 3, "ทองแดง", "برنزی"),
+    ("Watch", "red", 4, "เฝ้าระวัง", "زیر نظر"),
 ]
 
 
@@ -323,17 +333,22 @@ def _setup_reference_data():
     from .models import Group, RatingLevel
 
     groups = {}
-    for name, parent in GROUP_TREE:
+    for name, parent, th, fa in GROUP_TREE:
         group = Group.objects.filter(name=name, parent=groups.get(parent)).first()
         if group is None:
-            group = Group(name=name, parent=groups.get(parent))
+            group = Group(name=name, parent=groups.get(parent), labels={"th": th, "fa": fa})
+            group.save()
+        elif not group.labels:  # made by an earlier demo without labels
+            group.labels = {"th": th, "fa": fa}
             group.save()
         groups[name] = group
     levels = []
-    for name, colour, order in RATING_LEVELS:
+    for name, colour, order, th, fa in RATING_LEVELS:
         level, _created = RatingLevel.objects.get_or_create(
-            name=name, defaults={"colour": colour, "order": order}
+            name=name, defaults={"colour": colour, "order": order, "labels": {"th": th, "fa": fa}}
         )
+        if not level.labels:
+            RatingLevel.objects.filter(pk=level.pk).update(labels={"th": th, "fa": fa})
         levels.append(level)
     return groups, levels
 

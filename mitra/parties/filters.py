@@ -4,8 +4,10 @@ The cache is dropped whenever one of them is saved or deleted, by any path (scre
 imports that create groups, the user admin), not only by the screens that edit them.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
 
 CACHE_KEY = "parties:filter-choices"
 
@@ -16,24 +18,27 @@ def filter_choices():
 
     from .models import Group, RatingLevel
 
-    choices = cache.get(CACHE_KEY)
+    # Names are shown in the user's language: one cached copy per language.
+    key = f"{CACHE_KEY}:{get_language()}"
+    choices = cache.get(key)
     if choices is None:
         choices = {
             "groups": [
-                (g.public_id, g.pk, "— " * g.depth + g.name) for g in Group.objects.order_by("path")
+                (g.public_id, g.pk, "— " * g.depth + g.label)
+                for g in Group.objects.order_by("path")
             ],
-            "ratings": [(r.public_id, r.pk, r.name) for r in RatingLevel.objects.all()],
+            "ratings": [(r.public_id, r.pk, r.label) for r in RatingLevel.objects.all()],
             "managers": [
                 (u.public_id, u.pk, str(u))
                 for u in User.objects.filter(is_active=True).order_by("first_name", "username")
             ],
         }
-        cache.set(CACHE_KEY, choices, 60)
+        cache.set(key, choices, 60)
     return choices
 
 
 def forget_filter_choices(**_kwargs):
-    cache.delete(CACHE_KEY)
+    cache.delete_many([f"{CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES])
 
 
 def connect():

@@ -1,5 +1,6 @@
 import re
 
+import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.countries import CountryField, CountrySelect
 from mitra.core.forms import CalendarDateField, StyledFormMixin
+from mitra.core.labels import LabelsFormMixin
+from mitra.core.text import default_region
 from mitra.users.models import User
 
 from .models import (
@@ -144,7 +147,7 @@ _PHONE_CHARS = re.compile(r"[\d\s\-().+/\u06f0-\u06f9\u0660-\u0669\u0e50-\u0e59]
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return "— " * obj.depth + obj.name
+        return "— " * obj.depth + obj.label
 
 
 class PartyForm(StyledFormMixin, forms.ModelForm):
@@ -293,7 +296,10 @@ class ContactPointForm(StyledFormMixin, forms.ModelForm):
             )
         for name in ("country_code", "area_code", "extension", "entry"):
             self.fields[name].widget.attrs["class"] = "form-control ltr"
-        self.fields["country_code"].widget.attrs["placeholder"] = "66"
+        # The user's country is assumed for a number typed without its code.
+        self.fields["country_code"].widget.attrs["placeholder"] = str(
+            phonenumbers.country_code_for_region(default_region()) or ""
+        )
         self.fields["entry"].widget.attrs["placeholder"] = _("number, email or web address")
 
     def clean(self):
@@ -524,7 +530,7 @@ class RatingForm(StyledFormMixin, forms.Form):
         return data
 
 
-class GroupForm(StyledFormMixin, forms.ModelForm):
+class GroupForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Group
         fields = ["name", "parent", "colour", "icon", "description"]
@@ -536,7 +542,7 @@ class GroupForm(StyledFormMixin, forms.ModelForm):
         if self.instance.pk:
             qs = qs.exclude(path__startswith=self.instance.path)
         self.fields["parent"].queryset = qs
-        self.fields["parent"].label_from_instance = lambda g: "— " * g.depth + g.name
+        self.fields["parent"].label_from_instance = lambda g: "— " * g.depth + g.label
 
     def clean(self):
         data = super().clean()
@@ -550,7 +556,7 @@ class GroupForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class RatingLevelForm(StyledFormMixin, forms.ModelForm):
+class RatingLevelForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = RatingLevel
         fields = ["name", "colour", "order", "description"]

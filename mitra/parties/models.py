@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mitra.core.imports.bulk import in_values
+from mitra.core.labels import LabelledModel
 from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel, VersionedModel
 from mitra.core.policy import Scope, VisibleQuerySet
 from mitra.core.text import compact, normalize, normalize_phone
@@ -774,7 +775,7 @@ class GroupQuerySet(VisibleQuerySet):
     pass
 
 
-class Group(TimeStampedModel, PublicIdModel, VersionedModel):
+class Group(LabelledModel, TimeStampedModel, PublicIdModel, VersionedModel):
     """A node of the n-level group tree (A7). `path` is the chain of ids from the root."""
 
     policy_module = "parties"
@@ -803,7 +804,7 @@ class Group(TimeStampedModel, PublicIdModel, VersionedModel):
         constraints = [models.UniqueConstraint(fields=["parent", "name"], name="group_unique_name")]
 
     def __str__(self):
-        return self.name
+        return self.label
 
     @classmethod
     def scope_q(cls, user, scope):
@@ -855,7 +856,7 @@ class GroupMembership(models.Model):
         return f"{self.party_id} in {self.group_id}"
 
 
-class RatingLevel(TimeStampedModel, PublicIdModel, VersionedModel):
+class RatingLevel(LabelledModel, TimeStampedModel, PublicIdModel, VersionedModel):
     """A grade parties can be given by hand (A, B, C or Gold, Silver …), with its colour (A8)."""
 
     policy_module = "parties"
@@ -873,7 +874,7 @@ class RatingLevel(TimeStampedModel, PublicIdModel, VersionedModel):
         verbose_name_plural = _("rating levels")
 
     def __str__(self):
-        return self.name
+        return self.label
 
     @classmethod
     def scope_q(cls, user, scope):

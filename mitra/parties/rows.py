@@ -106,7 +106,8 @@ def render_rows(parties, *, can_bulk, can_star, csrf_token, here):
         rating = ""
         if p.rating:
             badge = f" bg-{esc(p.rating.colour)}-lt" if p.rating.colour else ""
-            rating = f'<span class="badge{badge}">{esc(p.rating.name)}</span>'
+            name = getattr(p.rating, "label", None) or p.rating.name  # a level or the list's
+            rating = f'<span class="badge{badge}">{esc(name)}</span>'
         cells.append(f"<td>{rating}</td>")
         out.append(f"<tr{muted}>{''.join(cells)}</tr>")
     return mark_safe("\n".join(out))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mitra.core.files import safe_file_response
 from mitra.core.idempotency import create_once
+from mitra.core.labels import localized
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
@@ -179,6 +180,7 @@ def filtered_parties(request, queryset=None):
 LIST_PARTY_FIELDS = (
     "id", "public_id", "kind", "code", "name", "search_name", "prefix", "stage", "priority",
     "colour", "icon", "is_active", "updated_at", "rating__name", "rating__colour", "is_starred",
+    "rating__labels",
 )  # fmt: skip
 
 
@@ -195,6 +197,7 @@ class _ListParty:
     def __init__(self, values):
         name = values.pop("rating__name", None)
         colour = values.pop("rating__colour", "")
+        name = localized(name, values.pop("rating__labels", None))
         self.__dict__.update(values)
         self.pk = values["id"]
         self.rating = _ListRating(name, colour) if name is not None else None
@@ -1117,7 +1120,7 @@ def group_list(request):
     by_id = {g.pk: g for g in groups}
     for g in groups:
         chain = [
-            by_id[int(i)].name.casefold()
+            by_id[int(i)].label.casefold()
             for i in g.path.strip("/").split("/")
             if i and int(i) in by_id
         ]

@@ -15,6 +15,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         user = ApiKey.authenticate(header[1])
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed("Invalid API key.")
+        from mitra.core.text import activate_region
+
+        activate_region(user.phone_region)  # phones without a code: the key owner's country
         return (user, None)
 
     def authenticate_header(self, request):

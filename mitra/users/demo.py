@@ -17,6 +17,15 @@ PEOPLE = [
 ]
 
 
+# The roles' names in Thai and Persian (each role's `labels`).
+ROLE_LABELS = {
+    "Administrator": {"th": "ผู้ดูแลระบบ", "fa": "مدیر سامانه"},
+    "Sales manager": {"th": "ผู้จัดการฝ่ายขาย", "fa": "مدیر فروش"},
+    "Sales rep": {"th": "พนักงานขาย", "fa": "کارشناس فروش"},
+    "Read only": {"th": "ดูอย่างเดียว", "fa": "فقط خواندنی"},
+}
+
+
 def _all_actions(exclude=()):
     return {m.key: [a for a in m.actions if a not in exclude] for m in modules()}
 
@@ -58,7 +67,9 @@ def load(stdout=None, **options):
 
     roles = {}
     for name, spec in roles_spec().items():
-        role, _created = Role.objects.update_or_create(name=name, defaults=spec)
+        role, _created = Role.objects.update_or_create(
+            name=name, defaults={**spec, "labels": ROLE_LABELS.get(name, {})}
+        )
         roles[name] = role
     teams = {}
     for _u, _f, _l, _lang, _cal, _role, team_name in PEOPLE:
@@ -73,6 +84,7 @@ def load(stdout=None, **options):
                 language=language,
                 calendar=calendar,
                 digits="latin",
+                calendar_chosen=True,
                 time_zone={"th": "Asia/Bangkok", "fa": "Asia/Tehran"}.get(
                     language, "Europe/London"
                 ),

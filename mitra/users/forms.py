@@ -2,20 +2,55 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core import calendars
 from mitra.core.forms import StyledFormMixin
+from mitra.core.labels import LabelsFormMixin
 from mitra.core.policy import Action
 from mitra.core.registry import modules
 
+from .countries import country_choices
 from .models import Role, Team, User
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
 
-class PreferencesForm(StyledFormMixin, forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("time zone"), choices=[(z, z) for z in TIME_ZONES])
+def _country_field():
+    return forms.ChoiceField(
+        label=_("country"),
+        choices=lambda: [("", _("The company's country"))] + country_choices(),
+        required=False,
+        help_text=_("Assumed for phone numbers typed without a country code."),
+    )
 
+
+class DisplayPreferencesMixin:
+    """Language, calendar, digits, time zone and country: separate preferences.
+
+    Choosing a calendar or digits marks them chosen; a user who has not chosen them yet
+    and changes only the language gets that language's calendar and digits.
+    """
+
+    def _init_display(self):
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=_("time zone"), choices=[(z, z) for z in TIME_ZONES]
+        )
+        self.fields["country"] = _country_field()
+        for name in ("time_zone", "country"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def _apply_display(self, user):
+        explicit = {"calendar", "digits"} & set(self.changed_data)
+        if explicit:
+            user.calendar_chosen = True
+        elif "language" in self.changed_data and not user.calendar_chosen:
+            user.calendar, user.digits = calendars.defaults_for(user.language)
+        return user
+
+
+class PreferencesForm(DisplayPreferencesMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = [
@@ -27,10 +62,23 @@ class PreferencesForm(StyledFormMixin, forms.ModelForm):
             "calendar",
             "digits",
             "time_zone",
+            "country",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_display()
 
-class UserForm(StyledFormMixin, forms.ModelForm):
+    def save(self, commit=True):
+        user = self._apply_display(super().save(commit=False))
+        # From now on the calendar and digits shown on this page are the user's choice.
+        user.calendar_chosen = True
+        if commit:
+            user.save()
+        return user
+
+
+class UserForm(DisplayPreferencesMixin, StyledFormMixin, forms.ModelForm):
     password = forms.CharField(
         label=_("password"),
         widget=forms.PasswordInput(render_value=False),
@@ -55,16 +103,44 @@ class UserForm(StyledFormMixin, forms.ModelForm):
             "role",
             "language",
             "calendar",
+            "digits",
+            "time_zone",
+            "country",
             "is_active",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._init_display()
         self.fields["role"].required = True
         if self.instance.pk:
             self.fields["teams"].initial = list(self.instance.teams.all())
         else:
             self.fields["password"].required = True
+            # A new user's calendar and digits follow their language unless chosen here.
+            for name in ("calendar", "digits"):
+                field = self.fields[name]
+                field.required = False
+                field.choices = [("", _("As the language"))] + [c for c in field.choices if c[0]]
+                self.initial[name] = ""
+            self.fields["calendar"].help_text = _(
+                "Left as the language, the user's first choice of language sets it."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk:
+            # Blank calendar/digits: "as the language", and not yet chosen.
+            calendar, digits = calendars.defaults_for(data.get("language"))
+            self.instance.calendar_chosen = bool(data.get("calendar") or data.get("digits"))
+            data["calendar"] = data.get("calendar") or calendar
+            data["digits"] = data.get("digits") or digits
+        return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.pk:
+            self._apply_display(self.instance)
 
     def clean_password(self):
         password = self.cleaned_data.get("password")
@@ -80,7 +156,7 @@ class TeamForm(StyledFormMixin, forms.ModelForm):
         widgets = {"members": forms.CheckboxSelectMultiple}
 
 
-class RoleForm(StyledFormMixin, forms.ModelForm):
+class RoleForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     """The role plus its permission matrix, one checkbox per module x action."""
 
     class Meta:
@@ -123,6 +199,14 @@ class RoleForm(StyledFormMixin, forms.ModelForm):
             if granted:
                 result[module.key] = granted
         return result
+
+
+class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    """Django's form with the look of every other form (its inputs had no classes)."""
+
+
+class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
+    pass
 
 
 class ApiKeyForm(StyledFormMixin, forms.Form):

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.core import calendars
+from mitra.core.labels import LabelledModel
 from mitra.core.models import TimeStampedModel, VersionedModel
 from mitra.core.policy import Level, Scope, VisibleQuerySet
 
 
-class Role(TimeStampedModel, VersionedModel):
+class Role(LabelledModel, TimeStampedModel, VersionedModel):
     """A permission matrix (module x action) plus a record scope and a level."""
 
     policy_module = "roles"
@@ -47,7 +48,7 @@ class Role(TimeStampedModel, VersionedModel):
         verbose_name_plural = _("roles")
 
     def __str__(self):
-        return self.name
+        return self.label
 
     def allows(self, module, action):
         return action in self.permissions.get(module, ())
@@ -56,6 +57,11 @@ class Role(TimeStampedModel, VersionedModel):
     def scope_q(cls, user, scope):
         # Roles are configuration: whoever may view the module sees them all.
         return Q()
+
+
+# The phone country of a user who set none, by language; other languages take the
+# company's (settings.PHONE_REGION).
+LANGUAGE_COUNTRIES = {"fa": "IR"}
 
 
 class UserQuerySet(VisibleQuerySet):
@@ -100,7 +106,16 @@ class User(AbstractUser):
     digits = models.CharField(
         _("digits"), max_length=10, choices=Digits.choices, default=Digits.LATIN
     )
+    # False until the user (or an administrator) picks calendar and digits, or the user
+    # first picks a language: until then they follow the language (see choose_language).
+    calendar_chosen = models.BooleanField(default=False, editable=False)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("Assumed for phone numbers typed without a country code."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -147,6 +162,30 @@ class User(AbstractUser):
         if self.is_superuser:
             return Level.EXECUTIVE
         return self.role.level if self.role_id else Level.OPERATOR
+
+    def choose_language(self, language):
+        """Switch the interface language and nothing else, except for a user who has not
+        chosen a calendar and digits yet: the first language they pick brings its own
+        (Persian: Jalali, Persian digits; Thai: Buddhist era). Returns the changed fields."""
+        self.language = language
+        if self.calendar_chosen:
+            return ["language"]
+        self.calendar, self.digits = calendars.defaults_for(language)
+        self.calendar_chosen = True
+        return ["language", "calendar", "digits", "calendar_chosen"]
+
+    @property
+    def phone_region(self):
+        """The country assumed for this user's phones without a country code: their own,
+        Iran for a Persian speaker who set none, else None (the company's, PHONE_REGION)."""
+        return self.country or LANGUAGE_COUNTRIES.get(self.language) or None
+
+    @property
+    def country_name(self):
+        """The user's own country in the active language ('' when they set none)."""
+        from .countries import country_name
+
+        return country_name(self.country) if self.country else ""
 
     @property
     def zoneinfo(self):

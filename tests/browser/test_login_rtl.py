@@ -29,7 +29,7 @@ def test_it_signs_in_and_switches_to_persian(browser, live_server):
         box = page.locator("aside.navbar-vertical").bounding_box()
         assert box["x"] > page.viewport_size["width"] / 2
         # Persian dates: the home card shows today's Jalali date.
-        assert page.locator("text=/14[0-9]{2}/").count() > 0
+        assert page.locator("text=/(14|۱۴)[0-9۰-۹]{2}/").count() > 0  # in Persian digits
     finally:
         page.close()
 

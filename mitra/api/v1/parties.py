@@ -19,6 +19,7 @@ from mitra.api.base import ScopedViewSet
 from mitra.api.fields import VisibleRecordField
 from mitra.api.filters import BooleanFilter, ChoiceFilter, FilterSet, TextFilter, UUIDFilter
 from mitra.api.versioning import stale_answer
+from mitra.core.labels import label_languages
 from mitra.core.policy import Action, can, can_configure
 from mitra.core.versioning import StaleEdit
 from mitra.parties import actions
@@ -467,11 +468,24 @@ class GroupSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="public_id", queryset=Group.objects.all(), required=False, allow_null=True
     )
+    labels = serializers.DictField(
+        child=serializers.CharField(max_length=120, allow_blank=True),
+        required=False,
+        help_text='The name in other languages: {"th": "…", "fa": "…"}.',
+    )
 
     class Meta:
         model = Group
-        fields = ["id", "name", "parent", "depth", "colour", "icon", "description"]
+        fields = ["id", "name", "labels", "parent", "depth", "colour", "icon", "description"]
         read_only_fields = ["depth"]
+
+    def validate_labels(self, value):
+        allowed = {code for code, _name in label_languages()}
+        if unknown := set(value) - allowed:
+            raise ValidationError(
+                f"No such language: {', '.join(sorted(unknown))} (use {', '.join(sorted(allowed))})."
+            )
+        return {code: text.strip() for code, text in value.items() if text.strip()}
 
     def validate(self, attrs):
         parent = attrs.get("parent", getattr(self.instance, "parent", None))

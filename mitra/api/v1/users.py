@@ -19,6 +19,9 @@ class UserSerializer(serializers.ModelSerializer):
             "role",
             "language",
             "calendar",
+            "digits",
+            "time_zone",
+            "country",
             "is_active",
         ]
 

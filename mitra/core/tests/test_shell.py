@@ -40,7 +40,7 @@ class LanguageSwitchTest(BaseTestCase):
         self.assertEqual(self.owner.language, "en")
 
     def test_a_chosen_calendar_is_kept_when_switching_language(self):
-        self.owner.calendar = "buddhist"
+        self.owner.calendar, self.owner.calendar_chosen = "buddhist", True
         self.owner.save()
         self.login(self.owner)
         self.client.post(reverse("set_language"), {"language": "fa", "next": "/"})

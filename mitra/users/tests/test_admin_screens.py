@@ -74,6 +74,8 @@ class UserScreensTest(BaseTestCase):
                 "role": self.p.roles["owner"].pk,
                 "language": "th",
                 "calendar": "buddhist",
+                "digits": "latin",
+                "time_zone": "Asia/Bangkok",
                 "is_active": "on",
                 "password": "a good long password 9",
                 "teams": [self.p.alpha.pk],
@@ -128,6 +130,8 @@ class UserScreensTest(BaseTestCase):
                 "role": self.p.roles["owner"].pk,
                 "language": "en",
                 "calendar": "gregorian",
+                "digits": "latin",
+                "time_zone": "UTC",
                 "is_active": "on",
             },
         )
