@@ -58,7 +58,7 @@ from .models import (
     TaskStatus,
     TaskTarget,
 )
-from .pagination import keyset_page
+from .pagination import keyset_page_for
 
 PER_PAGE = 50
 
@@ -181,9 +181,7 @@ def interaction_list(request):
                 qs = qs.none()
             else:
                 qs = qs.for_party(party)
-    page = keyset_page(
-        _interaction_rows(qs), ("-occurred_at", "-id"), request.GET.get("after", ""), PER_PAGE
-    )
+    page = keyset_page_for(request, _interaction_rows(qs), ("-occurred_at", "-id"), PER_PAGE)
     template = "activities/interaction_list.html"
     if request.htmx and request.htmx.target == "rows":
         template += "#rows"

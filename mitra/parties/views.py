@@ -56,7 +56,7 @@ from .models import (
     RoleKind,
     Stage,
 )
-from .pagination import keyset_page
+from .pagination import keyset_page_for
 from .search import search_parties
 from .tabs import register_tab, tabs_for
 
@@ -325,8 +325,9 @@ def party_list(request):
     sort = request.GET.get("sort", "priority")
     if sort not in SORTS:
         sort = "priority"
+    base = qs
     qs = _with_star(qs, request.user).values(*LIST_PARTY_FIELDS)
-    page = keyset_page(qs, SORTS[sort], request.GET.get("after", ""), PER_PAGE)
+    page = keyset_page_for(request, qs, SORTS[sort], PER_PAGE, total_of=base)
     page.object_list = [_ListParty(row) for row in page.object_list]
     _list_rows(page.object_list)
     perms = _perms(request.user)
@@ -927,7 +928,7 @@ def party_lookup(request):
 def phone_book(request):
     require_module(request.user, MODULE, Action.VIEW)
     qs, applied = filtered_parties(request)
-    page = keyset_page(qs, SORTS["name"], request.GET.get("after", ""), PER_PAGE)
+    page = keyset_page_for(request, qs, SORTS["name"], PER_PAGE)
     _book_rows(page)
     template = (
         "parties/phone_book.html#rows"

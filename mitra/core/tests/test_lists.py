@@ -1,0 +1,144 @@
+"""Every list: a capped total, pages forward and back, and an empty state that helps."""
+
+from unittest import mock
+
+from django.urls import reverse
+
+from mitra.core.pagination import COUNT_CAP
+from mitra.core.testing import BaseTestCase
+from mitra.parties.models import Party, next_codes
+from mitra.parties.tests.factories import make_party
+
+
+class KeysetListTests(BaseTestCase):
+    """The party list (keyset pages): total, next, previous, first."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.names = [f"Party {i:02d}" for i in range(7)]
+        for name in cls.names:
+            make_party(cls.p.owner, name)
+        make_party(cls.p.outsider, "Beta's own")
+
+    def get(self, **params):
+        return self.client.get(reverse("parties:list"), {"sort": "name", **params})
+
+    def names_on(self, response):
+        return [p.name for p in response.context["page"].object_list]
+
+    @mock.patch("mitra.parties.views.PER_PAGE", 3)
+    def test_it_pages_forward_and_back_with_a_total(self):
+        self.login(self.owner)
+        first = self.get()
+        self.assertEqual(self.names_on(first), self.names[:3])
+        self.assertContains(first, "7 records")
+        self.assertNotContains(first, 'rel="prev"')
+        second = self.get(after=first.context["page"].next_cursor)
+        self.assertEqual(self.names_on(second), self.names[3:6])
+        self.assertContains(second, 'rel="prev"')
+        self.assertContains(second, "7 records")
+        third = self.get(after=second.context["page"].next_cursor)
+        self.assertEqual(self.names_on(third), self.names[6:])
+        self.assertFalse(third.context["page"].has_next)
+        # Back from the last page, then back again to the first.
+        back = self.get(before=third.context["page"].prev_cursor)
+        self.assertEqual(self.names_on(back), self.names[3:6])
+        self.assertTrue(back.context["page"].has_next)
+        self.assertContains(back, "7 records")
+        start = self.get(before=back.context["page"].prev_cursor)
+        self.assertEqual(self.names_on(start), self.names[:3])
+        self.assertTrue(start.context["page"].is_first)
+        self.assertNotContains(start, 'rel="prev"')
+        # And forward again from a page reached backwards.
+        again = self.get(after=start.context["page"].next_cursor)
+        self.assertEqual(self.names_on(again), self.names[3:6])
+
+    @mock.patch("mitra.parties.views.PER_PAGE", 3)
+    def test_the_total_follows_the_filters_and_the_policy(self):
+        self.login(self.owner)
+        self.assertContains(self.get(q="Party 0"), "7 records")
+        found = self.get(q="Party 05")
+        shown = len(found.context["page"].object_list)
+        self.assertLess(shown, 3)
+        self.assertEqual(found.context["page"].total, shown)
+        self.login(self.outsider)
+        self.assertContains(self.get(), "1 record<")
+
+    def test_a_tampered_cursor_gives_the_first_page(self):
+        self.login(self.owner)
+        r = self.get(before="not-a-cursor")
+        self.assertEqual(self.names_on(r), self.names)
+
+    def test_past_the_cap_the_total_says_1000_plus(self):
+        codes = next_codes(COUNT_CAP + 1)
+        Party.objects.bulk_create(
+            Party(owner=self.owner, kind="organisation", name=f"Bulk {i}", code=codes[i])
+            for i in range(COUNT_CAP + 1)
+        )
+        self.login(self.owner)
+        r = self.get()
+        self.assertContains(r, "1,000+ records")
+        self.assertTrue(r.context["page"].capped)
+
+
+class EmptyStateTests(BaseTestCase):
+    def test_nothing_yet_offers_the_create_button(self):
+        self.login(self.owner)
+        r = self.client.get(reverse("parties:list"))
+        self.assertContains(r, 'data-list-empty="empty"')
+        self.assertContains(r, "No parties yet.")
+        self.assertContains(r, reverse("parties:create") + "?kind=person")
+        self.assertNotContains(r, "Clear filters")
+
+    def test_a_reader_gets_no_create_button(self):
+        self.login(self.readonly)
+        r = self.client.get(reverse("activities:tasks"))
+        self.assertContains(r, "No tasks yet.")
+        self.assertNotContains(r, reverse("activities:task_create"))
+
+    def test_filters_that_match_nothing_offer_to_clear_them(self):
+        make_party(self.owner, "Acme Co")
+        self.login(self.owner)
+        r = self.client.get(reverse("parties:list"), {"q": "zzz", "kind": "person", "sort": "name"})
+        self.assertContains(r, 'data-list-empty="filtered"')
+        self.assertContains(r, "No parties match these filters.")
+        # Clearing keeps the sort order and drops the filters.
+        self.assertContains(r, f'href="{reverse("parties:list")}?sort=name"')
+
+    def test_every_list_has_its_empty_state(self):
+        self.login(self.admin)
+        for name in (
+            "activities:interactions",
+            "activities:tasks",
+            "activities:notes",
+            "activities:appointments",
+            "activities:followups",
+            "activities:news",
+            "parties:trash",
+            "parties:approvals",
+            "reminders:list",
+        ):
+            with self.subTest(name):
+                r = self.client.get(reverse(name))
+                self.assertContains(r, "data-list-empty=")
+
+    def test_a_tab_is_not_a_filter(self):
+        self.login(self.admin)
+        r = self.client.get(reverse("parties:approvals"), {"status": "approved"})
+        self.assertContains(r, 'data-list-empty="empty"')
+
+
+class NumberedListTests(BaseTestCase):
+    """Lists with a capped count (tasks, notes, users, …) share the same footer."""
+
+    def test_the_task_list_shows_its_total_and_pages_back(self):
+        from mitra.activities.models import Task
+
+        for i in range(3):
+            Task.objects.create(title=f"Call {i}", owner=self.owner, assignee=self.owner)
+        self.login(self.owner)
+        with mock.patch("mitra.activities.views.PER_PAGE", 2):
+            r = self.client.get(reverse("activities:tasks"), {"page": 2})
+        self.assertContains(r, "3 records")
+        self.assertContains(r, 'rel="prev"')
