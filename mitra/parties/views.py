@@ -59,6 +59,7 @@ from .models import (
 from .pagination import keyset_page_for
 from .search import search_parties
 from .tabs import register_tab, tabs_for
+from .views_columns import column_menu
 
 MODULE = "parties"
 PER_PAGE = 50
@@ -331,8 +332,11 @@ def party_list(request):
     page.object_list = [_ListParty(row) for row in page.object_list]
     _list_rows(page.object_list)
     perms = _perms(request.user)
+    column_choices, columns = column_menu(request)
     context = {
         "page": page,
+        "columns": columns,
+        "column_choices": column_choices,
         "applied": applied,
         "q": applied.get("q", ""),
         "sort": sort,

@@ -1,8 +1,8 @@
 """The shared pieces of every list: its total, its page links and its empty state.
 
-    {% load lists %}
-    {% include "core/_pager.html" %}          total + first/previous/next (keyset or numbered)
-    {% list_empty "address-book" _("No parties yet.") _("No parties match these filters.") create_url create_label %}
+{% load lists %}
+{% include "core/_pager.html" %}          total + first/previous/next (keyset or numbered)
+{% list_empty "address-book" _("No parties yet.") _("No parties match these filters.") create_url create_label %}
 """
 
 from django import template

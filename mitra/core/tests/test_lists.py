@@ -142,3 +142,70 @@ class NumberedListTests(BaseTestCase):
             r = self.client.get(reverse("activities:tasks"), {"page": 2})
         self.assertContains(r, "3 records")
         self.assertContains(r, 'rel="prev"')
+
+
+class PartyColumnsTests(BaseTestCase):
+    """The party list's "Columns" menu: chosen per user, no extra queries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from mitra.parties.models import RatingLevel
+
+        cls.acme = make_party(cls.p.owner, "Acme Co", phone="02 123 4567", city="Korat")
+        cls.acme.rating = RatingLevel.objects.create(name="Gold")
+        cls.acme.save()
+
+    def headers(self, response):
+        import re
+
+        thead = response.content.decode().split("<thead>")[1].split("</thead>")[0]
+        return re.findall(r"<th>([^<]+)</th>", thead)
+
+    def test_by_default_the_table_is_narrow(self):
+        self.login(self.owner)
+        r = self.client.get(reverse("parties:list"))
+        self.assertEqual(self.headers(r), ["Roles", "Phone", "Email", "City"])
+        self.assertNotContains(r, 'badge">Gold<')
+        self.assertContains(r, "Korat")
+
+    def test_the_user_chooses_the_columns_and_they_stay(self):
+        self.login(self.owner)
+        r = self.client.post(
+            reverse("parties:list_columns"),
+            {"cols": ["rating", "stage", "bogus"], "next": reverse("parties:list") + "?sort=name"},
+        )
+        self.assertRedirects(
+            r, reverse("parties:list") + "?sort=name", fetch_redirect_response=False
+        )
+        r = self.client.get(reverse("parties:list"))
+        self.assertEqual(self.headers(r), ["Stage", "Rating"])
+        self.assertContains(r, 'badge">Gold<')
+        self.assertNotContains(r, "Korat")
+        # Each row has as many cells as the header (checkbox, star, name + the chosen two).
+        row = r.content.decode().split("<tbody>")[1].split("</tr>")[0]
+        self.assertEqual(row.count("<td"), 5)
+        # Back to the default.
+        self.client.post(reverse("parties:list_columns"), {"reset": "1"})
+        r = self.client.get(reverse("parties:list"))
+        self.assertEqual(self.headers(r), ["Roles", "Phone", "Email", "City"])
+
+    def test_choosing_columns_costs_no_query(self):
+        self.login(self.owner)
+        self.client.post(reverse("parties:list_columns"), {"cols": ["rating", "email"]})
+        self.client.get(reverse("parties:list"))  # warm the filter-choice cache
+        with self.assertNumQueries(4):
+            self.client.get(reverse("parties:list"))
+
+    def test_an_outside_next_url_is_not_followed(self):
+        self.login(self.owner)
+        r = self.client.post(
+            reverse("parties:list_columns"), {"cols": ["city"], "next": "https://evil.example/"}
+        )
+        self.assertRedirects(r, reverse("parties:list"), fetch_redirect_response=False)
+
+    def test_the_menu_needs_a_sign_in_and_a_post(self):
+        r = self.client.post(reverse("parties:list_columns"), {"cols": ["city"]})
+        self.assertEqual(r.status_code, 302)
+        self.login(self.owner)
+        self.assertEqual(self.client.get(reverse("parties:list_columns")).status_code, 405)
