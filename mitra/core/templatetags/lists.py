@@ -7,8 +7,8 @@
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.html import format_html
+from django.utils.translation import ngettext, pgettext
 
 from mitra.core import calendars
 from mitra.core.pagination import COUNT_CAP
@@ -25,16 +25,19 @@ def _n(value):
 
 @register.simple_tag
 def list_total(page):
-    """ "1 party", "37 records", "1,000+ records" — never more than COUNT_CAP counted."""
+    """ "1 record", "37 records", "1,000+ records": never more than COUNT_CAP counted."""
     if getattr(page, "keyset", False):
         total, capped = page.total, page.capped
     else:
         total, capped = page.paginator.count, page.paginator.capped
     if total is None:
         return ""
+    # The number is isolated so that "1,000+" keeps its shape in right-to-left text.
     if capped:
-        return _("%(n)s+ records") % {"n": _n(COUNT_CAP)}
-    return ngettext("%(n)s record", "%(n)s records", total) % {"n": _n(total)}
+        text = pgettext("list total past the cap, n is 1,000+", "{n} records")
+        return format_html(text, n=format_html("<bdi>{}+</bdi>", _n(COUNT_CAP)))
+    text = ngettext("{n} record", "{n} records", total)
+    return format_html(text, n=format_html("<bdi>{}</bdi>", _n(total)))
 
 
 def active_filters(request, keep=()):
