@@ -4,10 +4,11 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from mitra.core import calendars
-from mitra.core.home import HOME_ITEMS, HomeItem, HomePanel, register_home_panel
+from mitra.core.home import HOME_ITEMS, HomeItem, HomePanel, ltr, register_home_panel
 from mitra.core.policy import Action, has_module_perm
 
 from .models import Appointment, Task
@@ -42,7 +43,7 @@ def tasks_due(request):
             HomeItem(
                 t.title,
                 reverse("activities:task_detail", args=[t.public_id]),
-                calendars.format_datetime(t.due_at),
+                ltr(calendars.format_datetime(t.due_at)),
                 alert=t.due_at < now,
             )
             for t in tasks
@@ -66,10 +67,12 @@ def appointments_next(request):
     )
     items = []
     for a in appointments:
-        when = calendars.format_date(a.start) if a.all_day else calendars.format_datetime(a.start)
+        when = ltr(
+            calendars.format_date(a.start) if a.all_day else calendars.format_datetime(a.start)
+        )
         if timezone.localtime(a.start).date() <= today:
-            when = f"{_('Today')} · {when}"
-        meta = f"{when} · {a.place}" if a.place else when
+            when = format_html("{} · {}", _("Today"), when)
+        meta = format_html("{} · {}", when, a.place) if a.place else when
         items.append(
             HomeItem(a.subject, reverse("activities:appointment_detail", args=[a.public_id]), meta)
         )

@@ -13,6 +13,7 @@ costs one query per panel whatever the data (tested with assertNumQueries).
 
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html
 from django.utils.module_loading import autodiscover_modules
 
 HOME_ITEMS = 5  # rows per panel; the link leads to the full list
@@ -21,11 +22,16 @@ _panels = []
 _discovered = False
 
 
+def ltr(text):
+    """A date or a code kept left-to-right inside right-to-left text."""
+    return format_html('<span class="ltr">{}</span>', text)
+
+
 @dataclass
 class HomeItem:
     label: str
     url: str
-    meta: str = ""  # a date, a party, a source: small text under the label
+    meta: str = ""  # a date, a place, a code: small text under the label (ltr() for dates)
     alert: bool = False  # overdue and the like: shown in red
 
 

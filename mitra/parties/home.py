@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mitra.core.home import HOME_ITEMS, HomeItem, HomePanel, register_home_panel
+from mitra.core.home import HOME_ITEMS, HomeItem, HomePanel, ltr, register_home_panel
 from mitra.core.policy import Action, has_module_perm
 
 from .models import Party
@@ -40,7 +40,7 @@ def recent_parties(request):
         HomeItem(
             str(parties[pk]),
             reverse("parties:detail", args=[parties[pk].public_id]),
-            parties[pk].code,
+            ltr(parties[pk].code),
         )
         for pk in ids
         if pk in parties

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.core import calendars
-from mitra.core.home import HOME_ITEMS, HomeItem, HomePanel, register_home_panel
+from mitra.core.home import HOME_ITEMS, HomeItem, HomePanel, ltr, register_home_panel
 
 from .models import Reminder
 
@@ -23,7 +23,7 @@ def reminders_due(request):
     for r in reminders:
         when = r.due_date if r.all_day else r.occurrence
         meta = calendars.format_date(when) if r.all_day else calendars.format_datetime(when)
-        items.append(HomeItem(r.title, r.url or reverse("reminders:list"), meta))
+        items.append(HomeItem(r.title, r.url or reverse("reminders:list"), ltr(meta)))
     return HomePanel(
         key="reminders",
         title=_("Reminders"),
