@@ -92,16 +92,24 @@ def test_the_month_calendar_is_an_agenda_on_a_phone(browser, live_server):
 
 
 def test_the_party_list_fits_1366_px_by_default(browser, live_server):
-    from mitra.parties.models import ContactPoint, Party
+    from mitra.parties.models import Address, ContactPoint, Party
 
-    user = make_user("en", "gregorian")
-    for i in range(5):
-        party = Party.objects.create(
-            owner=user, kind="organisation", name=f"Bangkok Industrial Supplies Number {i}"
-        )
+    user = make_user("th", "buddhist")
+    names = [
+        "شرکت مهرگان سیستم (سهامی عام) مشهد",
+        "บริษัท สยามอุตสาหกรรมเครื่องจักรกลการเกษตร จำกัด (มหาชน)",
+        "Bangkok Industrial Supplies and Engineering Services Company Limited",
+    ]
+    for i, name in enumerate(names):
+        party = Party.objects.create(owner=user, kind="organisation", name=name, priority=3)
         ContactPoint.objects.create(
-            party=party, kind=ContactPoint.Kind.EMAIL, value=f"purchasing.department{i}@example.com"
+            party=party, kind=ContactPoint.Kind.EMAIL,
+            value=f"purchasing.department.headoffice{i}@example.com",
+        )  # fmt: skip
+        ContactPoint.objects.create(
+            party=party, kind=ContactPoint.Kind.PHONE, number="+98 51 8342 8704", extension="107"
         )
+        Address.objects.create(party=party, city="Nakhon Ratchasima", country="TH")
     page = sign_in(browser, live_server, "nasrin", 1366, 768)
     try:
         page.goto(f"{live_server.url}/parties/")
