@@ -118,10 +118,19 @@ class EmptyStateTests(BaseTestCase):
             "parties:trash",
             "parties:approvals",
             "reminders:list",
+            "mail:list",
+            "parties:duplicates",
+            "parties:import",
+            "parties:book",
         ):
             with self.subTest(name):
                 r = self.client.get(reverse(name))
-                self.assertContains(r, "data-list-empty=")
+                self.assertContains(r, 'data-list-empty="empty"')
+        for name in ("users:list", "users:teams"):
+            with self.subTest(name):
+                r = self.client.get(reverse(name), {"q": "nobody by this name"})
+                self.assertContains(r, 'data-list-empty="filtered"')
+                self.assertContains(r, f'href="{reverse(name)}"')  # clear the filters
 
     def test_a_tab_is_not_a_filter(self):
         self.login(self.admin)
