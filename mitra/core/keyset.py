@@ -29,6 +29,7 @@ class KeysetPage:
     extra: dict = field(default_factory=dict)
     prev_cursor: str = ""
     total: int | None = None  # rows in the whole list, counted up to COUNT_CAP + 1
+    total_lazy: bool = False  # the total comes in a request of its own (see core.lists)
     keyset = True
 
     @property
@@ -122,7 +123,11 @@ def keyset_page(queryset, ordering, cursor="", per_page=50, before="", count=Tru
 
     `cursor` ("after") pages forward, `before` pages back. With `count`, the page carries
     the list's capped total, counted over `total_of` (default: `queryset`) in the same query.
+    With `count="lazy"` it carries none: the footer asks for it afterwards (`lazy_total()`),
+    for lists whose page must stay as fast as finding its 50 rows (the party list).
     """
+    lazy = count == "lazy"
+    count = count is True
     model = queryset.model
     back = decode_cursor(before, ordering, model) if before else None
     values = None if back is not None else decode_cursor(cursor, ordering, model)
@@ -144,7 +149,7 @@ def keyset_page(queryset, ordering, cursor="", per_page=50, before="", count=Tru
         has_prev, has_next = more, True
     else:
         has_prev, has_next = values is not None, more
-    page = KeysetPage(rows, is_first=not has_prev, per_page=per_page)
+    page = KeysetPage(rows, is_first=not has_prev, per_page=per_page, total_lazy=lazy)
     if rows:
         if has_next:
             page.next_cursor = encode_cursor(rows[-1], ordering)

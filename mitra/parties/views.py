@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mitra.core.lists import lazy_total
 from mitra.core.pagination import paginate
 from mitra.core.policy import Action, get_for_user, has_module_perm, is_public_id, require_module
 from mitra.users.models import User
@@ -323,12 +324,13 @@ def _with_star(qs, user):
 def party_list(request):
     require_module(request.user, MODULE, Action.VIEW)
     qs, applied = filtered_parties(request)
+    if (total := lazy_total(request, qs)) is not None:
+        return total
     sort = request.GET.get("sort", "priority")
     if sort not in SORTS:
         sort = "priority"
-    base = qs
     qs = _with_star(qs, request.user).values(*LIST_PARTY_FIELDS)
-    page = keyset_page_for(request, qs, SORTS[sort], PER_PAGE, total_of=base)
+    page = keyset_page_for(request, qs, SORTS[sort], PER_PAGE, count="lazy")
     page.object_list = [_ListParty(row) for row in page.object_list]
     _list_rows(page.object_list)
     perms = _perms(request.user)
@@ -932,7 +934,9 @@ def party_lookup(request):
 def phone_book(request):
     require_module(request.user, MODULE, Action.VIEW)
     qs, applied = filtered_parties(request)
-    page = keyset_page_for(request, qs, SORTS["name"], PER_PAGE)
+    if (total := lazy_total(request, qs)) is not None:
+        return total
+    page = keyset_page_for(request, qs, SORTS["name"], PER_PAGE, count="lazy")
     _book_rows(page)
     template = (
         "parties/phone_book.html#rows"

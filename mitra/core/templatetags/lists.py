@@ -16,7 +16,7 @@ from mitra.core.pagination import COUNT_CAP
 register = template.Library()
 
 # Query parameters that page or sort a list rather than filter it.
-NOT_FILTERS = {"page", "after", "before", "sort", "cols"}
+NOT_FILTERS = {"page", "after", "before", "sort", "cols", "list_total"}
 
 
 def _n(value):
@@ -27,13 +27,16 @@ def _n(value):
 def list_total(page):
     """ "1 record", "37 records", "1,000+ records": never more than COUNT_CAP counted."""
     if getattr(page, "keyset", False):
-        total, capped = page.total, page.capped
-    else:
-        total, capped = page.paginator.count, page.paginator.capped
+        return total_text(page.total)
+    return total_text(page.paginator.count)
+
+
+@register.simple_tag
+def total_text(total):
     if total is None:
         return ""
     # The number is isolated so that "1,000+" keeps its shape in right-to-left text.
-    if capped:
+    if total > COUNT_CAP:
         text = pgettext("list total past the cap, n is 1,000+", "{n} records")
         return format_html(text, n=format_html("<bdi>{}+</bdi>", _n(COUNT_CAP)))
     text = ngettext("{n} record", "{n} records", total)
