@@ -202,8 +202,13 @@ def _month(anchor, qs, calendar):
     ]
     prev_y, prev_m = (year, month - 1) if month > 1 else (year - 1, 12)
     next_y, next_m = (year, month + 1) if month < 12 else (year + 1, 1)
+    # On a phone the month is a list of the days that have something (and today).
+    agenda = [d for week in grid for d in week if d and (d.events or d.today)]
+    for d in agenda:
+        d.weekday_name = str(calendars.WEEKDAYS_SHORT[d.date.weekday()])
     return {
         "weeks": grid,
+        "agenda": agenda,
         "title": f"{calendars.month_name(month, calendar)} {calendars.localize_digits(year)}",
         "prev": calendars.from_calendar(prev_y, prev_m, 1, calendar),
         "next": calendars.from_calendar(next_y, next_m, 1, calendar),

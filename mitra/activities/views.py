@@ -69,7 +69,7 @@ from .models import (
     TaskStatus,
     TaskTarget,
 )
-from .pagination import keyset_page
+from .pagination import keyset_page_for
 
 PER_PAGE = 50
 
@@ -197,11 +197,8 @@ def interaction_list(request):
                 qs = qs.none()
             else:
                 qs = qs.for_party(party)
-    page = keyset_page(
-        _interaction_rows(qs, request.user),
-        ("-occurred_at", "-id"),
-        request.GET.get("after", ""),
-        PER_PAGE,
+    page = keyset_page_for(
+        request, _interaction_rows(qs, request.user), ("-occurred_at", "-id"), PER_PAGE
     )
     template = "activities/interaction_list.html"
     if request.htmx and request.htmx.target == "rows":
@@ -397,16 +394,28 @@ DIMENSIONS = {
 }
 
 
-def _months_back(today, count):
-    """The first days of the last `count` months in the user's calendar, oldest first."""
-    y, m, _d = calendars.to_calendar(today)
-    starts = []
-    for _i in range(count):
-        starts.append(calendars.from_calendar(y, m, 1))
-        m -= 1
-        if m == 0:
-            y, m = y - 1, 12
-    return list(reversed(starts))
+MAX_TREND_MONTHS = 36
+
+
+def _trend_periods(start, end):
+    """(first day, label) of each month of [start, end] in the user's calendar, oldest first.
+
+    The first month starts on `start` itself (a period may begin mid-month). Past
+    MAX_TREND_MONTHS months the bars are years of the user's calendar instead.
+    """
+    y, m, _d = calendars.to_calendar(start)
+    last_y, last_m, _d = calendars.to_calendar(end)
+    if (last_y - y) * 12 + last_m - m + 1 > MAX_TREND_MONTHS:
+        years = range(y, last_y + 1)
+        firsts = [start] + [calendars.from_calendar(year, 1, 1) for year in years[1:]]
+        labels = [calendars.localize_digits(str(year)) for year in years]
+        return list(zip(firsts, labels, strict=True)), True
+    periods = []
+    while (y, m) <= (last_y, last_m):
+        first = max(start, calendars.from_calendar(y, m, 1))
+        periods.append((first, calendars.format_date(first, "month")))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return periods, False
 
 
 @login_required
@@ -455,29 +464,23 @@ def interaction_analysis(request):
         tables.append({"key": key, "title": title(), "rows": rows, "total": total})
     current = next(t for t in tables if t["key"] == dim)
     chart = _bar_spec(current["title"], [(r["label"], r["n"]) for r in current["rows"]])
-    # Month by month in the user's calendar: one query with a conditional count per month.
-    month_starts = _months_back(end, 12)
+    # Month by month over the chosen period, in the user's calendar: one query with a
+    # conditional count per month.
+    periods, yearly = _trend_periods(start, end)
     tz = timezone.get_current_timezone()
-    bounds = [dt.datetime.combine(d, dt.time(0), tzinfo=tz) for d in month_starts]
-    bounds.append(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=tz))
-    trend_qs = Interaction.objects.visible_to(request.user).filter(
-        occurred_at__gte=bounds[0], occurred_at__lt=bounds[-1]
-    )
-    if channel:
-        trend_qs = trend_qs.filter(channel=channel)
-    agg = trend_qs.aggregate(
+    bounds = [dt.datetime.combine(first, dt.time(0), tzinfo=tz) for first, _label in periods]
+    bounds.append(finish)
+    agg = qs.aggregate(
         **{
             f"m{i}": Count(
                 "id", filter=Q(occurred_at__gte=bounds[i], occurred_at__lt=bounds[i + 1])
             )
-            for i in range(len(month_starts))
+            for i in range(len(periods))
         }
     )
-    trend = [
-        (calendars.format_date(month_starts[i], "month"), agg[f"m{i}"])
-        for i in range(len(month_starts))
-    ]
-    trend_chart = _bar_spec(_("Interactions per month"), trend, line=True)
+    trend = [(label, agg[f"m{i}"]) for i, (_first, label) in enumerate(periods)]
+    trend_title = _("Interactions per year") if yearly else _("Interactions per month")
+    trend_chart = _bar_spec(trend_title, trend, line=True)
     return _render(
         request,
         "activities/interaction_analysis.html",
@@ -489,6 +492,7 @@ def interaction_analysis(request):
             "chart": chart,
             "trend": trend,
             "trend_chart": trend_chart,
+            "trend_title": trend_title,
             "start": start,
             "end": end,
             "total": qs.count(),

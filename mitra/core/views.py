@@ -8,12 +8,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
+from .home import home_panels
 from .registry import search_providers
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"today": timezone.localdate()})
+    panels = home_panels(request)
+    return render(request, "core/home.html", {"today": timezone.localdate(), "panels": panels})
 
 
 @login_required

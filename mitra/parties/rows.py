@@ -17,9 +17,13 @@ from .bidi import auto, contact_html, ltr
 STAR_FILLED = '<i class="ti ti-star-filled text-warning" aria-hidden="true"></i>'
 STAR_EMPTY = '<i class="ti ti-star text-secondary" aria-hidden="true"></i>'
 BUILDING = '<i class="ti ti-building" aria-hidden="true"></i>'
+# The optional columns, in the order their cells are built below.
+OPTIONAL = ("roles", "stage", "phone", "email", "city", "rating")
 
 
-def render_rows(parties, *, can_bulk, can_star, csrf_token, here):
+def render_rows(parties, *, can_bulk, can_star, csrf_token, here, columns=None):
+    """`columns`: the optional columns to show, of OPTIONAL (None: all of them)."""
+    keep = None if columns is None else [c in columns for c in OPTIONAL]
     t_select = esc(_("Select"))
     t_star, t_unstar = esc(_("Star")), esc(_("Remove star"))
     t_inactive = esc(_("Inactive"))
@@ -109,5 +113,8 @@ def render_rows(parties, *, can_bulk, can_star, csrf_token, here):
             name = getattr(p.rating, "label", None) or p.rating.name  # a level or the list's
             rating = f'<span class="badge{badge}">{esc(name)}</span>'
         cells.append(f"<td>{rating}</td>")
+        if keep is not None:
+            fixed = len(cells) - len(OPTIONAL)
+            cells[fixed:] = [c for c, k in zip(cells[fixed:], keep, strict=True) if k]
         out.append(f"<tr{muted}>{''.join(cells)}</tr>")
     return mark_safe("\n".join(out))

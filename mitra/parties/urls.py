@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_columns
 
 app_name = "parties"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.party_list, name="list"),
     path("new/", views.party_create, name="create"),
     path("bulk/", views.party_bulk, name="bulk"),
+    path("columns/", views_columns.party_list_columns, name="list_columns"),
     path("book/", views.phone_book, name="book"),
     path("lookup/", views.party_lookup, name="lookup"),
     path("trash/", views.trash, name="trash"),

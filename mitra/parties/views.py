@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from mitra.core.files import safe_file_response
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
+from mitra.core.lists import lazy_total
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
@@ -69,9 +70,10 @@ from .models import (
     RoleKind,
     Stage,
 )
-from .pagination import keyset_page
+from .pagination import keyset_page_for
 from .search import search_parties
 from .tabs import register_tab, tabs_for
+from .views_columns import column_menu
 
 MODULE = "parties"
 PER_PAGE = 50
@@ -337,16 +339,21 @@ def _with_star(qs, user):
 def party_list(request):
     require_module(request.user, MODULE, Action.VIEW)
     qs, applied = filtered_parties(request)
+    if (total := lazy_total(request, qs)) is not None:
+        return total
     sort = request.GET.get("sort", "priority")
     if sort not in SORTS:
         sort = "priority"
     qs = _with_star(qs, request.user).values(*LIST_PARTY_FIELDS)
-    page = keyset_page(qs, SORTS[sort], request.GET.get("after", ""), PER_PAGE)
+    page = keyset_page_for(request, qs, SORTS[sort], PER_PAGE, count="lazy")
     page.object_list = [_ListParty(row) for row in page.object_list]
     _list_rows(page.object_list)
     perms = _perms(request.user)
+    column_choices, columns = column_menu(request)
     context = {
         "page": page,
+        "columns": columns,
+        "column_choices": column_choices,
         "applied": applied,
         "q": applied.get("q", ""),
         "sort": sort,
@@ -986,7 +993,9 @@ def party_lookup(request):
 def phone_book(request):
     require_module(request.user, MODULE, Action.VIEW)
     qs, applied = filtered_parties(request)
-    page = keyset_page(qs, SORTS["name"], request.GET.get("after", ""), PER_PAGE)
+    if (total := lazy_total(request, qs)) is not None:
+        return total
+    page = keyset_page_for(request, qs, SORTS["name"], PER_PAGE, count="lazy")
     _book_rows(page)
     template = (
         "parties/phone_book.html#rows"

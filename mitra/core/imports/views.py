@@ -25,6 +25,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mitra.core.pagination import paginate
 from mitra.core.policy import get_for_user
 
 from . import runner
@@ -111,9 +112,13 @@ class ImportSite:
             job = self._create_job(request, form)
             if job is not None:
                 return redirect(self.url("import_columns", job))
-        recent = ImportJob.objects.visible_to(request.user).filter(importer=self.importer.path())[
-            :10
-        ]
+        recent = paginate(
+            request,
+            ImportJob.objects.visible_to(request.user)
+            .filter(importer=self.importer.path())
+            .order_by("-created_at", "-id"),
+            10,
+        )
         return self.render(request, "import_upload.html", form=form, recent=recent)
 
     def _create_job(self, request, form):

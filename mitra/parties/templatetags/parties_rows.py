@@ -15,4 +15,5 @@ def party_rows(context, parties):
         can_star=rights.get("star"),
         csrf_token=context.get("csrf_token"),
         here=context["request"].get_full_path(),
+        columns=context.get("columns"),
     )

@@ -195,6 +195,9 @@ class PartyListRowTests(BaseTestCase):
         party.save()
         party.starred_by.add(self.p.owner)
         self.login(self.owner)
+        # Every column, the rating too (not among the default ones).
+        cols = ["roles", "stage", "phone", "email", "city", "rating"]
+        self.client.post(reverse("parties:list_columns"), {"cols": cols})
         r = self.client.get(reverse("parties:list"))
         html = r.content.decode()
         self.assertIn("Siam &lt;b&gt;Parts&lt;/b&gt;", html)  # escaped, never markup
