@@ -6,12 +6,12 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import calendars
+from mitra.core.countries import country_choices
 from mitra.core.forms import StyledFormMixin
 from mitra.core.labels import LabelsFormMixin
 from mitra.core.policy import Action
 from mitra.core.registry import modules
 
-from .countries import country_choices
 from .models import Role, Team, User
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())

@@ -183,7 +183,7 @@ class User(AbstractUser):
     @property
     def country_name(self):
         """The user's own country in the active language ('' when they set none)."""
-        from .countries import country_name
+        from mitra.core.countries import country_name
 
         return country_name(self.country) if self.country else ""
 
