@@ -8,6 +8,8 @@ from rest_framework import permissions, viewsets
 
 from mitra.core.policy import Action, can, has_module_perm
 
+from . import dates  # noqa: F401 - every ModelSerializer refuses implausible years
+
 _METHOD_ACTIONS = {
     "GET": Action.VIEW,
     "HEAD": Action.VIEW,
