@@ -217,6 +217,13 @@ def year_window(calendar=None, past=PLAUSIBLE_YEARS, future=PLAUSIBLE_YEARS, tod
     return year - past, year + future
 
 
+def is_plausible(value, past=PLAUSIBLE_YEARS, future=PLAUSIBLE_YEARS):
+    """Whether a Gregorian date (or datetime) from a machine (a drag, an ISO parameter)
+    falls within the years a person could mean, as typed dates must."""
+    first, last = year_window(GREGORIAN, past, future)
+    return first <= value.year <= last
+
+
 def _n(value):
     return localize_digits(str(value))
 

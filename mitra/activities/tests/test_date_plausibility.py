@@ -174,3 +174,24 @@ class DatePlausibilityApiTests(BaseTestCase):
         self.assertIn("birth_date", response.json())
         self.party.refresh_from_db()
         self.assertIsNone(self.party.birth_date)
+
+
+class DatePlausibilityMoveTests(BaseTestCase):
+    """A drop on the calendar posts an ISO date: one centuries away moves nothing."""
+
+    def test_a_move_to_an_implausible_year_changes_nothing(self):
+        from .factories import make_appointment
+
+        start = timezone.make_aware(dt.datetime(2026, 12, 22, 10))
+        appt = make_appointment(self.owner, start, participants=[self.owner], subject="Demo")
+        self.login(self.owner)
+        url = reverse("activities:calendar_move", args=[appt.public_id])
+        for bad in ("1483-12-22T10:00", "2569-12-22", "1405-10-01T10:00:00Z"):
+            with self.subTest(bad):
+                response = self.client.post(
+                    url, {"start": bad, "view": "week", "date": "2026-12-22", "who": "mine"},
+                    headers={"HX-Request": "true"},
+                )  # fmt: skip
+                self.assertContains(response, "alert-danger")
+                appt.refresh_from_db()
+                self.assertEqual(appt.start, start)

@@ -181,3 +181,23 @@ class TypedDigitsTests(BaseTestCase):
         ContactPoint.objects.filter(pk=cp.pk).update(value="۰۲ ۱۲۳ ۴۵۶۷")
         cp.refresh_from_db()
         self.assertEqual(cp.display, "02 123 4567")
+
+
+class ImportDateTests(ImportSteps, BaseTestCase):
+    def test_dates_typed_in_the_users_calendar_never_land_in_the_wrong_century(self):
+        self.owner.calendar = "buddhist"
+        self.owner.save()
+        rows = [["Name", "Birth date"],
+                ["Typed BE, ISO order", "2530-05-17"],
+                ["Typed BE, day first", "17/05/2530"],
+                ["Gregorian ISO", "1987-05-17"],
+                ["Slipped", "1444-05-17"],
+                ["No such day", "30/02/2530"]]  # fmt: skip
+        job = self.import_file(self.owner, csv_bytes(rows))
+        self.assertEqual((job.created_count, job.failed_count), (3, 2))
+        for name in ("Typed BE, ISO order", "Typed BE, day first", "Gregorian ISO"):
+            self.assertEqual(str(Party.objects.get(name=name).birth_date), "1987-05-17")
+        errors = dict(job.row_errors.values_list("row_number", "message"))
+        self.assertIn("1444 is a Persian (Jalali) year", errors[5])
+        self.assertIn("there is no day 30", errors[6])
+        self.assertFalse(Party.objects.filter(name__in=["Slipped", "No such day"]).exists())
