@@ -10,7 +10,7 @@ import datetime as dt
 
 from django import forms
 from django.test import SimpleTestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -200,3 +200,22 @@ class MessageTests(SimpleTestCase):
         self.assertEqual(
             C.year_window(C.BUDDHIST, today=dt.date(2000, 1, 1)), (2543 - 150, 2543 + 150)
         )
+
+    def test_the_messages_speak_thai_and_persian(self):
+        with (
+            translation.override("th"),
+            C.override(C.BUDDHIST, C.NATIVE, "th"),
+            self.assertRaises(C.DateInputError) as caught,
+        ):
+            C.parse_date("๒๐๒๖-๑๒-๒๒")
+        self.assertEqual(
+            caught.exception.message,
+            "๒๐๒๖ เป็นปีคริสต์ศักราช ซึ่งในพุทธศักราชคือปี ๒๕๖๙ — หมายถึง ๒๒ ธันวาคม ๒๕๖๙ หรือไม่?",
+        )
+        with (
+            translation.override("fa"),
+            C.override(C.JALALI, C.NATIVE, "fa"),
+            self.assertRaises(C.DateInputError) as caught,
+        ):
+            C.parse_date("۱۴۰۴/۱۲/۳۰")
+        self.assertEqual(caught.exception.message, "اسفند ۱۴۰۴ ۲۹ روز دارد؛ روز ۳۰ وجود ندارد.")
