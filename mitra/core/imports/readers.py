@@ -11,6 +11,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import operator
 import re
 import zipfile
 from decimal import Decimal
@@ -217,6 +218,9 @@ def clean_text(text):
     return text.replace("\0", "") if "\0" in text else text
 
 
+_DROP_NUL = operator.methodcaller("replace", "\0", "")
+
+
 def cell_text(value):
     """A spreadsheet cell as the text a person would have typed."""
     if value is None:
@@ -302,7 +306,8 @@ class Table:
         raw = io.BufferedReader(_Unclosable(self.fileobj), 256 * 1024)
         stream = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
         try:
-            yield csv.reader(stream, delimiter=self.delimiter)
+            # NULs dropped line by line, at C speed (see clean_text).
+            yield csv.reader(map(_DROP_NUL, stream), delimiter=self.delimiter)
         finally:
             stream.detach()
 
@@ -316,7 +321,7 @@ class Table:
                         row[0] = row[0][1:]
                 if not row or not any(row):
                     continue
-                yield [clean_text(v).strip() for v in row]
+                yield [v.strip() for v in row]
 
     def _xlsx_rows(self):
         ws = self._worksheet()
