@@ -377,10 +377,14 @@ def _parse_start(text, appt):
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
+            if not calendars.is_plausible(day):
+                return None
             return timezone.make_aware(dt.datetime.combine(day, local.time()))
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if not calendars.is_plausible(value):
+        return None  # never a move to another century
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if appt.all_day:  # a whole-day event moves by days and stays whole-day

@@ -13,6 +13,7 @@ from mitra.api.filters import FilterAwareAutoSchema, FilterSet
 from mitra.core.idempotency import IdempotentAPIMixin
 from mitra.core.policy import Action, can, has_module_perm
 
+from . import dates  # noqa: F401 - every ModelSerializer refuses implausible years
 from .versioning import VersionedViewMixin
 
 _METHOD_ACTIONS = {

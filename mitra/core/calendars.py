@@ -193,12 +193,140 @@ def format_datetime(value, fmt="short", calendar=None, digits=None):
 
 _DATE_RE = re.compile(r"^\s*(\d{1,4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,4})\s*$")
 
+# A typed year this far from today's year (in the same calendar) is taken for a slip,
+# most often a year of another calendar: Gregorian and Buddhist-era years lie 543
+# apart, Gregorian and Jalali 621, so a window of ±150 years catches every confusion
+# of the three and leaves every real birth, founding or due date alone.
+PLAUSIBLE_YEARS = 150
 
-def parse_date(text, calendar=None):
-    """Read a date typed in the user's calendar (any digits, y-m-d or d/m/y); None if blank.
+# "2026 is a Gregorian year", "in the Buddhist era".
+CALENDAR_YEAR_KIND = {
+    GREGORIAN: pgettext_lazy("a … year", "Gregorian"),
+    BUDDHIST: pgettext_lazy("a … year", "Buddhist-era"),
+    JALALI: pgettext_lazy("a … year", "Persian (Jalali)"),
+}
+CALENDAR_IN = {
+    GREGORIAN: pgettext_lazy("in …", "the Gregorian calendar"),
+    BUDDHIST: pgettext_lazy("in …", "the Buddhist era"),
+    JALALI: pgettext_lazy("in …", "the Persian calendar"),
+}
 
-    Raises ValueError for something that is not a date.
-    """
+
+class DateInputError(ValueError):
+    """A typed date that is not one (`code` "invalid"), names a day its month lacks or a
+    month that does not exist ("impossible"), or a year implausible in its calendar
+    ("implausible"); `message` says which, for the person who typed it."""
+
+    def __init__(self, message, code="invalid"):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+def year_window(calendar=None, past=PLAUSIBLE_YEARS, future=PLAUSIBLE_YEARS, today=None):
+    """(first, last): the years of `calendar` a typed date may have, around today's."""
+    calendar = calendar or _calendar.get()
+    year = to_calendar(today or timezone.localdate(), calendar)[0]
+    return year - past, year + future
+
+
+def is_plausible(value, past=PLAUSIBLE_YEARS, future=PLAUSIBLE_YEARS):
+    """Whether a Gregorian date (or datetime) from a machine (a drag, an ISO parameter)
+    falls within the years a person could mean, as typed dates must."""
+    first, last = year_window(GREGORIAN, past, future)
+    return first <= value.year <= last
+
+
+def _n(value):
+    return localize_digits(str(value))
+
+
+def check_date(year, month, day, calendar=None):
+    """The Gregorian date of (year, month, day) in `calendar`; DateInputError (code
+    "impossible") for a month or a day that does not exist, with a message saying so."""
+    calendar = calendar or _calendar.get()
+    if not 1 <= month <= 12:
+        raise DateInputError(
+            _("There is no month %(month)s: months run from %(first)s to %(last)s.")
+            % {"month": _n(month), "first": _n(1), "last": _n(12)},
+            "impossible",
+        )
+    try:
+        days = days_in_month(year, month, calendar)
+    except (ValueError, OverflowError) as exc:
+        raise DateInputError(_("Enter a valid date."), "invalid") from exc
+    if not 1 <= day <= days:
+        raise DateInputError(
+            _("%(month)s %(year)s has %(days)s days; there is no day %(day)s.")
+            % {
+                "month": month_name(month, calendar),
+                "year": _n(year),
+                "days": _n(days),
+                "day": _n(day),
+            },
+            "impossible",
+        )
+    try:
+        return from_calendar(year, month, day, calendar)
+    except (ValueError, OverflowError) as exc:
+        raise DateInputError(_("Enter a valid date."), "invalid") from exc
+
+
+def check_plausible(year, month, day, calendar=None, past=PLAUSIBLE_YEARS, future=PLAUSIBLE_YEARS,
+                    today=None, suggest=None):  # fmt: skip
+    """DateInputError (code "implausible") when `year` is not within `past`/`future`
+    years of today's year in `calendar`. The message gives both readings when the year
+    is a plausible one of another calendar ("2026 is a Gregorian year; in the Buddhist
+    era that is 2569 — did you mean 22 December 2569?"), else the years allowed.
+    `suggest(date)` writes the suggested date (default: long, in `calendar`)."""
+    calendar = calendar or _calendar.get()
+    first, last = year_window(calendar, past, future, today)
+    if first <= year <= last:
+        return
+    for other in CALENDARS:
+        if other == calendar:
+            continue
+        lo, hi = year_window(other, today=today)
+        if not lo <= year <= hi:
+            continue
+        try:
+            meant = check_date(year, month, day, other)
+        except DateInputError:
+            meant = None
+        if meant is not None:
+            converted = to_calendar(meant, calendar)[0]
+            message = _(
+                "%(year)s is a %(kind)s year; in %(calendar)s that is %(converted)s "
+                "— did you mean %(date)s?"
+            )
+        else:
+            # The day does not exist in that calendar either: the years alone.
+            converted = to_calendar(from_calendar(year, 7, 1, other), calendar)[0]
+            message = _("%(year)s is a %(kind)s year; in %(calendar)s that is %(converted)s.")
+        written = ""
+        if meant is not None:
+            written = suggest(meant) if suggest else format_date(meant, "long", calendar)
+        raise DateInputError(
+            message
+            % {
+                "year": _n(year),
+                "kind": CALENDAR_YEAR_KIND[other],
+                "calendar": CALENDAR_IN[calendar],
+                "converted": _n(converted),
+                "date": written,
+            },
+            "implausible",
+        )
+    raise DateInputError(
+        _("%(year)s is too far from today: enter a year from %(first)s to %(last)s.")
+        % {"year": _n(year), "first": _n(first), "last": _n(last)},
+        "implausible",
+    )
+
+
+def read_date_parts(text):
+    """(year, month, day) as typed, in any digits, y-m-d or d/m/y; None if blank.
+    DateInputError for text that is not a date."""
     if text is None:
         return None
     text = to_latin_digits(str(text)).strip()
@@ -206,15 +334,35 @@ def parse_date(text, calendar=None):
         return None
     match = _DATE_RE.match(text)
     if not match:
-        raise ValueError(text)
+        raise DateInputError(_("Enter a valid date."), "invalid")
     a, b, c = match.groups()
     if len(a) >= 3:
-        year, month, day = int(a), int(b), int(c)
-    elif len(c) >= 3:
-        day, month, year = int(a), int(b), int(c)
-    else:
-        raise ValueError(text)
-    return from_calendar(year, month, day, calendar)
+        return int(a), int(b), int(c)
+    if len(c) >= 3:
+        return int(c), int(b), int(a)
+    raise DateInputError(_("Enter a valid date."), "invalid")
+
+
+def parse_date(text, calendar=None, past=PLAUSIBLE_YEARS, future=PLAUSIBLE_YEARS):
+    """Read a date typed in the user's calendar (any digits, y-m-d or d/m/y); None if blank.
+
+    Raises DateInputError (a ValueError) for something that is not a date, a day or
+    month that does not exist, or a year more than `past`/`future` years from today's
+    in that calendar (None: no limit that way).
+    """
+    parts = read_date_parts(text)
+    if parts is None:
+        return None
+    calendar = calendar or _calendar.get()
+    year, month, day = parts
+    if not 1 <= month <= 12:
+        check_date(year, month, day, calendar)  # raises: there is no such month
+    check_plausible(
+        year, month, day, calendar,
+        PLAUSIBLE_YEARS * 100 if past is None else past,
+        PLAUSIBLE_YEARS * 100 if future is None else future,
+    )  # fmt: skip
+    return check_date(year, month, day, calendar)
 
 
 def date_placeholder(calendar=None):

@@ -41,10 +41,21 @@ class CalendarDateInput(forms.TextInput):
 
 
 class CalendarDateField(forms.DateField):
-    """Accepts a date in the user's calendar, in Latin, Persian, Arabic or Thai digits."""
+    """Accepts a date in the user's calendar, in Latin, Persian, Arabic or Thai digits.
+
+    A day or month that does not exist is refused with a message naming it, and so is a
+    year more than `past`/`future` years from today's in the user's calendar (a year of
+    another calendar, most often: the message gives both readings); None: no limit.
+    """
 
     widget = CalendarDateInput
     default_error_messages = {"invalid": _("Enter a valid date, for example %(example)s.")}
+
+    def __init__(
+        self, *, past=calendars.PLAUSIBLE_YEARS, future=calendars.PLAUSIBLE_YEARS, **kwargs
+    ):
+        self.past, self.future = past, future
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -52,8 +63,10 @@ class CalendarDateField(forms.DateField):
         if hasattr(value, "year"):
             return value
         try:
-            return calendars.parse_date(value)
-        except ValueError as exc:
+            return calendars.parse_date(value, past=self.past, future=self.future)
+        except calendars.DateInputError as exc:
+            if exc.code != "invalid":
+                raise ValidationError(exc.message, code=exc.code) from exc
             raise ValidationError(
                 self.error_messages["invalid"]
                 % {"example": calendars.localize_digits(calendars.date_placeholder())},

@@ -137,6 +137,17 @@ def default_region():
     return _region.get() or getattr(settings, "PHONE_REGION", "TH")
 
 
+def user_region(user=None):
+    """The country assumed for numbers a user types without a country code: the user's
+    own (a `phone_region` or `country` preference, where the user model has one), else
+    the company's (`default_region()`)."""
+    for attr in ("phone_region", "country"):
+        value = getattr(user, attr, "") if user is not None else ""
+        if isinstance(value, str) and value.upper() in phonenumbers.SUPPORTED_REGIONS:
+            return value.upper()
+    return default_region()
+
+
 def phone_regions():
     """Countries tried, in order, when a caller ID arrives without a country code."""
     from django.conf import settings
@@ -145,10 +156,19 @@ def phone_regions():
     return list(dict.fromkeys(r.upper() for r in regions if r))
 
 
+# Marks that right-to-left editors put around a number (LRM, RLM, embeddings, isolates).
+_BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def phone_text(raw):
-    """A phone as typed, in the form parsing reads: compatibility forms folded (NFKC),
-    digits of any script made Latin, surrounding spaces dropped."""
-    return to_latin_digits(unicodedata.normalize("NFKC", str(raw or ""))).strip()
+    """A phone as typed, in the form parsing reads and the form it is stored in:
+    compatibility forms folded (NFKC), digits of any script made Latin ("۰۹۱۲" and
+    "٠٩١٢" are "0912"), direction marks and surrounding spaces dropped."""
+    text = str(raw or "")
+    if text.isascii():
+        return text.strip()
+    text = to_latin_digits(unicodedata.normalize("NFKC", text))
+    return _BIDI_MARKS.sub("", text).strip()
 
 
 def _parse(text, region):

@@ -161,7 +161,8 @@ class PartyForm(StyledFormMixin, forms.ModelForm):
     )
     birth_date = CalendarDateField(label=_("birth date"), required=False)
     wedding_date = CalendarDateField(label=_("wedding date"), required=False)
-    founded_on = CalendarDateField(label=_("founding date"), required=False)
+    # Firms may be centuries old; 500 years back still refuses a year of another calendar.
+    founded_on = CalendarDateField(label=_("founding date"), required=False, past=500)
     agent_appointed_on = CalendarDateField(label=_("appointed as agent on"), required=False)
     managers = forms.ModelMultipleChoiceField(
         label=_("Account managers"), queryset=User.objects.none(), required=False

@@ -7,6 +7,7 @@ email, E.164 phone, compact name), are skipped, updated through `actions.update_
 (so edit approval and history apply) or created anyway, as the user chose.
 """
 
+import phonenumbers
 from django import forms
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -18,7 +19,7 @@ from mitra.core.imports import fields as f
 from mitra.core.imports.base import Importer, Row
 from mitra.core.imports.bulk import BulkInserter, copy_history, in_values
 from mitra.core.policy import can_configure
-from mitra.core.text import compact, compact_normal, default_region, normalize
+from mitra.core.text import compact, compact_normal, normalize, user_region
 
 from . import duplicates
 from .models import (
@@ -137,7 +138,11 @@ class PartyImporter(Importer):
 
     def __init__(self, user, job=None):
         super().__init__(user, job)
-        self.region = default_region()
+        # Numbers without a country code are read in the row's country (its address
+        # column), else in the importing user's (or the company's) country.
+        self.region = user_region(user)
+        self._row_region = self.region
+        self._phone_parsers = {}
         self._groups = None
         self._users = {}
         self._inserters = None
@@ -145,7 +150,7 @@ class PartyImporter(Importer):
     # -- fields ----------------------------------------------------------------------
     def get_fields(self):
         F = f.ImportField
-        phones = f.many(f.phone(default_region()), ";,|\n/")
+        phones = self._parse_phones
         return [
             F("name", pgettext("import field", "Name"), parser=party_text("name"), aliases=["full name", "company", "company name", "organisation", "organization", "customer", "customer name", "party", "ชื่อ", "ชื่อลูกค้า", "ชื่อบริษัท", "บริษัท", "ชื่อ-นามสกุล", "ชื่อนามสกุล", "نام", "نام مشتری", "نام شرکت", "شرکت", "نام و نام خانوادگی"]),
             F("prefix", _("Title"), parser=party_text("prefix"), aliases=["title", "salutation", "คำนำหน้า", "คำนำหน้าชื่อ", "عنوان", "پیشوند"]),
@@ -213,6 +218,34 @@ class PartyImporter(Importer):
         }
 
     # -- parsing -----------------------------------------------------------------------
+    def parse(self, row):
+        country_text = row.raw.get("country")
+        self._row_region = (
+            self._country_region(country_text) if country_text else None
+        ) or self.region
+        super().parse(row)
+
+    def _country_region(self, text):
+        """The phone region of a country cell, or None (not a country, or one whose
+        numbers phonenumbers does not know): remembered per cell text."""
+        cache = self.__dict__.setdefault("_country_regions", {})
+        if text not in cache:
+            try:
+                code = country(text)
+            except f.ValidationError:
+                code = None
+            cache[text] = code if code in phonenumbers.SUPPORTED_REGIONS else None
+        return cache[text]
+
+    def _parse_phones(self, raw):
+        """Phones of one cell, read in the row's region (one parser per region, each
+        with its own caches)."""
+        region = self._row_region
+        parser = self._phone_parsers.get(region)
+        if parser is None:
+            parser = self._phone_parsers[region] = f.many(f.phone(region), ";,|\n/")
+        return parser(raw)
+
     def clean(self, row):
         data = row.data
         if not (data.get("name") or data.get("first_name") or data.get("last_name")):

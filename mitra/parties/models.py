@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from mitra.core.calendars import to_latin_digits
 from mitra.core.imports.bulk import in_values
 from mitra.core.labels import LabelledModel
 from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel, VersionedModel
 from mitra.core.policy import Scope, VisibleQuerySet
-from mitra.core.text import compact, normalize, normalize_phone
+from mitra.core.text import compact, normalize, normalize_phone, phone_text
 
 DEFAULT_CURRENCY = getattr(settings, "DEFAULT_CURRENCY", "THB")
 CODE_PREFIX = "P"
@@ -623,10 +624,11 @@ class ContactPoint(TimeStampedModel):
     def display(self):
         if self.is_phone and self.extension and self.value:
             return _("%(number)s ext. %(extension)s") % {
-                "number": self.value,
-                "extension": self.extension,
+                "number": to_latin_digits(self.value),
+                "extension": to_latin_digits(self.extension),
             }
-        return self.value
+        # Phones saved before digits were stored Latin show as they are stored now.
+        return to_latin_digits(self.value) if self.is_phone else self.value
 
     @property
     def href(self):
@@ -645,11 +647,13 @@ class ContactPoint(TimeStampedModel):
         `value`, which then becomes the number); `value` is "+cc area number".
         """
         if self.is_phone:
-            number = (self.number or "").strip() or (self.value or "").strip()
+            # Digits of any script are stored Latin ("۰۹۱۲…" as "0912…"), as E.164 is.
+            number = phone_text(self.number) or phone_text(self.value)
             self.number = number
-            cc = (self.country_code or "").strip().lstrip("+")
+            cc = phone_text(self.country_code).lstrip("+")
             self.country_code = cc
-            self.area_code = (self.area_code or "").strip()
+            self.area_code = phone_text(self.area_code)
+            self.extension = phone_text(self.extension)
             parts = [f"+{cc.lstrip('0')}" if cc else "", self.area_code, number]
             self.value = " ".join(p for p in parts if p)
             self.e164 = normalize_phone(self.value, region)

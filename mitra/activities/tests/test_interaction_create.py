@@ -68,7 +68,7 @@ class InteractionCreateTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "No party matches")
-        self.assertContains(response, "Enter a valid date")
+        self.assertContains(response, "There is no month 31")
         self.assertFalse(Interaction.objects.exists())
 
     def test_it_does_not_let_a_user_attach_a_party_they_cannot_see(self):

@@ -116,7 +116,7 @@ def _parse_phone(text, region):
 
 
 class Phone(NamedTuple):
-    typed: str  # as written in the file, kept for display
+    typed: str  # as written in the file (digits made Latin), kept for display
     e164: str  # +66812345678: the match key (caller ID, duplicates)
     national: str  # 0812345678: national digits, for the search index
 
@@ -167,7 +167,8 @@ def phone(region=None):
                 prefixes[key] = national[: -len(nsn)] if national.endswith(nsn) else None
         else:
             national = prefix + nsn
-        return Phone(value, e164, national)
+        # Kept as typed but with Latin digits: "۰۹۱۲…" shows and searches as "0912…".
+        return Phone(text, e164, national)
 
     return parse
 
@@ -198,16 +199,27 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def date(value):
-    """ISO dates (what spreadsheets give), else the importing user's calendar and format."""
+    """ISO dates (what spreadsheets give), else the importing user's calendar and format.
+
+    An ISO date whose year is implausible as a Gregorian one ("2530-05-17" typed as text
+    in a Thai file) is read in the user's calendar, which refuses it, with both readings
+    in the message, when it is implausible there too: no date lands in the wrong century.
+    """
     latin = calendars.to_latin_digits(value).strip()
     if _ISO_DATE.match(latin):
         try:
-            return dt.date.fromisoformat(latin[:10])
+            day = dt.date.fromisoformat(latin[:10])
         except ValueError:
-            pass
+            day = None
+        if day is not None:
+            first, last = calendars.year_window(calendars.GREGORIAN)
+            if first <= day.year <= last:
+                return day
     try:
         return calendars.parse_date(latin)
-    except ValueError as exc:
+    except calendars.DateInputError as exc:
+        if exc.code != "invalid":
+            raise ValidationError(f"“{value}”: {exc.message}") from exc
         raise ValidationError(_("“%(value)s” is not a date.") % {"value": value}) from exc
 
 

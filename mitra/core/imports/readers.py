@@ -11,7 +11,9 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import operator
 import re
+import zipfile
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -199,12 +201,34 @@ def detect_delimiter(text):
     return best
 
 
+# Excel writes control characters in cell text as _xHHHH_ (ECMA-376 ST_Xstring), which
+# openpyxl leaves as they are; a literal "_x" before four hex digits is written _x005F_x…,
+# and openpyxl removes that "x005F_" already. Only control characters are ever escaped.
+_XLSX_ESCAPE = re.compile("_x00[01][0-9A-Fa-f]_")
+
+
+def _unescape_control(match):
+    return chr(int(match.group()[2:6], 16))
+
+
+def clean_text(text):
+    """Cell text without NUL characters: they mean nothing in a name or a phone, the
+    databases cut text at them (SQLite's JSON functions) or refuse it (PostgreSQL), so
+    a NUL would lose the rest of its cell, or the whole row."""
+    return text.replace("\0", "") if "\0" in text else text
+
+
+_DROP_NUL = operator.methodcaller("replace", "\0", "")
+
+
 def cell_text(value):
     """A spreadsheet cell as the text a person would have typed."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        if "_x" in value:
+            value = _XLSX_ESCAPE.sub(_unescape_control, value)
+        return clean_text(value).strip()
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
@@ -244,13 +268,29 @@ class Table:
             self._open_workbook()
 
     def _open_workbook(self):
-        from openpyxl import load_workbook
+        from openpyxl.reader.excel import ExcelReader
 
         self.fileobj.seek(0)
-        self._wb = load_workbook(self.fileobj, read_only=True, data_only=True)
+        # load_workbook(read_only=True, data_only=True), over an archive whose XML parts
+        # are read without NUL bytes (a NUL is not allowed in XML: one in a cell written
+        # by a careless tool would stop the parser, and the file, at that cell).
+        reader = ExcelReader(self.fileobj, read_only=True, data_only=True)
+        reader.archive.close()
+        self.fileobj.seek(0)
+        reader.archive = _NulFreeZip(self.fileobj)
+        reader.read()
+        self._wb = reader.wb
         self.sheets = list(self._wb.sheetnames)
         if self.sheet not in self.sheets:
             self.sheet = self.sheets[0]
+
+    def _worksheet(self):
+        ws = self._wb[self.sheet]
+        # The <dimension> tag at the top of a sheet is what its writer claimed, and some
+        # tools write a stale one ("A1:B2" on a sheet of a thousand rows): openpyxl would
+        # stop reading there. Read the rows that are really there.
+        ws.reset_dimensions()
+        return ws
 
     def rows(self):
         """Every row, the header row included; blank rows are skipped."""
@@ -266,7 +306,8 @@ class Table:
         raw = io.BufferedReader(_Unclosable(self.fileobj), 256 * 1024)
         stream = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
         try:
-            yield csv.reader(stream, delimiter=self.delimiter)
+            # NULs dropped line by line, at C speed (see clean_text).
+            yield csv.reader(map(_DROP_NUL, stream), delimiter=self.delimiter)
         finally:
             stream.detach()
 
@@ -283,7 +324,7 @@ class Table:
                 yield [v.strip() for v in row]
 
     def _xlsx_rows(self):
-        ws = self._wb[self.sheet]
+        ws = self._worksheet()
         for values in ws.iter_rows(values_only=True):
             row = [cell_text(v) for v in values]
             while row and not row[-1]:
@@ -294,8 +335,7 @@ class Table:
     def count(self):
         """Rows in the file (header included), or None when only a full read would tell."""
         if self.format == "xlsx":
-            ws = self._wb[self.sheet]
-            return ws.max_row if ws.max_row and ws.max_row > 1 else None
+            return self._count_xlsx_rows()
         fast = self._count_lines()
         if fast is not None:
             return fast
@@ -334,9 +374,86 @@ class Table:
                 return count
             block = self.fileobj.read(1024 * 1024)
 
+    def _count_xlsx_rows(self):
+        """`count()` of a sheet from its XML, without the dimension tag (which may be
+        stale) and a hundred times faster than openpyxl reads it: the <row> elements that
+        hold a value (a <v> or an inline <t> that is not blank), as `_xlsx_rows` skips
+        blank rows. An independent count: the runner compares it with the rows read."""
+        ws = self._wb[self.sheet]
+        count = 0
+        close = None
+        with ws._get_source() as src:
+            buffer = b""
+            while True:
+                block = src.read(1024 * 1024)
+                buffer += block
+                if close is None:
+                    found = _XML_SHEET_DATA.search(buffer)
+                    if found is None:
+                        if block:
+                            continue
+                        return 0
+                    close = b"</" + (found.group(1) or b"") + b"row>"
+                # Split at the ends of rows (a row without a value, written <row/>, joins
+                # the next one, which changes nothing); the last piece waits for more,
+                # and at the end holds no row (what follows </sheetData>).
+                rows = buffer.split(close)
+                buffer = rows.pop()
+                count += sum(1 for row in rows if _XML_VALUE.search(row))
+                if not block:
+                    return count
+
     def close(self):
         if self._wb is not None:
             self._wb.close()
+
+
+_XML_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
+_XML_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)\b[^>/]*>\s*[^<\s]")
+
+
+class _NulFreeZip(zipfile.ZipFile):
+    """A workbook's archive whose XML parts read without NUL bytes (UTF-8 parts only:
+    in UTF-16 every other byte of Latin text is a NUL)."""
+
+    def open(self, name, mode="r", pwd=None, **kwargs):
+        stream = super().open(name, mode, pwd, **kwargs)
+        filename = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        if mode != "r" or not filename.endswith((".xml", ".rels")):
+            return stream
+        return io.BufferedReader(_NulFree(stream))
+
+
+class _NulFree(io.RawIOBase):
+    def __init__(self, stream):
+        self.stream = stream
+        self.filter = None  # decided by the first bytes
+        self.pending = b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while True:
+            data = self.pending or self.stream.read(len(buffer))
+            self.pending = b""
+            if not data:
+                return 0
+            if self.filter is None:
+                utf16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\0", b"\0<")
+                self.filter = not data.startswith(utf16)
+            if self.filter:
+                data = data.replace(b"\0", b"")
+                if not data:
+                    continue
+            n = min(len(buffer), len(data))
+            buffer[:n] = data[:n]
+            self.pending = data[n:]
+            return n
+
+    def close(self):
+        self.stream.close()
+        super().close()
 
 
 class _Unclosable(io.RawIOBase):

@@ -492,15 +492,44 @@ def run_job(job):
             job.refresh_from_db()
             return job
     job.refresh_from_db()
-    if job.rows_total is None or job.rows_total != job.rows_done:
+    with as_user(user):
+        job.error = count_mismatch(job)
+    if job.rows_total is None:
         job.rows_total = job.rows_done
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()
-    job.save(update_fields=["rows_total", "status", "finished_at", "updated_at"])
+    job.save(update_fields=["rows_total", "status", "error", "finished_at", "updated_at"])
     # The file holds personal data and is not needed any more: the error report keeps
     # the rows that were not imported.
     discard_file(job)
     return job
+
+
+def count_mismatch(job):
+    """A warning when the rows read (and each counted as created, updated, skipped or not
+    imported) are not the rows the file holds by a count of its own; '' when they agree.
+    A reader that stopped early (a stale XLSX dimension did) must not end as a quiet
+    "finished" with rows missing."""
+    done = job.rows_done
+    accounted = job.created_count + job.updated_count + job.skipped_count + job.failed_count
+    if job.rows_total is not None and job.rows_total != done:
+        return _(
+            "The file holds %(total)s rows but %(done)s were read: the other rows were "
+            "not imported. Save the file again from your spreadsheet program (or as CSV) "
+            "and import it once more; rows already imported are found as duplicates."
+        ) % {
+            "total": calendars.localize_digits(job.rows_total),
+            "done": calendars.localize_digits(done),
+        }
+    if accounted != done:
+        return _(
+            "%(done)s rows were read but only %(accounted)s are counted as created, updated, "
+            "skipped or not imported."
+        ) % {
+            "done": calendars.localize_digits(done),
+            "accounted": calendars.localize_digits(accounted),
+        }
+    return ""
 
 
 def discard_file(job):
