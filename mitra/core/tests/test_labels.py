@@ -60,6 +60,7 @@ class LocalizedTest(LabelsTestCase):
 class PartyScreensTest(LabelsTestCase):
     def test_a_thai_user_sees_thai_labels_in_the_list_filters_and_rows(self):
         self.speak("th")
+        self.client.post(reverse("parties:list_columns"), {"cols": ["roles", "rating"]})
         r = self.client.get(reverse("parties:list"))
         self.assertContains(r, ">ลูกค้าคนสำคัญ</option>")
         self.assertContains(r, ">ทอง</option>")

@@ -6,8 +6,15 @@ from mitra.core.testing import BaseTestCase
 from mitra.core.tests.formpage import NoLostUpdateMixin
 from mitra.parties.models import Group, RatingLevel
 
+from .test_records import grant_configuration
+
 
 class ConfigFormVersionTests(NoLostUpdateMixin, BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        grant_configuration(cls.p.owner)  # the second editor may change shared configuration
+
     def test_group_form(self):
         group = Group.objects.create(name="VIP")
         url = reverse("parties:group_edit", args=[group.public_id])
