@@ -7,6 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -1675,9 +1676,14 @@ def lookup_list(request, public_id=None):
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
-            form.save()
-            messages.success(request, _("The code was saved."))
-            return redirect("activities:lookups")
+            try:
+                with transaction.atomic():
+                    form.save()
+            except ValidationError as exc:  # a save by someone else got there first
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The code was saved."))
+                return redirect("activities:lookups")
     groups = []
     rows = list(Lookup.objects.all())
     for kind, label in Lookup.Kind.choices:

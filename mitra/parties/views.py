@@ -1200,9 +1200,13 @@ def rating_levels(request, public_id=None):
     if request.method == "POST":
         require_configure(request.user)
         if form.is_valid():
-            actions.save_rating_level(form.instance, acting_user=request.user)
-            messages.success(request, _("Rating %(name)s saved.") % {"name": form.instance})
-            return redirect("parties:ratings")
+            try:
+                actions.save_rating_level(form.instance, acting_user=request.user)
+            except ValidationError as exc:  # a save by someone else got there first
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, _("Rating %(name)s saved.") % {"name": form.instance})
+                return redirect("parties:ratings")
     levels = RatingLevel.objects.annotate(party_count=Count("ratings__party", distinct=True))
     return _render(
         request,
