@@ -8,6 +8,7 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self):
+        from mitra.core.tasks import clear_idempotency_keys
         from mitra.mail.tasks import drain_outbox
         from mitra.parties.tasks import refresh_ratings
 
@@ -21,3 +22,4 @@ class RemindersConfig(AppConfig):
         scheduler.register_periodic("tasks.prune", prune_task_results, 24 * 3600)
         # A rating with a future start or a past end takes or loses effect by the date.
         scheduler.register_periodic("parties.ratings", refresh_ratings, 24 * 3600)
+        scheduler.register_periodic("core.idempotency", clear_idempotency_keys, 24 * 3600)

@@ -212,6 +212,16 @@ class ApiIdempotencyKeyTests(BaseTestCase):
         self.assertEqual(self.post("tasks", {"title": "Daily"}, "daily").status_code, 201)
         self.assertEqual(Task.objects.filter(title="Daily").count(), 2)
 
+    def test_the_daily_clean_up_forgets_keys_past_a_day_only(self):
+        from mitra.core.tasks import clear_idempotency_keys
+
+        self.login(self.owner)
+        self.post("tasks", {"title": "Old"}, "old")
+        IdempotencyKey.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+        self.post("tasks", {"title": "New"}, "new")
+        clear_idempotency_keys.call()
+        self.assertEqual(list(IdempotencyKey.objects.values_list("key", flat=True)), ["api:new"])
+
     def test_an_outsider_cannot_replay_through_someone_elses_key(self):
         self.login(self.owner)
         self.post("tasks", {"title": "Private"}, "mine")

@@ -20,12 +20,13 @@ class WorkerTest(TransactionTestCase):
                 "mitra.mail.tasks.drain_outbox": "SUCCESSFUL",
                 "mitra.reminders.tasks.prune_task_results": "SUCCESSFUL",
                 "mitra.parties.tasks.refresh_ratings": "SUCCESSFUL",
+                "mitra.core.tasks.clear_idempotency_keys": "SUCCESSFUL",
             },
         )
-        self.assertEqual(DBTaskResult.objects.count(), 4)
+        self.assertEqual(DBTaskResult.objects.count(), 5)
         self.assertEqual(
             set(PeriodicRun.objects.values_list("name", flat=True)),
             {"reminders.collect", "mail.drain", "tasks.prune", "parties.ratings",
-             "worker.heartbeat", "reminders.source.birthdays",
+             "core.idempotency", "worker.heartbeat", "reminders.source.birthdays",
              "reminders.source.weddings", "reminders.source.foundings"},
         )  # fmt: skip
