@@ -65,14 +65,20 @@ class Change:
 class VersionedModel(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
+    # Bookkeeping the system writes on its own (a user's last sign-in): a save of only these
+    # neither checks nor moves the version, so it never makes someone's open form stale.
+    unversioned_fields = frozenset()
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         if self._state.adding or self.pk is None or kwargs.get("force_insert"):
             return super().save(*args, **kwargs)
-        expected = self.version or 1
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= self.unversioned_fields:
+            return super().save(*args, **kwargs)
+        expected = self.version or 1
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version"}
         self._version_expected = expected

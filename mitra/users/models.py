@@ -72,8 +72,10 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class User(AbstractUser):
+class User(AbstractUser, VersionedModel):
     policy_module = "users"
+    # Signing in writes last_login: that is no edit of the person's record.
+    unversioned_fields = frozenset({"last_login"})
 
     class Digits(models.TextChoices):
         LATIN = calendars.LATIN, _("Latin (0123)")

@@ -26,3 +26,20 @@ class AdminFormVersionTests(NoLostUpdateMixin, BaseTestCase):
         self.assert_stale_form_refused(
             team, url, "name", "description", first=self.admin, second=self.admin2
         )
+
+    def test_user_form(self):
+        person = User.objects.create_user(
+            "kim", "kim@example.com", self.p.password, role=self.p.roles["owner"]
+        )
+        url = reverse("users:edit", args=[person.public_id])
+        self.assert_stale_form_refused(
+            person, url, "first_name", "last_name", first=self.admin, second=self.admin2
+        )
+
+    def test_signing_in_does_not_make_an_open_user_form_stale(self):
+        self.login(self.admin)
+        url = reverse("users:edit", args=[self.owner.public_id])
+        self.assertContains(self.client.get(url), 'name="version"')
+        version = User.objects.get(pk=self.owner.pk).version
+        self.login(self.owner)  # writes last_login
+        self.assertEqual(User.objects.get(pk=self.owner.pk).version, version)

@@ -47,6 +47,7 @@ def english_words(html):
 
 class PasswordPagesSpeakTheUsersLanguageTest(BaseTestCase):
     def speak(self, language):
+        self.owner.refresh_from_db()  # the pages save the user too (a new version)
         self.owner.language = language
         self.owner.save()
         self.client.cookies["mitra_language"] = language
@@ -86,6 +87,7 @@ class PasswordPagesSpeakTheUsersLanguageTest(BaseTestCase):
                 )
                 self.assertRedirects(r, reverse("password_change_done"))
                 self.assert_no_english(r, language)
+                self.owner.refresh_from_db()
                 self.owner.set_password(PASSWORD)
                 self.owner.save()
 
