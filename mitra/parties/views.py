@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mitra.core.countries import country_name, find_country
 from mitra.core.files import safe_file_response
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
@@ -163,7 +164,9 @@ def filtered_parties(request, queryset=None):
         managed = Party.managers.through.objects.filter(user__public_id=manager)
         qs = qs.filter(pk__in=managed.values("party_id"))
         applied["manager"] = manager
-    country = get.get("country", "").strip()[:2]
+    # A code or a country's name in any of our languages ("TH", "ไทย", "تایلند").
+    country = get.get("country", "").strip()[:60]
+    country = find_country(country) or ("" if not country else country[:2].upper())
     province = get.get("province", "").strip()[:120]
     city = get.get("city", "").strip()[:120]
     if country or province or city:
@@ -355,6 +358,7 @@ def party_list(request):
         "columns": columns,
         "column_choices": column_choices,
         "applied": applied,
+        "country_label": country_name(applied["country"]) if applied.get("country") else "",
         "q": applied.get("q", ""),
         "sort": sort,
         "sort_choices": SORT_CHOICES,

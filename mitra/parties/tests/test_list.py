@@ -68,6 +68,9 @@ class PartyListTests(BaseTestCase):
             ({"rating": self.gold.public_id}, ["Beta Trading"]),
             ({"city": "chiang mai"}, ["Beta Trading"]),
             ({"country": "th", "city": "Bangkok"}, ["Acme Co"]),
+            ({"country": "ไทย", "city": "Bangkok"}, ["Acme Co"]),  # by name, any language
+            ({"country": "تایلند", "city": "Bangkok"}, ["Acme Co"]),
+            ({"country": "Iran", "city": "Bangkok"}, []),
             ({"q": "acme"}, ["Acme Co"]),
             ({"q": "علي"}, ["علی کریمی"]),  # typed with an Arabic yeh
             ({"q": "1234567"}, ["Acme Co"]),
@@ -78,6 +81,11 @@ class PartyListTests(BaseTestCase):
         for params, expected in cases:
             with self.subTest(params=params):
                 self.assertEqual(sorted(self.names(self.get(**params))), sorted(expected))
+
+    def test_the_country_filter_shows_the_name_in_the_users_language(self):
+        self.login(self.teammate)
+        r = self.client.get(reverse("parties:list"), {"country": "TH"})
+        self.assertContains(r, 'name="country" value="Thailand"')
 
     def test_it_filters_by_manager_and_star(self):
         self.acme.managers.add(self.teammate)
