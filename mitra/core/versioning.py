@@ -112,7 +112,7 @@ class VersionedModel(models.Model):
 
 
 def current_version(obj):
-    return type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+    return obj._meta.model._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
 
 
 def parse_version(value):
@@ -143,7 +143,7 @@ def check_version(obj, expected):
 def stale_edit(obj, expected, current):
     """A StaleEdit naming, where history knows, the fields changed since `expected` and by whom."""
     changes, users = [], []
-    history = getattr(type(obj), "history", None)
+    history = getattr(obj._meta.model, "history", None)
     if history is not None and hasattr(obj, "history"):
         records = obj.history.select_related("history_user").order_by(
             "-history_date", "-history_id"
@@ -158,7 +158,7 @@ def stale_edit(obj, expected, current):
         if then is not None and now is not None:
             delta = now.diff_against(then, excluded_fields=["version", "updated_at"])
             for change in delta.changes:
-                field = type(obj)._meta.get_field(change.field)
+                field = obj._meta.get_field(change.field)
                 changes.append(Change(field.name, field.verbose_name, change.old, change.new))
     return StaleEdit(obj, expected, current, changes, users)
 
@@ -264,7 +264,7 @@ def _cap(label):
 def _current(instance, name):
     """The stored value of `name` (the instance in memory may hold the form's values)."""
     if not hasattr(instance, "_stored"):
-        instance._stored = type(instance)._base_manager.filter(pk=instance.pk).first()
+        instance._stored = instance._meta.model._base_manager.filter(pk=instance.pk).first()
     return getattr(instance._stored, name)
 
 

@@ -43,3 +43,18 @@ class AdminFormVersionTests(NoLostUpdateMixin, BaseTestCase):
         version = User.objects.get(pk=self.owner.pk).version
         self.login(self.owner)  # writes last_login
         self.assertEqual(User.objects.get(pk=self.owner.pk).version, version)
+
+    def test_the_preferences_page_saves_as_rendered_and_refuses_a_stale_copy(self):
+        from mitra.core.tests.formpage import form_values
+
+        self.login(self.owner)
+        url = reverse("preferences")
+        first = form_values(self.client.get(url).content)
+        second = dict(first)
+        self.assertIn("version", first)
+        first["time_zone"] = "Asia/Bangkok"
+        self.assertEqual(self.client.post(url, first).status_code, 302)
+        second["time_zone"] = "Asia/Tehran"
+        r = self.client.post(url, second)
+        self.assertContains(r, "after you opened it")
+        self.assertEqual(User.objects.get(pk=self.owner.pk).time_zone, "Asia/Bangkok")
