@@ -273,4 +273,28 @@ class FilterAwareAutoSchema(AutoSchema):
                 *[p for p in filterset.openapi_parameters() if p.name not in declared],
                 *params,
             ]
+        method = getattr(self, "method", "")
+        if method in ("PUT", "PATCH", "DELETE"):
+            params.append(IF_MATCH)
+        if method == "POST":
+            params.append(IDEMPOTENCY_KEY)
         return params
+
+
+# The write headers every endpoint honours (api.versioning, core.idempotency).
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='The version you read, as its ETag ("3"): a record changed since answers 412 '
+    "and nothing changes.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A key of your own: the same key again within 24 hours returns the first "
+    "answer and creates nothing new.",
+)

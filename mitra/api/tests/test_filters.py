@@ -130,3 +130,16 @@ class FilterValidationTests(BaseTestCase):
         self.assertTrue({"q", "search", "role", "group"} <= params("/api/v1/parties/"))
         self.assertIn("party", params("/api/v1/contact-points/"))
         self.assertNotIn("since", params("/api/v1/interactions/{public_id}/"))
+
+    def test_the_schema_documents_if_match_and_idempotency_key(self):
+        self.login(self.admin)
+        schema = self.client.get("/api/schema/?format=json").json()
+
+        def headers(path, method):
+            params = schema["paths"][path][method].get("parameters", [])
+            return {p["name"] for p in params if p["in"] == "header"}
+
+        self.assertIn("If-Match", headers("/api/v1/tasks/{public_id}/", "patch"))
+        self.assertIn("If-Match", headers("/api/v1/parties/{public_id}/", "put"))
+        self.assertIn("Idempotency-Key", headers("/api/v1/tasks/", "post"))
+        self.assertNotIn("If-Match", headers("/api/v1/tasks/", "post"))
