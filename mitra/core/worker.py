@@ -73,6 +73,9 @@ class Supervisor:
         self.max_backoff = max_backoff
         self.proc = None
         self.starts = 0
+        # gunicorn forks its web workers from this process, inside the `finally` that stops
+        # the supervisor: only the process that started the worker may stop it.
+        self.owner_pid = os.getpid()
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = None
@@ -116,6 +119,8 @@ class Supervisor:
             backoff = min(backoff * 2, self.max_backoff)
 
     def stop(self, timeout=15.0):
+        if os.getpid() != self.owner_pid:
+            return  # a forked web worker exiting: the background worker is not its to stop
         self._stop.set()
         with self._lock:
             proc = self.proc

@@ -55,6 +55,26 @@ class SupervisorTest(SimpleTestCase):
         sup.stop()
         self.assertIsNotNone(proc.poll())
 
+    @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+    def test_a_forked_web_worker_leaving_does_not_stop_the_background_worker(self):
+        # gunicorn forks its web workers inside `mitra serve`'s try/finally: when one exits,
+        # that finally runs in the fork and must leave the background worker alone.
+        sup = Supervisor([sys.executable, "-c", "import time; time.sleep(60)"]).start()
+        try:
+            self.assertTrue(wait_for(lambda: sup.proc is not None, 10))
+            pid = os.fork()
+            if pid == 0:  # the "web worker"
+                try:
+                    sup.stop(timeout=1)
+                finally:
+                    os._exit(0)
+            os.waitpid(pid, 0)
+            self.assertIsNone(sup.proc.poll(), "the background worker was stopped")
+            self.assertEqual(sup.starts, 1)
+        finally:
+            sup.stop()
+        self.assertIsNotNone(sup.proc.poll())
+
     def test_embedded_only_with_the_database_queue_and_not_when_turned_off(self):
         with override_settings(TASKS=DB_TASKS):
             self.assertTrue(embedded_enabled())
