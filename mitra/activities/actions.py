@@ -21,9 +21,9 @@ from django.utils.translation import ngettext
 from mitra.core.files import detect_content_type
 from mitra.core.policy import Action, can, has_module_perm
 
+from . import attachables
 from .models import (
     OPEN_STATUSES,
-    TARGET_FIELDS,
     Appointment,
     AppointmentTarget,
     Attachment,
@@ -740,24 +740,61 @@ def delete_news(news, *, acting_user):
 
 
 def _record_of(record):
-    """(field name, object) from a one-item dict like {"task": task}."""
+    """(kind, object) from a one-item dict like {"task": task}; the kind is registered in
+    `attachables`."""
     items = [(k, v) for k, v in record.items() if v is not None]
-    if len(items) != 1 or items[0][0] not in TARGET_FIELDS:
-        raise TypeError("attach to exactly one of: " + ", ".join(TARGET_FIELDS))
+    if len(items) != 1 or attachables.get(items[0][0]) is None:
+        names = ", ".join(k.kind for k in attachables.kinds())
+        raise TypeError("attach to exactly one of: " + names)
     return items[0]
 
 
 def can_attach(user, obj):
-    """Adding a file to a record is editing it; for a party, seeing it is enough."""
+    """May `user` add files to (or remove them from) `obj`: the attachments right and the
+    record's own rule (editing it; for a party or a note, seeing it is enough)."""
     if not has_module_perm(user, "attachments", Action.CREATE):
         return False
+    kind = attachables.kind_of(obj)
+    return kind is not None and kind.allowed(user, obj)
+
+
+def _may_attach_to_party(user, party):
     from mitra.parties.models import Party
 
-    if isinstance(obj, Party):
-        return Party.objects.visible_to(user).filter(pk=obj.pk).exists()
-    if isinstance(obj, Note):
-        return obj.owner_id == user.pk or obj.deliveries.filter(user=user).exists()
-    return can(user, Action.EDIT, obj)
+    return Party.objects.visible_to(user).filter(pk=party.pk).exists()
+
+
+def _may_attach_to_note(user, note):
+    return note.owner_id == user.pk or note.deliveries.filter(user=user).exists()
+
+
+def register_builtin_attachables():
+    """The records of this app and the party, through the same registry a later app uses."""
+    from django.urls import reverse
+
+    from mitra.parties.models import Party
+
+    def detail(name):
+        return lambda obj: reverse(f"activities:{name}_detail", args=[obj.public_id])
+
+    def party_url(party):
+        return reverse("parties:detail", args=[party.public_id]) + "?tab=attachments"
+
+    reg = attachables.register_attachable
+    reg("party", Party, AttachmentTarget, "party", url=party_url, may_attach=_may_attach_to_party)
+    reg("interaction", Interaction, AttachmentTarget, "interaction", url=detail("interaction"))
+    reg("task", Task, AttachmentTarget, "task", url=detail("task"))
+    reg("appointment", Appointment, AttachmentTarget, "appointment", url=detail("appointment"))
+    reg("note", Note, AttachmentTarget, "note", url=detail("note"), may_attach=_may_attach_to_note)
+
+
+def records_of(att):
+    """The records `att` is attached to (every registered kind)."""
+    out = []
+    for k in attachables.kinds():
+        for link in k.links(attachment=att).select_related(k.field):
+            out.append(getattr(link, k.field))
+    return out
 
 
 @transaction.atomic
@@ -790,7 +827,8 @@ def add_attachment(upload, *, acting_user, description="", **record):
     stored = att.file.name
     try:
         att.save()
-        AttachmentTarget.objects.create(attachment=att, **{name: obj})
+        kind = attachables.get(name)
+        kind.through.objects.create(attachment=att, **{kind.field: obj})
     except Exception:
         default_storage.delete(stored)
         raise
@@ -801,7 +839,7 @@ def add_attachment(upload, *, acting_user, description="", **record):
 def delete_attachment(att, *, acting_user):
     """Remove a file: its uploader, or someone who may edit the record it is on."""
     allowed = att.owner_id == acting_user.pk or any(
-        t.record is not None and can_attach(acting_user, t.record) for t in att.targets.all()
+        can_attach(acting_user, record) for record in records_of(att)
     )
     if not allowed or not has_module_perm(acting_user, "attachments", Action.DELETE):
         raise PermissionDenied
@@ -813,24 +851,29 @@ def delete_attachment(att, *, acting_user):
 
 def _delete_files_of(**record):
     """Delete the files attached only to this record (the caller deletes the record)."""
-    ((field, obj),) = record.items()
-    ids = list(
-        AttachmentTarget.objects.filter(**{field: obj}).values_list("attachment_id", flat=True)
-    )
+    ((kind, obj),) = record.items()
+    k = attachables.get(kind)
+    ids = set(k.links(**{k.field: obj}).values_list("attachment_id", flat=True))
     if not ids:
         return
-    shared = set(
-        AttachmentTarget.objects.filter(attachment_id__in=ids)
-        .exclude(**{field: obj})
-        .values_list("attachment_id", flat=True)
-    )
-    doomed = Attachment.objects.filter(pk__in=set(ids) - shared)
+    shared = set()
+    for other in attachables.kinds():
+        links = other.links(attachment_id__in=ids)
+        if other.through is k.through:
+            links = links.exclude(**{k.field: obj})
+        shared |= set(links.values_list("attachment_id", flat=True))
+    doomed = Attachment.objects.filter(pk__in=ids - shared)
     names = [a.file.name for a in doomed]
     doomed.delete()
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
 
 
 # -- party deletion (A16) -------------------------------------------------------------------
+
+
+def delete_party_files(party):
+    """A party deleted for good takes the files kept only on it (a purge hook)."""
+    _delete_files_of(party=party)
 
 
 def party_delete_blocker(party):
@@ -851,8 +894,6 @@ def party_delete_blocker(party):
         things.append(ngettext("%(n)d appointment", "%(n)d appointments", n) % {"n": n})
     if n := count(NoteTarget, "note_id"):
         things.append(ngettext("%(n)d note", "%(n)d notes", n) % {"n": n})
-    if n := count(AttachmentTarget, "attachment_id"):
-        things.append(ngettext("%(n)d activity file", "%(n)d activity files", n) % {"n": n})
     if not things:
         return None
     return _("Activities refer to it: %(things)s.") % {"things": ", ".join(things)}

@@ -63,13 +63,20 @@ class ActivitiesConfig(AppConfig):
             self._register_mail_hook()
 
     def _register_party_hooks(self):
-        from mitra.parties.actions import register_delete_blocker
+        from mitra.parties.actions import register_delete_blocker, register_purge_hook
+        from mitra.parties.history import register_history_source
         from mitra.parties.tabs import register_tab
 
         from . import actions, views
 
         register_tab("timeline", _("Timeline"), views.timeline_tab, order=2, icon="timeline-event")
+        # The party's one file list (its own files; those on its activities show there and
+        # on the timeline). The key is the old parties tab's, so old links keep working.
+        register_tab("attachments", _("Files"), views.party_files_tab, order=30, icon="paperclip")
         register_delete_blocker(actions.party_delete_blocker)
+        register_purge_hook(actions.delete_party_files)
+        register_history_source(views.party_file_history)
+        actions.register_builtin_attachables()
 
     def _register_mail_hook(self):
         try:

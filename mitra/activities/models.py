@@ -20,6 +20,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from mitra.core.labels import LabelledModel
 from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel, VersionedModel
@@ -782,32 +783,31 @@ TARGET_FIELDS = ["party", "interaction", "task", "appointment", "note"]
 
 class AttachmentQuerySet(VisibleQuerySet):
     def visible_to(self, user):
-        """Files on at least one record `user` may see (each record by its own policy)."""
+        """Files on at least one record `user` may see (each record by its own policy;
+        the records come from the `attachables` registry)."""
         if not has_module_perm(user, self.model.policy_module, "view"):
             return self.none()
         if scope_of(user) == Scope.ALL:
             return self
-        from mitra.parties.models import Party
+        from . import attachables
 
-        sources = {
-            "party": Party.objects,
-            "interaction": Interaction.objects,
-            "task": Task.objects,
-            "appointment": Appointment.objects,
-            "note": Note.objects,
-        }
-        q = Q()
-        for name, manager in sources.items():
-            q |= Q(**{f"{name}__in": manager.visible_to(user).values("pk")})
-        targets = AttachmentTarget.objects.filter(q, attachment=OuterRef("pk"))
-        return self.filter(Exists(targets))
+        seen = Q(pk__in=[])
+        for through, kinds in attachables.through_tables().items():
+            q = Q()
+            for k in kinds:
+                q |= Q(**{f"{k.field}__in": k.model.objects.visible_to(user).values("pk")})
+            seen |= Q(Exists(through.objects.filter(q, attachment=OuterRef("pk"))))
+        return self.filter(seen)
 
     def on(self, **record):
-        """Files attached to one record: `.on(task=t)`."""
-        ((name, obj),) = record.items()
-        return self.filter(
-            pk__in=AttachmentTarget.objects.filter(**{name: obj}).values("attachment_id")
-        )
+        """Files attached to one record: `.on(task=t)` (the key is its registered kind)."""
+        from . import attachables
+
+        ((kind, obj),) = record.items()
+        k = attachables.get(kind)
+        if k is None:
+            raise TypeError(f"no attachable kind {kind!r}")
+        return self.filter(pk__in=k.links(**{k.field: obj}).values("attachment_id"))
 
 
 class Attachment(TrackedModel):
@@ -886,6 +886,9 @@ class AttachmentTarget(models.Model):
     note = models.ForeignKey(
         Note, on_delete=models.CASCADE, null=True, blank=True, related_name="attachment_targets"
     )
+
+    # Which record a file was on stays known after it is removed (the party's history tab).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment target")

@@ -33,7 +33,7 @@ from mitra.core.policy import (
 )
 from mitra.core.versioning import StaleEdit, check_version
 
-from . import actions, timeline
+from . import actions, attachables, timeline
 from .forms import (
     AppointmentForm,
     AttachmentForm,
@@ -57,6 +57,7 @@ from .models import (
     Appointment,
     AppointmentTarget,
     Attachment,
+    AttachmentTarget,
     Channel,
     FollowUp,
     Interaction,
@@ -1496,24 +1497,14 @@ def news_delete(request, public_id):
 
 # -- attachments (C9) -----------------------------------------------------------------------
 
-RECORD_MODELS = {
-    "interaction": Interaction,
-    "task": Task,
-    "appointment": Appointment,
-    "note": Note,
-}
-
 
 def _record_for(user, kind, public_id):
-    """The record a file goes on, 404 if the user cannot see it."""
-    if kind == "party":
-        from mitra.parties.models import Party
-
-        return get_for_user(user, Party, public_id=public_id)
-    model = RECORD_MODELS.get(kind)
-    if model is None:
+    """The record a file goes on (a kind registered in `attachables`), 404 if the user cannot
+    see it."""
+    k = attachables.get(kind)
+    if k is None:
         raise Http404
-    return get_for_user(user, model, public_id=public_id)
+    return get_for_user(user, k.model, public_id=public_id)
 
 
 def _attachments_context(request, kind, obj):
@@ -1556,9 +1547,11 @@ def attachment_upload(request, kind, public_id):
 
 
 def _record_url(kind, obj):
-    if kind == "party":
-        return _party_url(obj, "files")
-    return reverse(f"activities:{kind}_detail", args=[obj.public_id])
+    k = attachables.get(kind)
+    try:
+        return k.url(obj) if k.url else "/"
+    except NoReverseMatch:
+        return "/"
 
 
 @login_required
@@ -1580,6 +1573,21 @@ def attachment_delete(request, public_id):
     actions.delete_attachment(att, acting_user=request.user)
     messages.success(request, _("The file was removed."))
     return redirect(_safe_next(request, reverse("home")))
+
+
+def party_files_tab(request, party):
+    """The "Files" tab of the party page: the one list of files kept on the party."""
+    return render_to_string(
+        "activities/_attachments.html",
+        {"party": party, **_attachments_context(request, "party", party)},
+        request=request,
+    )
+
+
+def party_file_history(party):
+    """The files kept on `party`, added and removed, for its history tab."""
+    ever = AttachmentTarget.history.filter(party_id=party.pk).values("attachment_id")
+    return Attachment, Attachment.history.filter(id__in=ever)
 
 
 # -- the party 360 tab ----------------------------------------------------------------------

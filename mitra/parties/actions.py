@@ -23,7 +23,6 @@ from mitra.core.policy import Action, Level, can, has_module_perm, require_confi
 
 from .models import (
     Address,
-    Attachment,
     ChangeRequest,
     Contact,
     ContactPoint,
@@ -99,6 +98,16 @@ def register_delete_blocker(func):
     return func
 
 
+_purge_hooks = []
+
+
+def register_purge_hook(func):
+    """Add `func(party)`, run inside a permanent delete just before the party goes: an app
+    removes what should go with it (the files kept on the party)."""
+    _purge_hooks.append(func)
+    return func
+
+
 def delete_blockers(party):
     """Reasons `party` cannot be deleted (an empty list when it can)."""
     reasons = []
@@ -161,7 +170,8 @@ def purge_party(party, *, acting_user):
         raise DeleteBlocked(reasons)
     party._history_user = acting_user
     files = [party.photo.name] if party.photo else []
-    files += [a.file.name for a in party.attachments.all() if a.file]
+    for hook in _purge_hooks:
+        hook(party)
     party.delete()
     transaction.on_commit(lambda: [default_storage.delete(f) for f in files])
 
@@ -1015,30 +1025,6 @@ def unlink_contact(contact, *, acting_user):
     _require(acting_user, Action.EDIT, contact.organisation)
     contact._history_user = acting_user
     contact.delete()
-
-
-# -- attachments (A18) ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def add_attachment(party, upload, *, acting_user, name=""):
-    _require(acting_user, Action.EDIT, party)
-    att = Attachment(
-        party=party, name=(name or upload.name)[:255], uploaded_by=acting_user, size=upload.size
-    )
-    att.file.save(get_valid_filename(upload.name), upload, save=False)
-    att._history_user = acting_user
-    att.save()
-    return att
-
-
-@transaction.atomic
-def delete_attachment(att, *, acting_user):
-    _require(acting_user, Action.EDIT, att.party)
-    name = att.file.name
-    att._history_user = acting_user
-    att.delete()
-    transaction.on_commit(lambda: default_storage.delete(name))
 
 
 def bulk_summary(done, requested, skipped):

@@ -2,7 +2,6 @@ import re
 
 import phonenumbers
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
@@ -561,20 +560,6 @@ class RatingLevelForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = RatingLevel
         fields = ["name", "colour", "order", "description"]
-
-
-class AttachmentForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("File"))
-    name = forms.CharField(label=_("Name"), max_length=255, required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = getattr(settings, "MAX_ATTACHMENT_SIZE", 25 * 1024 * 1024)
-        if upload.size > limit:
-            raise ValidationError(
-                _("The file is too large (at most %(mb)d MB).") % {"mb": limit // (1024 * 1024)}
-            )
-        return upload
 
 
 class ChangeDecisionForm(StyledFormMixin, forms.Form):

@@ -12,7 +12,6 @@ from mitra.core.history import _display, history_rows
 from . import bidi
 from .models import (
     Address,
-    Attachment,
     Contact,
     ContactPoint,
     Party,
@@ -25,15 +24,28 @@ from .models import (
 QUIET = {"created_at", "updated_at", "e164", "value", "size", "public_id"}
 
 
+_more_sources = []
+
+
+def register_history_source(func):
+    """Add `func(party) -> (model, its history records for the party)` to the history tab:
+    rows another app keeps on the party (the files kept on it)."""
+    _more_sources.append(func)
+    return func
+
+
 def _sources(party):
     """(model, records of rows belonging to `party`) pairs."""
     pk = party.pk
+    return [*(func(party) for func in _more_sources), *_builtin_sources(pk)]
+
+
+def _builtin_sources(pk):
     return [
         (ContactPoint, ContactPoint.history.filter(party_id=pk)),
         (Address, Address.history.filter(party_id=pk)),
         (PartyRole, PartyRole.history.filter(party_id=pk)),
         (Rating, Rating.history.filter(party_id=pk).select_related("level")),
-        (Attachment, Attachment.history.filter(party_id=pk)),
         (Relationship, Relationship.history.filter(Q(from_party_id=pk) | Q(to_party_id=pk))),
         (Contact, Contact.history.filter(Q(organisation_id=pk) | Q(person_id=pk))),
     ]
@@ -71,8 +83,6 @@ def _describe(model, record, party, names):
         text = names.get(other, "")
     elif model is Rating:
         text = str(record.level) if record.level_id else ""
-    elif model is Attachment:
-        text = record.name
     elif model is ContactPoint:
         text = str(record.instance)
         html = bidi.contact_html(record.instance)

@@ -1000,32 +1000,9 @@ class LanguageSkill(models.Model):
 
 
 def attachment_path(instance, filename):
+    """Where the old party files were stored (kept: old migrations refer to it; the files
+    now belong to activities.Attachment and keep their path)."""
     return f"parties/attachments/{timezone.now():%Y/%m}/{instance.party.public_id}/{filename}"
-
-
-class Attachment(TimeStampedModel, PublicIdModel):
-    """A file kept on a party: contracts, certificates, photos (A18)."""
-
-    party = models.ForeignKey(
-        Party, verbose_name=_("party"), on_delete=models.CASCADE, related_name="attachments"
-    )
-    file = models.FileField(_("file"), upload_to=attachment_path)
-    name = models.CharField(_("name"), max_length=255)
-    size = models.PositiveBigIntegerField(default=0, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True,
-        related_name="+",
-    )  # fmt: skip
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self):
-        return self.name
 
 
 class ChangeRequest(TimeStampedModel, PublicIdModel):
@@ -1102,7 +1079,6 @@ class ChangeRequest(TimeStampedModel, PublicIdModel):
 
 __all__ = [
     "Address",
-    "Attachment",
     "ChangeRequest",
     "CodeSequence",
     "Contact",

@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views, views_columns
 
@@ -33,8 +34,13 @@ urlpatterns = [
         views.relationship_remove,
         name="relationship_remove",
     ),
-    path("files/<uuid:public_id>/", views.attachment_download, name="attachment"),
-    path("files/<uuid:public_id>/delete/", views.attachment_delete, name="attachment_delete"),
+    # Old links to a party's file: the files moved to the one attachment model with their
+    # public_id, so the one download view answers (and checks who may see it).
+    path(
+        "files/<uuid:public_id>/",
+        RedirectView.as_view(pattern_name="activities:attachment_download", query_string=True),
+        name="attachment",
+    ),
     path("<uuid:public_id>/", views.party_detail, name="detail"),
     path("<uuid:public_id>/tab/<slug:tab>/", views.party_detail, name="tab"),
     path("<uuid:public_id>/edit/", views.party_edit, name="edit"),
@@ -50,7 +56,6 @@ urlpatterns = [
         views.contact_remove,
         name="contact_remove",
     ),
-    path("<uuid:public_id>/files/add/", views.attachment_add, name="attachment_add"),
     # Owned by other helpers: duplicates & merge, import & export.
     path("", include("mitra.parties.urls_dupes")),
     path("", include("mitra.parties.urls_io")),

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mitra.core.countries import country_name, find_country
-from mitra.core.files import safe_file_response
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
 from mitra.core.lists import lazy_total
@@ -40,7 +39,6 @@ from .duplicates import find_duplicates
 from .filters import filter_choices
 from .forms import (
     AddressFormSet,
-    AttachmentForm,
     ChangeDecisionForm,
     ContactLinkForm,
     ContactPointFormSet,
@@ -56,7 +54,6 @@ from .forms import (
 from .history import party_history
 from .models import (
     Address,
-    Attachment,
     ChangeRequest,
     Contact,
     ContactPoint,
@@ -737,20 +734,6 @@ def _dependencies(party):
     return out
 
 
-def _attachments_tab(request, party):
-    perms = _perms(request.user)
-    return render_to_string(
-        "parties/tabs/attachments.html",
-        {
-            "party": party,
-            "attachments": list(party.attachments.select_related("uploaded_by")),
-            "form": AttachmentForm() if perms[Action.EDIT] else None,
-            "rights": perms,
-        },
-        request=request,
-    )
-
-
 def _history_tab(request, party):
     rows = party_history(party, request.user)
     return render_to_string(
@@ -764,7 +747,6 @@ register_tab("contacts", gettext_lazy("Contacts"), _contacts_tab, order=10, icon
 register_tab(
     "relationships", gettext_lazy("Relationships"), _relationships_tab, order=20, icon="affiliate"
 )
-register_tab("attachments", gettext_lazy("Files"), _attachments_tab, order=30, icon="paperclip")
 register_tab("history", gettext_lazy("History"), _history_tab, order=90, icon="history")
 
 
@@ -925,51 +907,6 @@ def contact_remove(request, public_id, person_id):
     actions.unlink_contact(contact, acting_user=request.user)
     messages.success(request, _("Contact removed."))
     return redirect(_back_to(party, "contacts"))
-
-
-@login_required
-@require_POST
-def attachment_add(request, public_id):
-    party = get_for_user(request.user, Party, Action.EDIT, public_id=public_id)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        actions.add_attachment(
-            party,
-            form.cleaned_data["file"],
-            acting_user=request.user,
-            name=form.cleaned_data["name"],
-        )
-        messages.success(request, _("File added."))
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect(_back_to(party, "attachments"))
-
-
-def _attachment_for(user, public_id):
-    att = (
-        Attachment.objects.filter(public_id=public_id, party__in=Party.objects.visible_to(user))
-        .select_related("party")
-        .first()
-    )
-    if att is None:
-        raise Http404
-    return att
-
-
-@login_required
-def attachment_download(request, public_id):
-    att = _attachment_for(request.user, public_id)
-    filename = att.file.name.rsplit("/", 1)[-1]
-    return safe_file_response(att.file, filename=filename, inline=request.GET.get("inline") == "1")
-
-
-@login_required
-@require_POST
-def attachment_delete(request, public_id):
-    att = _attachment_for(request.user, public_id)
-    actions.delete_attachment(att, acting_user=request.user)
-    messages.success(request, _("File deleted."))
-    return redirect(_back_to(att.party, "attachments"))
 
 
 @login_required

@@ -91,7 +91,7 @@ class AttachmentTests(BaseTestCase):
     def test_it_refuses_a_file_over_the_size_limit_and_stores_nothing(self):
         self.login(self.owner)
         response = self.upload("party", self.party, "big.pdf", b"%PDF" + b"0" * 200)
-        self.assertRedirects(response, reverse("parties:detail", args=[self.party.public_id]) + "?tab=files",
+        self.assertRedirects(response, reverse("parties:detail", args=[self.party.public_id]) + "?tab=attachments",
                              fetch_redirect_response=False)  # fmt: skip
         self.assertFalse(Attachment.objects.exists())
         messages = [str(m) for m in response.wsgi_request._messages]

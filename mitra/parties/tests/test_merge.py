@@ -1,6 +1,5 @@
 """Merging two parties: chosen values, every related row moved, history, trash."""
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mitra.core import search as core_search
@@ -9,7 +8,6 @@ from mitra.dedupe.models import DuplicatePair, Merge
 from mitra.parties.duplicates import _reverse_relations, merge_parties
 from mitra.parties.models import (
     Address,
-    Attachment,
     ChangeRequest,
     Contact,
     ContactPoint,
@@ -63,11 +61,6 @@ class MergeTests(BaseTestCase):
         cls.pair = DuplicatePair.objects.create(party_a=cls.keep, party_b=cls.lose, score=92)
         cls.other_pair = DuplicatePair.objects.create(party_a=cls.lose, party_b=cls.third, score=70)
 
-    def setUp(self):
-        Attachment.objects.create(
-            party=self.lose, name="contract.pdf", file=SimpleUploadedFile("contract.pdf", b"%PDF")
-        )
-
     def merge_url(self, keep=None, lose=None):
         keep, lose = keep or self.keep, lose or self.lose
         return reverse("parties:merge", args=[keep.public_id, lose.public_id])
@@ -89,7 +82,6 @@ class MergeTests(BaseTestCase):
         self.assertEqual(keep.contact_points.count(), 2)
         self.assertEqual(keep.addresses.get().city, "Bangkok")
         self.assertEqual(keep.contacts.get().person, self.person)
-        self.assertEqual(keep.attachments.get().name, "contract.pdf")
         self.assertEqual(keep.ratings.count(), 1)
         self.assertEqual(keep.languages.count(), 1)
         self.assertEqual(keep.change_requests.count(), 1)

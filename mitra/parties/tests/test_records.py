@@ -2,13 +2,12 @@
 
 import datetime as dt
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from mitra.core.testing import BaseTestCase
 from mitra.parties.actions import refresh_due_ratings
-from mitra.parties.models import Attachment, Contact, Group, Kind, RatingLevel, Relationship
+from mitra.parties.models import Contact, Group, Kind, RatingLevel, Relationship
 
 from .factories import make_group, make_party
 
@@ -197,31 +196,3 @@ class RelationshipAndContactTests(BaseTestCase):
         self.assertContains(r, "ORG-1")
         r = self.client.get(reverse("parties:lookup"), {"q": "Secret"})
         self.assertNotContains(r, "SECRET")
-
-
-class AttachmentTests(BaseTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        cls.party = make_party(cls.p.owner, "Acme Co")
-
-    def test_it_uploads_downloads_and_deletes_a_file(self):
-        self.login(self.owner)
-        upload = SimpleUploadedFile(
-            "contract.pdf", b"%PDF-1.4 test", content_type="application/pdf"
-        )
-        self.client.post(
-            reverse("parties:attachment_add", args=[self.party.public_id]),
-            {"file": upload, "name": "Contract 2026"},
-        )
-        att = Attachment.objects.get()
-        self.assertEqual((att.name, att.uploaded_by, att.size), ("Contract 2026", self.owner, 13))
-        r = self.client.get(reverse("parties:attachment", args=[att.public_id]))
-        self.assertEqual(b"".join(r.streaming_content), b"%PDF-1.4 test")
-        self.login(self.outsider)
-        self.assertEqual(
-            self.client.get(reverse("parties:attachment", args=[att.public_id])).status_code, 404
-        )
-        self.login(self.owner)
-        self.client.post(reverse("parties:attachment_delete", args=[att.public_id]))
-        self.assertFalse(Attachment.objects.exists())
