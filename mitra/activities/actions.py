@@ -749,13 +749,14 @@ def _record_of(record):
     return items[0]
 
 
-def can_attach(user, obj):
-    """May `user` add files to (or remove them from) `obj`: the attachments right and the
-    record's own rule (editing it; for a party or a note, seeing it is enough)."""
+def can_attach(user, obj, kind=None):
+    """May `user` add files to (or remove them from) `obj`, attached as `kind` (by default
+    the first kind registered for its model): the attachments right and the kind's own rule
+    (editing the record; for a party or a note, seeing it is enough)."""
     if not has_module_perm(user, "attachments", Action.CREATE):
         return False
-    kind = attachables.kind_of(obj)
-    return kind is not None and kind.allowed(user, obj)
+    k = attachables.get(kind) if kind else attachables.kind_of(obj)
+    return k is not None and isinstance(obj, k.model) and k.allowed(user, obj)
 
 
 def _may_attach_to_party(user, party):
@@ -789,11 +790,11 @@ def register_builtin_attachables():
 
 
 def records_of(att):
-    """The records `att` is attached to (every registered kind)."""
+    """(kind, record) for each record `att` is attached to (every registered kind)."""
     out = []
     for k in attachables.kinds():
         for link in k.links(attachment=att).select_related(k.field):
-            out.append(getattr(link, k.field))
+            out.append((k.kind, getattr(link, k.field)))
     return out
 
 
@@ -801,7 +802,7 @@ def records_of(att):
 def add_attachment(upload, *, acting_user, description="", **record):
     """Store `upload` on one record (party=…, interaction=…, task=…, appointment=…, note=…)."""
     name, obj = _record_of(record)
-    if not can_attach(acting_user, obj):
+    if not can_attach(acting_user, obj, name):
         raise PermissionDenied
     limit = settings.MAX_ATTACHMENT_SIZE
     if upload.size > limit:
@@ -839,7 +840,7 @@ def add_attachment(upload, *, acting_user, description="", **record):
 def delete_attachment(att, *, acting_user):
     """Remove a file: its uploader, or someone who may edit the record it is on."""
     allowed = att.owner_id == acting_user.pk or any(
-        can_attach(acting_user, record) for record in records_of(att)
+        can_attach(acting_user, record, kind) for kind, record in records_of(att)
     )
     if not allowed or not has_module_perm(acting_user, "attachments", Action.DELETE):
         raise PermissionDenied

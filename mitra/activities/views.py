@@ -1513,7 +1513,9 @@ def _attachments_context(request, kind, obj):
     )
     return {
         "attachments": files,
-        "attachment_form": AttachmentForm() if actions.can_attach(request.user, obj) else None,
+        "attachment_form": AttachmentForm()
+        if actions.can_attach(request.user, obj, kind)
+        else None,
         "attachment_kind": kind,
         "attachment_record": obj,
     }
@@ -1523,7 +1525,7 @@ def _attachments_context(request, kind, obj):
 @require_POST
 def attachment_upload(request, kind, public_id):
     obj = _record_for(request.user, kind, public_id)
-    if not actions.can_attach(request.user, obj):
+    if not actions.can_attach(request.user, obj, kind):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
