@@ -17,7 +17,8 @@ note) share `AttachmentTarget`; a later app owns its own link table and register
     register_attachable("opportunity", Opportunity, OpportunityFile, "opportunity",
                         url=lambda o: reverse("sales:opportunity", args=[o.public_id]))
 
-Who sees a file: whoever sees one record it is on (`Model.objects.visible_to`). Who may
+The record's page includes `activities/_attachments.html` with `files_context(request, kind,
+record)`. Who sees a file: whoever sees one record it is on (`Model.objects.visible_to`). Who may
 attach or remove: `may_attach(user, record)`, by default whoever may edit the record.
 """
 
@@ -82,3 +83,19 @@ def through_tables():
     for k in _kinds.values():
         out.setdefault(k.through, []).append(k)
     return out
+
+
+def files_context(request, kind, record):
+    """The context of `activities/_attachments.html` (the file list and the upload form) for
+    `record`'s page; a later app's record page includes that template with it."""
+    from .actions import can_attach
+    from .forms import AttachmentForm
+    from .models import Attachment
+
+    files = Attachment.objects.on(**{kind: record}).select_related("owner")
+    return {
+        "attachments": list(files.order_by("-created_at", "-pk")),
+        "attachment_form": AttachmentForm() if can_attach(request.user, record, kind) else None,
+        "attachment_kind": kind,
+        "attachment_record": record,
+    }

@@ -1507,18 +1507,7 @@ def _record_for(user, kind, public_id):
     return get_for_user(user, k.model, public_id=public_id)
 
 
-def _attachments_context(request, kind, obj):
-    files = list(
-        Attachment.objects.on(**{kind: obj}).select_related("owner").order_by("-created_at", "-pk")
-    )
-    return {
-        "attachments": files,
-        "attachment_form": AttachmentForm()
-        if actions.can_attach(request.user, obj, kind)
-        else None,
-        "attachment_kind": kind,
-        "attachment_record": obj,
-    }
+_attachments_context = attachables.files_context
 
 
 @login_required
