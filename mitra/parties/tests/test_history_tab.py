@@ -1,7 +1,9 @@
 """The party's history tab shows changes to the rows that belong to the party."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from mitra.activities.models import Attachment
 from mitra.core.testing import BaseTestCase
 from mitra.parties.models import Relationship
 
@@ -18,7 +20,7 @@ class PartyHistoryTabTests(BaseTestCase):
         url = reverse("parties:tab", args=[self.party.public_id, "history"])
         return self.client.get(url, headers={"HX-Request": "true", "HX-Target": "tab-card"})
 
-    def test_contact_points_addresses_and_relationships_appear_with_who_and_what(self):
+    def test_contact_points_addresses_relationships_and_files_appear_with_who_and_what(self):
         self.login(self.owner)
         edit = reverse("parties:edit", args=[self.party.public_id])
         data = edit_data(self.party, **{"cp-0-entry": "02 765 4321"})
@@ -36,12 +38,21 @@ class PartyHistoryTabTests(BaseTestCase):
             reverse("parties:relationship_add", args=[self.party.public_id]),
             {"kind": "subsidiary_of", "other": "ORG-1"},
         )
+        # Files are attachments on the party (one attachment model, in activities).
+        self.client.post(
+            reverse("activities:attachment_upload", args=["party", self.party.public_id]),
+            {"file": SimpleUploadedFile("Contract 2026", b"%PDF-1.4")},
+        )
+        att = Attachment.objects.get()
+        self.client.post(reverse("activities:attachment_delete", args=[att.public_id]))
         r = self.tab()
         self.assertEqual(r.status_code, 200)
         rows = r.context["rows"]
         whats = [(row["kind"], row["what"]) for row in rows if row["what"]]
         self.assertIn(("added", "Address: 99 Sukhumvit Road, Bangkok, TH"), whats)
         self.assertIn(("added", "Relationship: Acme Co is a subsidiary of Siam Holdings"), whats)
+        self.assertIn(("added", "Attachment: Contract 2026"), whats)
+        self.assertIn(("removed", "Attachment: Contract 2026"), whats)
         changed = [row for row in rows if row["what"] and row["kind"] == "changed"]
         self.assertEqual(len(changed), 1)
         self.assertTrue(changed[0]["what"].startswith("Contact point: 02 765 4321"))

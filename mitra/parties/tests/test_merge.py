@@ -1,7 +1,9 @@
 """Merging two parties: chosen values, every related row moved, history, trash."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from mitra.activities.models import Attachment, AttachmentTarget
 from mitra.core import search as core_search
 from mitra.core.testing import BaseTestCase
 from mitra.dedupe.models import DuplicatePair, Merge
@@ -61,6 +63,13 @@ class MergeTests(BaseTestCase):
         cls.pair = DuplicatePair.objects.create(party_a=cls.keep, party_b=cls.lose, score=92)
         cls.other_pair = DuplicatePair.objects.create(party_a=cls.lose, party_b=cls.third, score=70)
 
+    def setUp(self):
+        # A file on the loser: an attachment on the party (the one attachment model).
+        att = Attachment.objects.create(
+            owner=self.owner, name="contract.pdf", file=SimpleUploadedFile("contract.pdf", b"%PDF")
+        )
+        AttachmentTarget.objects.create(attachment=att, party=self.lose)
+
     def merge_url(self, keep=None, lose=None):
         keep, lose = keep or self.keep, lose or self.lose
         return reverse("parties:merge", args=[keep.public_id, lose.public_id])
@@ -82,6 +91,7 @@ class MergeTests(BaseTestCase):
         self.assertEqual(keep.contact_points.count(), 2)
         self.assertEqual(keep.addresses.get().city, "Bangkok")
         self.assertEqual(keep.contacts.get().person, self.person)
+        self.assertEqual(Attachment.objects.on(party=keep).get().name, "contract.pdf")
         self.assertEqual(keep.ratings.count(), 1)
         self.assertEqual(keep.languages.count(), 1)
         self.assertEqual(keep.change_requests.count(), 1)
