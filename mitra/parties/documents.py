@@ -52,8 +52,12 @@ def fact_sheet_context(party, user):
             "recent_days": RECENT_DAYS,
             "recent_activity_count": recent_activity_count(party, user),
             "contact_points": [
-                {"kind": cp.get_kind_display(), "label": cp.label, "value": str(cp),
-                 "is_primary": cp.is_primary}
+                {
+                    "kind": cp.get_kind_display(),
+                    "label": cp.label,
+                    "value": str(cp),
+                    "is_primary": cp.is_primary,
+                }
                 for cp in party.contact_points.all()
             ],  # fmt: skip
             "addresses": [
@@ -77,7 +81,7 @@ FIELDS = (
     ("party.addresses: kind, text", _("Addresses")),
 )
 
-_ROW = '<tr><th>{label}</th><td>{value}</td></tr>\n'
+_ROW = "<tr><th>{label}</th><td>{value}</td></tr>\n"
 
 
 def _body(t, sep, digits=""):
@@ -99,7 +103,7 @@ def _body(t, sep, digits=""):
         "<table>\n" + "".join(rows) + "</table>\n"
         f"<h2>{t['contact_points']}</h2>\n"
         "{% if party.contact_points %}<table>\n{% for cp in party.contact_points %}"
-        '<tr><th>{{ cp.kind }}{% if cp.label %} ({{ cp.label }}){% endif %}</th>'
+        "<tr><th>{{ cp.kind }}{% if cp.label %} ({{ cp.label }}){% endif %}</th>"
         '<td><bdi dir="ltr">{{ cp.value' + d + " }}</bdi></td></tr>\n"
         "{% endfor %}</table>{% else %}"
         f'<p class="muted">{t["none"]}</p>{{% endif %}}\n'

@@ -88,14 +88,17 @@ def browser_font_css():
     """The same fonts for the editor's preview in the browser (static URLs)."""
     from django.templatetags.static import static
 
-    return mark_safe(font_css().replace("file://", "").replace(
-        str(Path(finders.find("vendor/fonts/Sarabun-Regular.ttf") or "").parent) + "/",
-        static("vendor/fonts/"),
-    ))
+    return mark_safe(
+        font_css()
+        .replace("file://", "")
+        .replace(
+            str(Path(finders.find("vendor/fonts/Sarabun-Regular.ttf") or "").parent) + "/",
+            static("vendor/fonts/"),
+        )
+    )
 
 
-def render_html(doc_type, record, user, language, *, template=None, revision=None,
-                browser=False):
+def render_html(doc_type, record, user, language, *, template=None, revision=None, browser=False):
     """The document's HTML (ValidationError when a block cannot be rendered). `browser`:
     for the editor's preview, fonts from our static URLs instead of the disk."""
     template = template or template_for(doc_type, language)

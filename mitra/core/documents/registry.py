@@ -8,8 +8,9 @@ language (`defaults`: {"en": {"title": …, "body": …}, "th": …, "fa": …})
 the first time the type is used in that language.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 _TYPES = {}
 

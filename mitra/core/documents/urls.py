@@ -21,7 +21,5 @@ urlpatterns = [
     path("issued/<uuid:public_id>/", views.issued_download, name="issued"),
     path("<str:type_key>/<uuid:public_id>/", views.record_documents, name="record"),
     path("<str:type_key>/<uuid:public_id>/issue/", views.issue, name="issue"),
-    path(
-        "<str:type_key>/<uuid:public_id>/<str:language>.pdf", views.record_pdf, name="pdf"
-    ),
+    path("<str:type_key>/<uuid:public_id>/<str:language>.pdf", views.record_pdf, name="pdf"),
 ]

@@ -216,7 +216,10 @@ def template_preview_pdf(request, type_key, language):
         return render(
             request,
             "documents/_preview.html",
-            {"form": form, "error": _("There is no record to preview with yet.") if record is None else ""},
+            {
+                "form": form,
+                "error": _("There is no record to preview with yet.") if record is None else "",
+            },
             status=400,
         )
     try:
