@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core.files import safe_file_response
-from mitra.core.policy import Action, can, require_configure
+from mitra.core.policy import Action, can, can_configure, require_configure
 
 from . import actions, engine
 from .forms import CompanyProfileForm, DocumentTemplateForm, IssueForm
@@ -68,6 +68,7 @@ def record_documents(request, type_key, public_id):
             "languages": Language.choices,
             "issued": _issued(doc_type, record),
             "may_issue": can(request.user, Action.EDIT, record),
+            "may_configure": can_configure(request.user),
             "form": IssueForm(initial={"language": request.LANGUAGE_CODE}),
         },
     )
