@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 INSTALLED_APPS = [
     "mitra.core",
     "mitra.users",
+    "mitra.core.documents",  # document templates and issued PDFs (core/documents)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
