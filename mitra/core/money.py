@@ -242,12 +242,14 @@ def CurrencyField(verbose_name=None, **kwargs):  # noqa: N802
     return models.CharField(verbose_name or _("currency"), **kwargs)
 
 
-class MoneyField:
+class MoneyField(property):
     """`total = MoneyField()` reads `total_amount` + `total_currency` as one `Money`
     (None when the amount is NULL) and sets both from a `Money`. Not a column itself, so it
-    adds nothing to migrations; the two columns are declared next to it."""
+    adds nothing to migrations; the two columns are declared next to it. A `property`, so
+    `Model(total=Money(...))` and `objects.create(total=...)` take it."""
 
     def __init__(self, amount_field=None, currency_field=None):
+        super().__init__()
         self.amount_field = amount_field
         self.currency_field = currency_field
 
