@@ -105,8 +105,8 @@ def validate_pattern(pattern):
 
 class Calendar(models.TextChoices):
     GREGORIAN = calendars.GREGORIAN, _("Gregorian")
-    BUDDHIST = calendars.BUDDHIST, _("Buddhist era")
-    JALALI = calendars.JALALI, _("Jalali (Persian)")
+    BUDDHIST = calendars.BUDDHIST, _("Thai Buddhist era")
+    JALALI = calendars.JALALI, _("Persian (Jalali)")
 
 
 class NumberSeries(TimeStampedModel, PublicIdModel, VersionedModel):

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('key', models.CharField(max_length=40, unique=True, verbose_name='key')),
                 ('pattern', models.CharField(max_length=60, validators=[mitra.core.numbering.validate_pattern], verbose_name='pattern')),
-                ('calendar', models.CharField(choices=[('gregorian', 'Gregorian'), ('buddhist', 'Buddhist era'), ('jalali', 'Jalali (Persian)')], default='gregorian', max_length=10, verbose_name='calendar')),
+                ('calendar', models.CharField(choices=[('gregorian', 'Gregorian'), ('buddhist', 'Thai Buddhist era'), ('jalali', 'Persian (Jalali)')], default='gregorian', max_length=10, verbose_name='calendar')),
             ],
             options={
                 'verbose_name': 'number series',
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
                 ('key', models.CharField(db_index=True, max_length=40, verbose_name='key')),
                 ('pattern', models.CharField(max_length=60, validators=[mitra.core.numbering.validate_pattern], verbose_name='pattern')),
-                ('calendar', models.CharField(choices=[('gregorian', 'Gregorian'), ('buddhist', 'Buddhist era'), ('jalali', 'Jalali (Persian)')], default='gregorian', max_length=10, verbose_name='calendar')),
+                ('calendar', models.CharField(choices=[('gregorian', 'Gregorian'), ('buddhist', 'Thai Buddhist era'), ('jalali', 'Persian (Jalali)')], default='gregorian', max_length=10, verbose_name='calendar')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
