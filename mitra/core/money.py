@@ -325,17 +325,23 @@ def format_number(amount, places, digits=None, script=None):
     return sign + native
 
 
-def format_money(money, language=None, digits=None, script=None):
-    """Plain text: the amount in the user's digits with the currency where the language
-    writes it ("$1,234.50", "1,121.50 บาท", "۱٬۲۵۰٬۰۰۰ ریال", "1,234.50 USD")."""
+def _parts(money, language=None, digits=None, script=None):
+    """(before, number, after) of a formatted amount."""
     from django.utils.translation import get_language
 
     language = (language or get_language() or "en").split("-")[0]
     number = format_number(money.amount, minor_units(money.currency), digits, script)
     sign, before = _SIGNS.get(language, {}).get(money.currency, (money.currency, False))
-    if before:
-        return f"{sign}{number}" if len(sign) == 1 else f"{sign}{NBSP}{number}"
-    return f"{number}{NBSP}{sign}"
+    if not before:
+        return "", number, f"{NBSP}{sign}"
+    minus, number = ("-", number[1:]) if number.startswith("-") else ("", number)
+    return f"{minus}{sign}{'' if len(sign) == 1 else NBSP}", number, ""
+
+
+def format_money(money, language=None, digits=None, script=None):
+    """Plain text: the amount in the user's digits with the currency where the language
+    writes it ("$1,234.50", "-$5.00", "1,121.50 บาท", "۱٬۲۵۰٬۰۰۰ ریال", "1,234.50 USD")."""
+    return "".join(_parts(money, language, digits, script))
 
 
 def money_html(money, language=None, digits=None, script=None):
@@ -344,14 +350,10 @@ def money_html(money, language=None, digits=None, script=None):
     "۱٬۲۵۰٬۰۰۰ ریال" reads right to left and "1,234.50 USD" left to right in any page."""
     from django.utils.html import escape
 
-    text = format_money(money, language, digits, script)
-    number = format_number(
-        money.amount, minor_units(money.currency), digits, script
-    )  # the same string
-    head, _sep, tail = text.partition(number)
+    before, number, after = _parts(money, language, digits, script)
     return (
-        f'<bdi class="money">{escape(head)}<bdi dir="ltr">{escape(number)}</bdi>'
-        f"{escape(tail)}</bdi>"
+        f'<bdi class="money">{escape(before)}<bdi dir="ltr">{escape(number)}</bdi>'
+        f"{escape(after)}</bdi>"
     )
 
 

@@ -14,8 +14,9 @@ A new number series is a registered sequence:
   1 Farvardin, for Jalali). The registered pattern and calendar are defaults: each series
   is a `NumberSeries` row, created on first use, that an administrator edits (Django
   admin), with the version check of every editable record.
-- **Gapless**: the number is taken in the caller's transaction under a row lock on the
-  counter (`select_for_update`): a second issuer waits until the first commits, and a
+- **Gapless**: the number is taken in the caller's transaction under row locks on the
+  series and its counter (`select_for_update`): a second issuer waits until the first
+  commits, and a
   transaction that rolls back gives its number back. `next_number` refuses to run outside
   a transaction. On SQLite the write lock of the IMMEDIATE transaction does the same.
 - **Codes** (party codes P000001) use `CodeSequence.reserve(name, count)`, which takes a
@@ -163,9 +164,11 @@ def register(key, label, pattern, calendar=calendars.GREGORIAN):
     return registry[key]
 
 
-def series(key):
-    """The `NumberSeries` row of `key`, made from its registration when there is none."""
-    found = NumberSeries.objects.filter(key=key).first()
+def series(key, lock=False):
+    """The `NumberSeries` row of `key`, made from its registration when there is none;
+    `lock`: held until the transaction ends (issuers of one series queue on it)."""
+    rows = NumberSeries.objects.select_for_update() if lock else NumberSeries.objects
+    found = rows.filter(key=key).first()
     if found:
         return found
     declared = registry.get(key)
@@ -177,7 +180,7 @@ def series(key):
                 key=key, pattern=declared.pattern, calendar=declared.calendar
             )
     except IntegrityError:
-        return NumberSeries.objects.get(key=key)
+        return rows.get(key=key)
 
 
 def next_number(key, *, on=None, pattern=None, calendar=None):
@@ -191,7 +194,10 @@ def next_number(key, *, on=None, pattern=None, calendar=None):
     if isinstance(on, dt.datetime):
         on = timezone.localdate(on) if timezone.is_aware(on) else on.date()
     on = on or timezone.localdate()
-    numbering = series(key)
+    # Lock the series row first: issuers of one series queue here, so only the first of
+    # them in a new year creates that year's counter row. (Racing to insert the counter
+    # itself could deadlock on MariaDB, whose duplicate-key checks take shared locks.)
+    numbering = series(key, lock=True)
     if pattern is not None or calendar is not None:
         if pattern is not None:
             validate_pattern(pattern)

@@ -126,6 +126,8 @@ class FormatTest(SimpleTestCase):
         self.assertEqual(format_money(Money("1234567.5", "USD"), "en"), "$1,234,567.50")
         self.assertEqual(format_money(Money("1121.5", "THB"), "en"), "1,121.50\xa0THB")
         self.assertEqual(format_money(Money("5", "JPY"), "en"), "¥5")
+        self.assertEqual(format_money(Money("-5", "USD"), "en"), "-$5.00")
+        self.assertEqual(format_money(Money("-5", "THB"), "en"), "-5.00\xa0THB")
 
     def test_thai_writes_baht_after_the_amount_in_the_chosen_digits(self):
         self.assertIn(">1,121.50</bdi>\xa0บาท</bdi>", self.render(Money("1121.5", "THB"), "th"))
@@ -166,6 +168,9 @@ class MoneyFieldTest(TransactionTestCase):
 
             class Meta:
                 app_label = "core"
+
+            def __str__(self):
+                return str(self.total)
 
         self.Deal = Deal
         with connection.schema_editor() as editor:
