@@ -13,12 +13,12 @@ A new number series is a registered sequence:
   A pattern with a year restarts at 1 on that calendar's new year (1 January; Nowruz,
   1 Farvardin, for Jalali). The registered pattern and calendar are defaults: each series
   is a `NumberSeries` row, created on first use, that an administrator edits (Django
-  admin), with the version check of every editable record.
+  admin); it is versioned and keeps its history like every editable record.
 - **Gapless**: the number is taken in the caller's transaction under row locks on the
   series and its counter (`select_for_update`): a second issuer waits until the first
-  commits, and a
-  transaction that rolls back gives its number back. `next_number` refuses to run outside
-  a transaction. On SQLite the write lock of the IMMEDIATE transaction does the same.
+  commits, and a transaction that rolls back gives its number back. `next_number`
+  refuses to run outside a transaction. On SQLite the write lock that every (IMMEDIATE)
+  transaction takes does the same.
 - **Codes** (party codes P000001) use `CodeSequence.reserve(name, count)`, which takes a
   block of numbers in a transaction of its own: fast for imports, not gapless.
 """
