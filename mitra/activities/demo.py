@@ -180,7 +180,8 @@ def load(stdout=None, activities_for=None, **options):
 
     `activities_for` caps how many parties (the oldest first) get activities; 0 means all.
     """
-    from mitra.parties.models import CodeSequence, Party
+    from mitra.core.numbering import CodeSequence
+    from mitra.parties.models import Party
     from mitra.users.models import User
 
     if not Party.all_objects.exists():

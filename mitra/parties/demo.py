@@ -310,7 +310,7 @@ class _FastRandom(random.Random):
 
 def load(stdout=None, parties=None, **options):
     """Make sure there are `parties` demo parties (DEFAULT_COUNT when not given)."""
-    from .models import CodeSequence
+    from mitra.core.numbering import CodeSequence
 
     target = DEFAULT_COUNT if parties is None else max(0, int(parties))
     done = (
@@ -411,11 +411,11 @@ def _columns(model, skip=()):
 def generate(count, stdout=None):
     """Write `count` demo parties with their contact points, addresses, roles and groups."""
     from mitra.core import search as core_search
+    from mitra.core.numbering import CodeSequence
 
     from . import search
     from .models import (
         Address,
-        CodeSequence,
         Contact,
         ContactPoint,
         GroupMembership,

@@ -7,7 +7,7 @@ parties (`deleted_at` set) are hidden by the default manager; `Party.all_objects
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,6 +19,7 @@ from mitra.core.calendars import to_latin_digits
 from mitra.core.imports.bulk import in_values
 from mitra.core.labels import LabelledModel
 from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel, VersionedModel
+from mitra.core.numbering import CodeSequence
 from mitra.core.policy import Scope, VisibleQuerySet
 from mitra.core.text import compact, normalize, normalize_phone, phone_text
 
@@ -139,28 +140,6 @@ class Source(models.TextChoices):
     EMAIL = "email", _("Email campaign")
     PARTNER = "partner", _("Partner / dealer")
     OTHER = "other", _("Other")
-
-
-class CodeSequence(models.Model):
-    """Counters for automatic codes; a row lock makes them safe with many writers."""
-
-    name = models.CharField(max_length=40, unique=True)
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("code sequence")
-
-    def __str__(self):
-        return f"{self.name}={self.value}"
-
-    @classmethod
-    def reserve(cls, name, count=1):
-        """Reserve `count` consecutive numbers; returns the first one."""
-        with transaction.atomic():
-            seq, _created = cls.objects.select_for_update().get_or_create(name=name)
-            first = seq.value + 1
-            cls.objects.filter(pk=seq.pk).update(value=F("value") + count)
-        return first
 
 
 def format_code(number):
@@ -1080,7 +1059,6 @@ class ChangeRequest(TimeStampedModel, PublicIdModel):
 __all__ = [
     "Address",
     "ChangeRequest",
-    "CodeSequence",
     "Contact",
     "ContactPoint",
     "Group",
