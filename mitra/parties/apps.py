@@ -10,9 +10,10 @@ class PartiesConfig(AppConfig):
     def ready(self):
         from mitra.core.registry import Module, register_demo, register_module
 
-        from . import demo, filters, search
+        from . import approvals, demo, filters, search
 
         register_module(Module("parties", _("Parties"), "address-book", "parties:list", 10))
         register_demo(demo.load)
         search.register()  # substring index hooks + top-bar search (search helper)
+        approvals.register()  # edit approval (A17) through the core approval engine
         filters.connect()

@@ -575,7 +575,3 @@ class AttachmentForm(StyledFormMixin, forms.Form):
                 _("The file is too large (at most %(mb)d MB).") % {"mb": limit // (1024 * 1024)}
             )
         return upload
-
-
-class ChangeDecisionForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=255, required=False)
