@@ -43,7 +43,9 @@ class Transition:
     label: str
     source: tuple = ()  # states it may start from; empty: any state
     target: str = ""
-    permission: object = None  # (module, action), or callable(user, obj) -> bool; None: anyone
+    # (module, action): the role's right (and, for a policy record, seeing it), or
+    # callable(user, obj) -> bool; None: anyone who may reach the action
+    permission: object = None
     guard: object = None  # callable(obj, user) -> True/False or a reason (str) when refused
     style: str = field(default="primary")  # button look: primary, success, danger, secondary
 
@@ -64,10 +66,12 @@ class Workflow:
             return True
         if callable(t.permission):
             return bool(t.permission(user, obj))
-        from .policy import can
+        from .policy import can, has_module_perm
 
         module, action = t.permission
-        return can(user, action, obj, module=module)
+        if hasattr(type(obj)._default_manager, "visible_to"):  # a record under the policy
+            return can(user, action, obj, module=module)
+        return has_module_perm(user, module, action)
 
     def _guard(self, t, obj, user):
         """None when the guard lets it through, else the reason."""
