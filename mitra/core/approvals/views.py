@@ -92,7 +92,10 @@ def approval_detail(request, public_id):
         {
             "req": obj,
             "tasks": tasks,
-            "history": transition_history(obj),
+            "history": [
+                (h, ApprovalRequest.workflow.transitions.get(h.transition))
+                for h in transition_history(obj)
+            ],
             "can_decide": engine.can_decide(obj, request.user),
             "can_cancel": obj.status == Status.PENDING and obj.requested_by_id == request.user.pk,
             "form": DecisionForm(),
