@@ -390,3 +390,31 @@ class ApprovalRuleScreenTests(BaseTestCase):
     def decide_as(self, user, req):
         self.login(user)
         self.client.post(reverse("approvals:decide", args=[req.public_id, "approve"]))
+
+
+class ApprovalPagesRenderTests(BaseTestCase):
+    def test_every_screen_renders_in_each_language(self):
+        rule = ApprovalRule.objects.create(kind="parties.change", condition="role", name="R")
+        level = ApprovalLevel.objects.create(rule=rule, order=1, team_lead=True)
+        engine.delegate(
+            acting_user=self.admin,
+            to_user=self.teammate,
+            starts=engine.today_plus(0),
+            ends=engine.today_plus(1),
+        )
+        self.login(self.admin)
+        urls = [
+            reverse("approvals:delegations"),
+            reverse("approvals:rules"),
+            reverse("approvals:rule_create"),
+            reverse("approvals:rule_edit", args=[rule.public_id]),
+            reverse("approvals:level_create", args=[rule.public_id]),
+            reverse("approvals:level_edit", args=[level.public_id]),
+        ]
+        for lang in ("en", "th", "fa"):
+            self.admin.language = lang
+            self.admin.save(update_fields=["language"])
+            for url in urls:
+                with self.subTest(lang=lang, url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+        self.assertContains(self.client.get(reverse("approvals:rules")), "قواعد تأیید")
