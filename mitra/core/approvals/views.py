@@ -3,7 +3,7 @@ confirm page; delegations; and the rules (Shared configuration)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -163,8 +163,6 @@ def approval_link(request, token):
         obj.refresh_from_db()
     can_decide = engine.can_decide(obj, request.user)
     if obj.status == Status.PENDING and not can_decide:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return render(
         request,
