@@ -48,6 +48,7 @@ urlpatterns = [
     path("account/", include(account)),
     path("users/", include("mitra.users.urls")),
     path("documents/", include("mitra.core.documents.urls")),
+    path("approvals/", include("mitra.core.approvals.urls")),
     path("api/v1/", include("mitra.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -71,6 +71,14 @@ class TrackedModel(VersionedModel, OwnedModel):
         abstract = True
 
 
+from .approvals.models import (  # noqa: E402, F401
+    ApprovalLevel,
+    ApprovalRequest,
+    ApprovalRule,
+    ApprovalTask,
+    Delegation,
+)
 from .idempotency import IdempotencyKey  # noqa: E402, F401
 from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401
 from .numbering import CodeSequence, NumberSeries  # noqa: E402, F401
+from .workflow import TransitionLog  # noqa: E402, F401

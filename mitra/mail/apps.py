@@ -8,6 +8,7 @@ class MailConfig(AppConfig):
     verbose_name = _("Email delivery")
 
     def ready(self):
+        from mitra.core.approvals.engine import register_mailer
         from mitra.core.policy import Action
         from mitra.core.registry import ADMIN_SECTION, Module, register_module
 
@@ -22,3 +23,6 @@ class MailConfig(AppConfig):
                 ADMIN_SECTION,
             )
         )
+        from .outbox import queue_email
+
+        register_mailer(queue_email)  # approval requests email their approvers

@@ -1,8 +1,9 @@
 """Business verbs for parties. The web views and the API both call these.
 
 Every function is atomic, takes a keyword-only `acting_user`, checks permission and
-records who did it in the history. Edits by users whose role has `edits_need_approval`
-become a pending `ChangeRequest` instead of being saved (A17).
+records who did it in the history. Edits that an approval rule catches (by default: users
+whose role has `edits_need_approval`) become a pending core `ApprovalRequest` instead of
+being saved (A17, `parties/approvals.py`).
 """
 
 import contextlib
@@ -19,11 +20,11 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mitra.core.approvals import engine as approval_engine
 from mitra.core.policy import Action, Level, can, has_module_perm, require_configure
 
 from .models import (
     Address,
-    ChangeRequest,
     Contact,
     ContactPoint,
     Group,
@@ -68,6 +69,13 @@ def needs_approval(user):
     return bool(
         not user.is_superuser and user.role_id and getattr(user.role, "edits_need_approval", False)
     )
+
+
+def _approval_rule(party, user, changes=None):
+    """The approval rule this edit falls under, or None when it is saved at once."""
+    from .approvals import KIND
+
+    return approval_engine.rule_for(KIND, party, user, changes)
 
 
 def can_approve(user, party=None):
@@ -561,15 +569,15 @@ def create_party(
 @transaction.atomic
 def update_party(party, *, acting_user, values=None, permission=Action.EDIT, **related):
     """Change `party`; returns (party, change_request). The request is None when the
-    change was saved, or a pending ChangeRequest when the user's edits need approval.
+    change was saved, or a pending core ApprovalRequest when the edit needs approval.
     `related` may give roles, managers, groups, contact_points, addresses, languages."""
     _require(acting_user, permission, party)
     _check_code_free(((values or {}).get("code") or "").strip(), party)
     changes = compute_changes(party, values, **related)
     if not changes:
         return party, None
-    if needs_approval(acting_user):
-        return party, _request_change(party, changes, acting_user)
+    if rule := _approval_rule(party, acting_user, changes):
+        return party, _request_change(party, changes, acting_user, rule)
     _apply(party, changes, history_user=acting_user)
     return party, None
 
@@ -583,7 +591,7 @@ def _row_edit(party, key, acting_user, *, add=None, change=None, drop=None):
     Returns (row or None, change_request or None)."""
     _require(acting_user, Action.EDIT, party)
     model, fields, rel = ROWS[key]
-    if needs_approval(acting_user):
+    if rule := _approval_rule(party, acting_user):
         # The request carries the whole list as it is now and as it would be.
         rows = []
         for obj in getattr(party, rel).all():
@@ -596,7 +604,7 @@ def _row_edit(party, key, acting_user, *, add=None, change=None, drop=None):
         if add is not None:
             rows.append({"id": None, **{f: _jsonable(add.get(f)) for f in fields}})
         changes = compute_changes(party, **{key: rows})
-        return None, (_request_change(party, changes, acting_user) if changes else None)
+        return None, (_request_change(party, changes, acting_user, rule) if changes else None)
     _bump_version(party)
     if drop is not None:
         drop._history_user = acting_user
@@ -650,9 +658,9 @@ def set_role(party, role, present, *, acting_user):
     wanted = roles | {role} if present else roles - {role}
     if wanted == roles:
         return party.roles.filter(role=role).first(), None
-    if needs_approval(acting_user):
+    if rule := _approval_rule(party, acting_user):
         return None, _request_change(
-            party, compute_changes(party, roles=sorted(wanted)), acting_user
+            party, compute_changes(party, roles=sorted(wanted)), acting_user, rule
         )
     _bump_version(party)
     if not present:
@@ -667,7 +675,9 @@ def set_role(party, role, present, *, acting_user):
     return obj, None
 
 
-def _request_change(party, changes, acting_user):
+def _request_change(party, changes, acting_user, rule=None):
+    from .approvals import KIND
+
     for change in changes.values():
         new = change.get("new")
         if hasattr(new, "read"):
@@ -675,40 +685,26 @@ def _request_change(party, changes, acting_user):
             path = f"parties/pending/{party.public_id}/{get_valid_filename(new.name)}"
             change["new"] = default_storage.save(path, new)
             change["new_display"] = change["new"].rsplit("/", 1)[-1]
-    return ChangeRequest.objects.create(party=party, changes=changes, requested_by=acting_user)
+    return approval_engine.submit(
+        KIND, party, acting_user=acting_user, payload=changes, rule=rule, title=party.full_name
+    )
 
 
-@transaction.atomic
 def approve_change(request_obj, *, acting_user, note=""):
-    """Apply a pending change; the party's history names the requester and the approver."""
-    cr = ChangeRequest.objects.select_for_update().get(pk=request_obj.pk)
-    party = cr.party
-    if not can_approve(acting_user, party):
-        raise PermissionDenied
-    if cr.status != ChangeRequest.Status.PENDING:
-        raise ValidationError(_("This change request was already decided."))
-    party = Party.all_objects.select_for_update().get(pk=party.pk)
-    if moved := changed_since(party, cr.changes):
-        raise ValidationError(
-            _(
-                "%(name)s was changed after this request was made (%(fields)s), so approving it "
-                "would undo those changes. Reject it and ask for the change to be made again."
-            )
-            % {"name": party, "fields": ", ".join(str(f) for f in moved)}
-        )
-    reason = _("approved by %(user)s") % {"user": acting_user}
-    _apply(party, cr.changes, history_user=cr.requested_by, reason=reason)
-    cr.status = ChangeRequest.Status.APPROVED
-    cr.decided_by = acting_user
-    cr.decided_at = timezone.now()
-    cr.note = note
-    cr.save(update_fields=["status", "decided_by", "decided_at", "note", "updated_at"])
-    return cr
+    """Approve a pending party change (the engine applies it when the last level approves);
+    the party's history names the requester and the approver."""
+    return approval_engine.decide(request_obj, acting_user=acting_user, approve=True, comment=note)
+
+
+def reject_change(request_obj, *, acting_user, note=""):
+    return approval_engine.decide(request_obj, acting_user=acting_user, approve=False, comment=note)
 
 
 def changed_since(party, changes):
     """Labels of the things a change request changes that are no longer as they were when
     it was made: the request's "old" values are what it was based on."""
+    from .approvals import label_of
+
     moved = []
     for name, change in changes.items():
         old = change.get("old")
@@ -732,29 +728,8 @@ def changed_since(party, changes):
             if not same and isinstance(field, models.DecimalField) and now and old:
                 same = decimal.Decimal(str(now)) == decimal.Decimal(str(old))
         if not same:
-            moved.append(ChangeRequest.label_of(name))
+            moved.append(label_of(name))
     return moved
-
-
-@transaction.atomic
-def reject_change(request_obj, *, acting_user, note=""):
-    cr = ChangeRequest.objects.select_for_update().get(pk=request_obj.pk)
-    if not can_approve(acting_user, cr.party):
-        raise PermissionDenied
-    if cr.status != ChangeRequest.Status.PENDING:
-        raise ValidationError(_("This change request was already decided."))
-    cr.status = ChangeRequest.Status.REJECTED
-    cr.decided_by = acting_user
-    cr.decided_at = timezone.now()
-    cr.note = note
-    cr.save(update_fields=["status", "decided_by", "decided_at", "note", "updated_at"])
-    pending_files = [
-        c["new"]
-        for c in cr.changes.values()
-        if isinstance(c.get("new"), str) and c["new"].startswith("parties/pending/")
-    ]
-    transaction.on_commit(lambda: [default_storage.delete(f) for f in pending_files])
-    return cr
 
 
 # -- quick changes and bulk actions --------------------------------------------------------

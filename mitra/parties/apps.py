@@ -10,10 +10,11 @@ class PartiesConfig(AppConfig):
     def ready(self):
         from mitra.core.registry import Module, register_demo, register_module
 
-        from . import demo, documents, filters, search
+        from . import approvals, demo, documents, filters, search
 
         register_module(Module("parties", _("Parties"), "address-book", "parties:list", 10))
         register_demo(demo.load)
         search.register()  # substring index hooks + top-bar search (search helper)
+        approvals.register()  # edit approval (A17) through the core approval engine
         filters.connect()
         documents.register()  # the party fact sheet (core.documents)

@@ -25,6 +25,7 @@ from django_tasks import task
 from rapidfuzz import fuzz
 
 from mitra.core import search as core_search
+from mitra.core.approvals.engine import move_requests
 from mitra.core.policy import Action, can
 from mitra.core.text import compact, normalize, normalize_phone
 
@@ -690,6 +691,7 @@ def merge_parties(survivor, loser, *, acting_user, take=(), delete_loser=False):
             if n:
                 label = rel.related_model._meta.label
                 moved[label] = moved.get(label, 0) + n
+        move_requests(Party, loser.pk, survivor.pk)  # edit approvals (A17) follow the party
 
         note = _("Merged with %(code)s %(name)s") % {"code": loser_code, "name": loser_name}
         survivor._history_user = acting_user

@@ -562,5 +562,3 @@ class RatingLevelForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
         fields = ["name", "colour", "order", "description"]
 
 
-class ChangeDecisionForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -6,11 +6,11 @@ parties (`deleted_at` set) are hidden by the default manager; `Party.all_objects
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -382,6 +382,8 @@ class Party(TrackedModel):
         blank=True,
         related_name="managed_parties",
     )
+    # Edits waiting for approval (A17); deleted with the party.
+    approval_requests = GenericRelation("core.ApprovalRequest", related_query_name="party")
     starred_by = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("starred by"),
@@ -984,81 +986,10 @@ def attachment_path(instance, filename):
     return f"parties/attachments/{timezone.now():%Y/%m}/{instance.party.public_id}/{filename}"
 
 
-class ChangeRequest(TimeStampedModel, PublicIdModel):
-    """An edit waiting for a team lead's approval (A17): the new values, applied on approval."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
-    party = models.ForeignKey(
-        Party, verbose_name=_("party"), on_delete=models.CASCADE, related_name="change_requests"
-    )
-    # {"field": {"old": …, "new": …}} in JSON-safe form (dates as ISO text, decimals as text,
-    # many-to-many as lists of primary keys).
-    changes = models.JSONField(_("changes"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
-    )  # fmt: skip
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=255, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("change request")
-        verbose_name_plural = _("change requests")
-        # The approval queue: pending first, oldest first.
-        indexes = [models.Index(fields=["status", "created_at"], name="changerequest_queue_idx")]
-
-    def __str__(self):
-        return f"{self.party} ({self.get_status_display()})"
-
-    @staticmethod
-    def label_of(name):
-        special = {
-            "roles": _("roles"),
-            "managers": _("account managers"),
-            "groups": _("groups"),
-            "contact_points": _("contact points"),
-            "addresses": _("addresses"),
-            "languages": _("foreign languages"),
-        }
-        if name in special:
-            return special[name]
-        try:
-            return Party._meta.get_field(name).verbose_name
-        except Exception:  # noqa: BLE001 - a field removed since the request was made
-            return name
-
-    @cached_property
-    def field_rows(self):
-        """(label, old, new) for display: only what the request changes."""
-        rows = []
-        for name, change in self.changes.items():
-            if change.get("old") in (None, "") and change.get("new") in (None, ""):
-                continue
-            if change.get("old") == change.get("new"):
-                continue
-            old = change.get("old_display", change.get("old"))
-            new = change.get("new_display", change.get("new"))
-            rows.append((self.label_of(name), old, new))
-        return rows
 
 
 __all__ = [
     "Address",
-    "ChangeRequest",
     "Contact",
     "ContactPoint",
     "Group",

@@ -15,12 +15,7 @@ urlpatterns = [
     path("trash/", views.trash, name="trash"),
     path("trash/<uuid:public_id>/restore/", views.trash_restore, name="restore"),
     path("trash/<uuid:public_id>/purge/", views.trash_purge, name="purge"),
-    path("approvals/", views.approvals, name="approvals"),
-    path(
-        "approvals/<uuid:public_id>/<str:decision>/",
-        views.approval_decide,
-        name="approval_decide",
-    ),
+    path("approvals/", views.approvals, name="approvals"),  # moved to /approvals/
     path("groups/", views.group_list, name="groups"),
     path("groups/new/", views.group_edit, name="group_create"),
     path("groups/<uuid:public_id>/edit/", views.group_edit, name="group_edit"),

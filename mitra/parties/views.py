@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.countries import country_name, find_country
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
@@ -39,7 +40,6 @@ from .duplicates import find_duplicates
 from .filters import filter_choices
 from .forms import (
     AddressFormSet,
-    ChangeDecisionForm,
     ContactLinkForm,
     ContactPointFormSet,
     GroupForm,
@@ -54,7 +54,6 @@ from .forms import (
 from .history import party_history
 from .models import (
     Address,
-    ChangeRequest,
     Contact,
     ContactPoint,
     Group,
@@ -599,8 +598,11 @@ def party_edit(request, public_id):
 
 def _party_for_360(user, public_id):
     qs = Party.objects.select_related("owner", "team", "rating")
-    pending = ChangeRequest.objects.filter(
-        party_id=OuterRef("pk"), status=ChangeRequest.Status.PENDING
+    pending = ApprovalRequest.objects.filter(
+        content_type__app_label="parties",
+        content_type__model="party",
+        object_id=OuterRef("pk"),
+        status=ApprovalRequest.Status.PENDING,
     )
     qs = _with_star(qs, user).annotate(pending_changes=Exists(pending))
     return get_for_user(user, qs, public_id=public_id)
@@ -995,68 +997,12 @@ def trash_purge(request, public_id):
     return redirect("parties:trash")
 
 
-# -- approvals (A17) ----------------------------------------------------------------------------
+# -- approvals (A17): the screen is the core approval engine's (/approvals/) ---------------------
 
 
-@login_required
 def approvals(request):
-    if not actions.can_approve(request.user):
-        raise PermissionDenied
-    status = request.GET.get("status", ChangeRequest.Status.PENDING)
-    if status not in ChangeRequest.Status.values:
-        status = ChangeRequest.Status.PENDING
-    qs = (
-        ChangeRequest.objects.filter(
-            status=status, party__in=Party.objects.visible_to(request.user)
-        )
-        .select_related("party", "requested_by", "decided_by")
-        .order_by("created_at" if status == ChangeRequest.Status.PENDING else "-decided_at", "pk")
-    )
-    page = paginate(request, qs, 20)
-    return _render(
-        request,
-        "parties/approvals.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": ChangeRequest.Status.choices,
-            "form": ChangeDecisionForm(),
-        },
-    )
-
-
-def _change_request_for(user, public_id):
-    cr = (
-        ChangeRequest.objects.filter(public_id=public_id, party__in=Party.objects.visible_to(user))
-        .select_related("party")
-        .first()
-    )
-    if cr is None:
-        raise Http404
-    if not actions.can_approve(user, cr.party):
-        raise PermissionDenied
-    return cr
-
-
-@login_required
-@require_POST
-def approval_decide(request, public_id, decision):
-    cr = _change_request_for(request.user, public_id)
-    form = ChangeDecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    verb = actions.approve_change if decision == "approve" else actions.reject_change
-    try:
-        verb(cr, acting_user=request.user, note=note)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        if decision == "approve":
-            messages.success(request, _("The change to %(name)s was applied.") % {"name": cr.party})
-        else:
-            messages.success(
-                request, _("The change to %(name)s was rejected.") % {"name": cr.party}
-            )
-    return redirect(_next_url(request, reverse("parties:approvals")))
+    """The old address of the approvals screen."""
+    return redirect("approvals:list")
 
 
 # -- groups (A7) -----------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ def test_main_pages_run_under_the_csp_without_errors(browser, live_server, langu
             "/parties/ratings/",
             "/parties/duplicates/",
             "/parties/duplicates/rules/",
-            "/parties/approvals/",
+            "/approvals/",
             "/parties/trash/",
             "/users/",
             "/users/new/",

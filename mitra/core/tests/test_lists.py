@@ -175,7 +175,7 @@ class EmptyStateTests(BaseTestCase):
             "activities:followups",
             "activities:news",
             "parties:trash",
-            "parties:approvals",
+            "approvals:list",
             "reminders:list",
             "mail:list",
             "parties:duplicates",
@@ -193,7 +193,7 @@ class EmptyStateTests(BaseTestCase):
 
     def test_a_tab_is_not_a_filter(self):
         self.login(self.admin)
-        r = self.client.get(reverse("parties:approvals"), {"status": "approved"})
+        r = self.client.get(reverse("approvals:list"), {"show": "decided"})
         self.assertContains(r, 'data-list-empty="empty"')
 
 

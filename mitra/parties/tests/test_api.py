@@ -1,6 +1,7 @@
+from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase
 from mitra.parties import actions
-from mitra.parties.models import ChangeRequest, ContactPoint, Party, RoleKind
+from mitra.parties.models import ContactPoint, Party, RoleKind
 
 from .factories import make_group, make_party
 
@@ -139,7 +140,7 @@ class PartyApiTests(BaseTestCase):
             content_type="application/json",
         )
         self.assertEqual(r.status_code, 202)
-        self.assertEqual(ChangeRequest.objects.get().changes["name"]["new"], "Renamed")
+        self.assertEqual(ApprovalRequest.objects.get().payload["name"]["new"], "Renamed")
         self.acme.refresh_from_db()
         self.assertEqual(self.acme.name, "Acme Co")
 

@@ -4,8 +4,9 @@ write by someone else between this request's read and its write is never undone.
 from django.db.models.signals import pre_delete, pre_save
 from django.test import Client
 
+from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase
-from mitra.parties.models import Address, ChangeRequest, ContactPoint, Party, PartyRole, RoleKind
+from mitra.parties.models import Address, ContactPoint, Party, PartyRole, RoleKind
 
 from .factories import make_party
 
@@ -159,7 +160,7 @@ class OneRowAtATimeTests(BaseTestCase):
         )
         self.assertEqual(r.status_code, 202, r.content)
         self.assertEqual(self.acme.contact_points.count(), 1)
-        change = ChangeRequest.objects.get().changes["contact_points"]
+        change = ApprovalRequest.objects.get().payload["contact_points"]
         self.assertEqual(len(change["old"]), 1)
         self.assertEqual([row["value"] for row in change["new"]], ["02 123 4567", "a@acme.example"])
 

@@ -4,8 +4,9 @@ from unittest import mock
 
 from django.urls import reverse
 
+from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase
-from mitra.parties.models import ChangeRequest, ContactPoint, Kind, Party, RoleKind
+from mitra.parties.models import ContactPoint, Kind, Party, RoleKind
 
 from .factories import make_party
 from .test_edit import edit_data
@@ -36,12 +37,12 @@ class ApprovalConflictTests(BaseTestCase):
     def approve(self, cr):
         self.login(self.teammate)
         return self.client.post(
-            reverse("parties:approval_decide", args=[cr.public_id, "approve"]), follow=True
+            reverse("approvals:decide", args=[cr.public_id, "approve"]), follow=True
         )
 
     def test_approving_after_a_lead_added_an_email_is_refused_and_the_email_stays(self):
         self.edit(self.owner, **{"cp-0-entry": "02 999 8888"})  # waits for approval
-        cr = ChangeRequest.objects.get()
+        cr = ApprovalRequest.objects.get()
         # Meanwhile the team lead adds an email (saved at once: no approval needed).
         data = edit_data(self.party)
         data.update(
@@ -59,15 +60,15 @@ class ApprovalConflictTests(BaseTestCase):
         )
         self.assertEqual(self.party.contact_points.get(kind="phone").number, "02 123 4567")
         cr.refresh_from_db()
-        self.assertEqual(cr.status, ChangeRequest.Status.PENDING)
+        self.assertEqual(cr.status, ApprovalRequest.Status.PENDING)
         # Rejecting it still works.
-        self.client.post(reverse("parties:approval_decide", args=[cr.public_id, "reject"]))
+        self.client.post(reverse("approvals:decide", args=[cr.public_id, "reject"]))
         cr.refresh_from_db()
-        self.assertEqual(cr.status, ChangeRequest.Status.REJECTED)
+        self.assertEqual(cr.status, ApprovalRequest.Status.REJECTED)
 
     def test_approving_after_a_field_it_changes_was_changed_is_refused(self):
         self.edit(self.owner, name="Acme Renamed")
-        cr = ChangeRequest.objects.get()
+        cr = ApprovalRequest.objects.get()
         Party.objects.filter(pk=self.party.pk).update(name="Acme Lead's Name")
         r = self.approve(cr)
         self.assertContains(r, "was changed after this request was made")
@@ -75,7 +76,7 @@ class ApprovalConflictTests(BaseTestCase):
 
     def test_changes_to_other_fields_meanwhile_do_not_block_and_are_kept(self):
         self.edit(self.owner, name="Acme Renamed")
-        cr = ChangeRequest.objects.get()
+        cr = ApprovalRequest.objects.get()
         Party.objects.filter(pk=self.party.pk).update(comments="lead's note")
         r = self.approve(cr)
         self.assertContains(r, "was applied")
@@ -84,14 +85,14 @@ class ApprovalConflictTests(BaseTestCase):
 
     def test_a_code_taken_meanwhile_is_a_message_not_a_500(self):
         self.edit(self.owner, code="VIP-1")
-        cr = ChangeRequest.objects.get()
+        cr = ApprovalRequest.objects.get()
         make_party(self.teammate, "Other Co", code="vip-1")
         r = self.approve(cr)
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "Another party already has this code.")
         self.assertNotEqual(Party.objects.get(pk=self.party.pk).code, "VIP-1")
         cr.refresh_from_db()
-        self.assertEqual(cr.status, ChangeRequest.Status.PENDING)
+        self.assertEqual(cr.status, ApprovalRequest.Status.PENDING)
 
 
 class UniqueRaceTests(BaseTestCase):
@@ -153,11 +154,11 @@ class ApprovalScreenTests(BaseTestCase):
         )
         r = self.client.post(reverse("parties:edit", args=[self.party.public_id]), data)
         self.assertEqual(r.status_code, 302)
-        cr = ChangeRequest.objects.get()
-        self.assertIn("contact_points", cr.changes)
-        self.assertNotIn("name", cr.changes)
+        cr = ApprovalRequest.objects.get()
+        self.assertIn("contact_points", cr.payload)
+        self.assertNotIn("name", cr.payload)
         self.login(self.teammate)
-        r = self.client.get(reverse("parties:approvals"))
+        r = self.client.get(reverse("approvals:list"))
         self.assertContains(r, "081 999 0000")
         self.assertNotContains(r, "<del>Somchai Jaidee</del>")
         labels = [str(row[0]) for row in r.context["page"].object_list[0].field_rows]
@@ -169,6 +170,6 @@ class ApprovalScreenTests(BaseTestCase):
             self.party, kind="person", name="", first_name="Somsak", last_name="Jaidee"
         )
         self.client.post(reverse("parties:edit", args=[self.party.public_id]), data)
-        cr = ChangeRequest.objects.get()
-        self.assertEqual(cr.changes["name"]["new"], "Somsak Jaidee")
+        cr = ApprovalRequest.objects.get()
+        self.assertEqual(cr.payload["name"]["new"], "Somsak Jaidee")
         self.assertEqual(ContactPoint.objects.get(party=self.party).number, "081 234 5678")

@@ -1,7 +1,8 @@
 from django.urls import reverse
 
+from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase
-from mitra.parties.models import ChangeRequest, RoleKind
+from mitra.parties.models import RoleKind
 
 from .factories import make_group, make_party
 
@@ -97,4 +98,4 @@ class BulkActionTests(BaseTestCase):
         self.bulk("deactivate", [self.a, self.b])
         self.a.refresh_from_db()
         self.assertTrue(self.a.is_active)
-        self.assertEqual(ChangeRequest.objects.count(), 2)
+        self.assertEqual(ApprovalRequest.objects.count(), 2)

@@ -1,7 +1,8 @@
 from django.urls import reverse
 
+from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase
-from mitra.parties.models import ChangeRequest, ContactPoint, Party, RoleKind
+from mitra.parties.models import ContactPoint, Party, RoleKind
 
 from .factories import make_party
 from .test_create import form_data
@@ -104,32 +105,34 @@ class EditApprovalTests(BaseTestCase):
             edit_data(self.party, name="Acme Renamed", **{"cp-0-entry": "02 999 8888"}),
         )
         self.assertEqual(r.status_code, 302)
-        return ChangeRequest.objects.get()
+        return ApprovalRequest.objects.get()
 
     def test_it_queues_the_edit_instead_of_saving(self):
         cr = self.request_change()
         self.party.refresh_from_db()
         self.assertEqual(self.party.name, "Acme Co")
         self.assertEqual(self.party.contact_points.get().number, "02 123 4567")
-        self.assertEqual(cr.status, ChangeRequest.Status.PENDING)
-        self.assertEqual(cr.changes["name"]["new"], "Acme Renamed")
-        self.assertIn("contact_points", cr.changes)
+        self.assertEqual(cr.status, ApprovalRequest.Status.PENDING)
+        self.assertEqual(cr.payload["name"]["new"], "Acme Renamed")
+        self.assertIn("contact_points", cr.payload)
         self.assertEqual(cr.requested_by, self.owner)
 
     def test_a_team_lead_approves_and_the_change_is_applied_with_history(self):
         cr = self.request_change()
         self.login(self.teammate)
-        r = self.client.get(reverse("parties:approvals"))
+        r = self.client.get(reverse("approvals:list"))
         self.assertContains(r, "Acme Renamed")
         r = self.client.post(
-            reverse("parties:approval_decide", args=[cr.public_id, "approve"]), {"note": "ok"}
+            reverse("approvals:decide", args=[cr.public_id, "approve"]), {"note": "ok"}
         )
         self.assertEqual(r.status_code, 302)
         self.party.refresh_from_db()
         self.assertEqual(self.party.name, "Acme Renamed")
         self.assertEqual(self.party.contact_points.get().e164, "+6629998888")
         cr.refresh_from_db()
-        self.assertEqual((cr.status, cr.decided_by), (ChangeRequest.Status.APPROVED, self.teammate))
+        self.assertEqual(
+            (cr.status, cr.decided_by), (ApprovalRequest.Status.APPROVED, self.teammate)
+        )
         latest = self.party.history.first()
         self.assertEqual(latest.history_user, self.owner)
         self.assertIn("teammate", latest.history_change_reason)
@@ -137,30 +140,31 @@ class EditApprovalTests(BaseTestCase):
     def test_a_team_lead_rejects_and_nothing_changes(self):
         cr = self.request_change()
         self.login(self.teammate)
-        self.client.post(reverse("parties:approval_decide", args=[cr.public_id, "reject"]))
+        self.client.post(reverse("approvals:decide", args=[cr.public_id, "reject"]))
         self.party.refresh_from_db()
         self.assertEqual(self.party.name, "Acme Co")
         cr.refresh_from_db()
-        self.assertEqual(cr.status, ChangeRequest.Status.REJECTED)
+        self.assertEqual(cr.status, ApprovalRequest.Status.REJECTED)
         # Deciding twice is refused with a message, not applied.
-        self.client.post(reverse("parties:approval_decide", args=[cr.public_id, "approve"]))
+        self.client.post(reverse("approvals:decide", args=[cr.public_id, "approve"]))
         self.party.refresh_from_db()
         self.assertEqual(self.party.name, "Acme Co")
 
     def test_operators_and_outsiders_cannot_approve(self):
         cr = self.request_change()
-        self.login(self.owner)  # an operator
-        self.assertEqual(self.client.get(reverse("parties:approvals")).status_code, 403)
+        self.login(self.owner)  # an operator: sees their own request, nothing to decide
+        r = self.client.get(reverse("approvals:list"))
+        self.assertNotContains(r, reverse("approvals:decide", args=[cr.public_id, "approve"]))
         self.assertEqual(
             self.client.post(
-                reverse("parties:approval_decide", args=[cr.public_id, "approve"])
+                reverse("approvals:decide", args=[cr.public_id, "approve"])
             ).status_code,
             403,
         )
         self.login(self.outsider)  # cannot see the party at all
         self.assertEqual(
             self.client.post(
-                reverse("parties:approval_decide", args=[cr.public_id, "approve"])
+                reverse("approvals:decide", args=[cr.public_id, "approve"])
             ).status_code,
             404,
         )

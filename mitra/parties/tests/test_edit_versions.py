@@ -50,7 +50,7 @@ class PartyEditVersionTests(NoLostUpdateMixin, BaseTestCase):
         stale["comments"] = "Mine"
         r = self.client.post(self.url(), stale)
         self.assertContains(r, "changed this record after you opened it")
-        self.assertFalse(self.party.change_requests.exists())
+        self.assertFalse(self.party.approval_requests.exists())
 
     def test_a_contact_point_changed_through_the_api_makes_an_open_form_stale(self):
         self.login(self.owner)

@@ -3,8 +3,9 @@
 from django.test import override_settings
 from django.urls import reverse
 
+from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase
-from mitra.parties.models import ChangeRequest, ContactPoint, Party, RoleKind
+from mitra.parties.models import ContactPoint, Party, RoleKind
 
 from .factories import make_party
 from .io_helpers import ImportSteps, csv_bytes
@@ -96,14 +97,14 @@ class ImportDuplicateTests(ImportSteps, BaseTestCase):
         party = Party.objects.get(name="Dup Person")
         self.assertEqual(party.contact_points.count(), 2)
 
-    def test_it_turns_updates_into_change_requests_when_edits_need_approval(self):
+    def test_it_turns_updates_into_approval_requests_when_edits_need_approval(self):
         role = self.p.roles["owner"]
         role.edits_need_approval = True
         role.save()
         job = self.import_file(self.owner, csv_bytes(ROWS[:2]), duplicate_choice="update")
         self.assertEqual(job.updated_count, 1)
         self.assertFalse(self.acme.contact_points.filter(e164="+6629999999").exists())
-        self.assertEqual(ChangeRequest.objects.get().party, self.acme)
+        self.assertEqual(ApprovalRequest.objects.get().record, self.acme)
 
     def test_it_reports_updates_the_user_may_not_make(self):
         role = self.p.roles["owner"]

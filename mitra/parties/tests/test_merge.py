@@ -5,12 +5,12 @@ from django.urls import reverse
 
 from mitra.activities.models import Attachment, AttachmentTarget
 from mitra.core import search as core_search
+from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase
 from mitra.dedupe.models import DuplicatePair, Merge
 from mitra.parties.duplicates import _reverse_relations, merge_parties
 from mitra.parties.models import (
     Address,
-    ChangeRequest,
     Contact,
     ContactPoint,
     Group,
@@ -59,7 +59,7 @@ class MergeTests(BaseTestCase):
         Contact.objects.create(organisation=cls.lose, person=cls.person, job_title="Buyer")
         Rating.objects.create(party=cls.lose, level=level)
         LanguageSkill.objects.create(party=cls.lose, language="Thai")
-        ChangeRequest.objects.create(party=cls.lose, changes={}, requested_by=o)
+        ApprovalRequest.objects.create(record=cls.lose, kind="parties.change", requested_by=o)
         cls.pair = DuplicatePair.objects.create(party_a=cls.keep, party_b=cls.lose, score=92)
         cls.other_pair = DuplicatePair.objects.create(party_a=cls.lose, party_b=cls.third, score=70)
 
@@ -94,7 +94,7 @@ class MergeTests(BaseTestCase):
         self.assertEqual(Attachment.objects.on(party=keep).get().name, "contract.pdf")
         self.assertEqual(keep.ratings.count(), 1)
         self.assertEqual(keep.languages.count(), 1)
-        self.assertEqual(keep.change_requests.count(), 1)
+        self.assertEqual(keep.approval_requests.count(), 1)
         # The relationship to the third party moved; the one between the two is gone.
         self.assertEqual(
             list(Relationship.objects.values_list("from_party", "to_party")),

@@ -1,0 +1,302 @@
+"""The approvals screens: my queue, my requests, decided; one request; the emailed link's
+confirm page; delegations; and the rules (Shared configuration)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..keyset import keyset_page_for
+from ..policy import can_configure, is_public_id, require_configure
+from ..workflow import transition_history
+from . import actions, engine
+from .forms import DecisionForm, DelegationForm, LevelForm, RuleForm
+from .models import ApprovalLevel, ApprovalRequest, ApprovalRule, ApprovalTask, Delegation
+
+Status = ApprovalRequest.Status
+SHOWS = {
+    "waiting": _("Waiting for me"),
+    "mine": _("My requests"),
+    "decided": _("Decided"),
+}
+ORDER = {
+    "waiting": ["created_at", "id"],
+    "mine": ["-created_at", "-id"],
+    "decided": ["-decided_at", "-id"],
+}
+
+
+def _next_url(request, default):
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return default
+
+
+def _request_for(user, public_id):
+    """The request `user` may open, else 404 (its existence is not revealed)."""
+    if not is_public_id(public_id):
+        raise Http404
+    obj = (
+        engine.requests_visible_to(user)
+        .filter(public_id=public_id)
+        .select_related("requested_by", "decided_by")
+        .first()
+    )
+    if obj is None:
+        raise Http404
+    return obj
+
+
+@login_required
+def approval_list(request):
+    user = request.user
+    show = request.GET.get("show", "waiting")
+    if show not in SHOWS:
+        show = "waiting"
+    if show == "waiting":
+        mine = ApprovalTask.objects.filter(
+            engine.delegators_q(user), status=ApprovalTask.Status.PENDING
+        ).values("request")
+        qs = ApprovalRequest.objects.filter(status=Status.PENDING, pk__in=mine)
+    elif show == "mine":
+        qs = ApprovalRequest.objects.filter(requested_by=user)
+    else:
+        qs = engine.requests_visible_to(user).exclude(status=Status.PENDING)
+    qs = qs.select_related("requested_by", "decided_by")
+    page = keyset_page_for(request, qs, ORDER[show], per_page=20)
+    return render(
+        request,
+        "approvals/list.html",
+        {
+            "page": page,
+            "show": show,
+            "shows": list(SHOWS.items()),
+            "form": DecisionForm(),
+            "can_configure": can_configure(user),
+        },
+    )
+
+
+@login_required
+def approval_detail(request, public_id):
+    obj = _request_for(request.user, public_id)
+    tasks = list(obj.tasks.select_related("user", "decided_by").order_by("level", "pk"))
+    return render(
+        request,
+        "approvals/detail.html",
+        {
+            "req": obj,
+            "tasks": tasks,
+            "history": [
+                (h, ApprovalRequest.workflow.transitions.get(h.transition))
+                for h in transition_history(obj)
+            ],
+            "can_decide": engine.can_decide(obj, request.user),
+            "can_cancel": obj.status == Status.PENDING and obj.requested_by_id == request.user.pk,
+            "form": DecisionForm(),
+        },
+    )
+
+
+def _decide(request, obj, decision):
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        obj = engine.decide(
+            obj, acting_user=request.user, approve=decision == "approve", comment=note
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    name = obj.title
+    if obj.status == Status.APPROVED:
+        messages.success(request, _("The change to %(name)s was applied.") % {"name": name})
+    elif obj.status == Status.REJECTED:
+        messages.success(request, _("The change to %(name)s was rejected.") % {"name": name})
+    else:
+        messages.success(
+            request, _("Your approval was recorded; the request waits for the other approvers.")
+        )
+    return True
+
+
+@login_required
+@require_POST
+def approval_decide(request, public_id, decision):
+    obj = _request_for(request.user, public_id)
+    if decision not in ("approve", "reject"):
+        raise Http404
+    _decide(request, obj, decision)
+    return redirect(_next_url(request, "approvals:list"))
+
+
+@login_required
+@require_POST
+def approval_cancel(request, public_id):
+    obj = _request_for(request.user, public_id)
+    try:
+        engine.cancel(obj, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your request was withdrawn."))
+    return redirect("approvals:detail", public_id=obj.public_id)
+
+
+@login_required
+def approval_link(request, token):
+    """An emailed approve/reject link: a GET only shows what would be decided; the decision
+    is the POST of the confirm page, by a signed-in approver."""
+    try:
+        task, decision = engine.read_link(token)
+    except engine.BadLink as exc:
+        return render(request, "approvals/link.html", {"error": exc.message}, status=400)
+    obj = _request_for(request.user, task.request.public_id)
+    if request.method == "POST":
+        if _decide(request, obj, decision):
+            return redirect("approvals:detail", public_id=obj.public_id)
+        obj.refresh_from_db()
+    can_decide = engine.can_decide(obj, request.user)
+    if obj.status == Status.PENDING and not can_decide:
+        raise PermissionDenied
+    return render(
+        request,
+        "approvals/link.html",
+        {"req": obj, "decision": decision, "can_decide": can_decide, "form": DecisionForm()},
+    )
+
+
+# -- delegation ------------------------------------------------------------------------------
+
+
+@login_required
+def delegations(request):
+    form = DelegationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engine.delegate(
+                acting_user=request.user,
+                to_user=form.cleaned_data["to_user"],
+                starts=form.cleaned_data["starts"],
+                ends=form.cleaned_data["ends"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your approvals are delegated."))
+            return redirect("approvals:delegations")
+    rows = Delegation.objects.filter(from_user=request.user).select_related("to_user")
+    received = Delegation.objects.filter(to_user=request.user).select_related("from_user")
+    return render(
+        request,
+        "approvals/delegations.html",
+        {"form": form, "given": rows, "received": received},
+    )
+
+
+@login_required
+@require_POST
+def delegation_end(request, public_id):
+    delegation = Delegation.objects.filter(public_id=public_id, from_user=request.user).first()
+    if delegation is None:
+        raise Http404
+    engine.end_delegation(delegation, acting_user=request.user)
+    messages.success(request, _("The delegation ended."))
+    return redirect("approvals:delegations")
+
+
+# -- rules (Shared configuration) -------------------------------------------------------------
+
+
+@login_required
+def rule_list(request):
+    require_configure(request.user)
+    rules = ApprovalRule.objects.prefetch_related("levels")
+    kinds = {k.key: k for k in engine.kinds()}
+    rows = [
+        (
+            r,
+            kinds.get(r.kind),
+            (kinds[r.kind].conditions.get(r.condition) or ("",))[0] if r.kind in kinds else "",
+        )
+        for r in rules
+    ]
+    return render(request, "approvals/rules.html", {"rows": rows})
+
+
+@login_required
+def rule_edit(request, public_id=None):
+    require_configure(request.user)
+    rule = (
+        ApprovalRule()
+        if public_id is None
+        else ApprovalRule.objects.filter(public_id=public_id).first()
+    )
+    if rule is None:
+        raise Http404
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_rule(form.instance, acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Rule %(name)s saved.") % {"name": rule})
+            return redirect("approvals:rule_edit", public_id=rule.public_id)
+    levels = rule.levels.prefetch_related("users", "roles") if rule.pk else []
+    return render(
+        request, "approvals/rule_form.html", {"form": form, "rule": rule, "levels": levels}
+    )
+
+
+@login_required
+@require_POST
+def rule_delete(request, public_id):
+    require_configure(request.user)
+    rule = ApprovalRule.objects.filter(public_id=public_id).first()
+    if rule is None:
+        raise Http404
+    actions.delete_rule(rule, acting_user=request.user)
+    messages.success(request, _("Rule %(name)s deleted.") % {"name": rule})
+    return redirect("approvals:rules")
+
+
+@login_required
+def level_edit(request, public_id=None, rule_id=None):
+    require_configure(request.user)
+    if public_id is not None:
+        level = ApprovalLevel.objects.select_related("rule").filter(public_id=public_id).first()
+        if level is None:
+            raise Http404
+        rule = level.rule
+    else:
+        rule = ApprovalRule.objects.filter(public_id=rule_id).first()
+        if rule is None:
+            raise Http404
+        level = ApprovalLevel(rule=rule, order=rule.levels.count() + 1)
+    form = LevelForm(request.POST or None, instance=level)
+    if request.method == "POST" and form.is_valid():
+        actions.save_level(form, acting_user=request.user)
+        messages.success(request, _("Level saved."))
+        return redirect("approvals:rule_edit", public_id=rule.public_id)
+    return render(
+        request, "approvals/level_form.html", {"form": form, "rule": rule, "level": level}
+    )
+
+
+@login_required
+@require_POST
+def level_delete(request, public_id):
+    require_configure(request.user)
+    level = ApprovalLevel.objects.select_related("rule").filter(public_id=public_id).first()
+    if level is None:
+        raise Http404
+    actions.delete_level(level, acting_user=request.user)
+    messages.success(request, _("Level deleted."))
+    return redirect("approvals:rule_edit", public_id=level.rule.public_id)
