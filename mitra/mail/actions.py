@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mitra.core.policy import Action, can
+from mitra.core.events import record_event
 
 from .models import DeliveryLog, OutboxMessage
 from .outbox import _enqueue_drain
@@ -22,6 +23,7 @@ def retry_message(message, *, acting_user):
         claim="",
     )
     if done:
+        record_event("mail.requeued", message, acting_user=acting_user)
         DeliveryLog.objects.create(
             message=message,
             attempt=message.attempts,
