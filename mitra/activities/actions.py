@@ -18,9 +18,9 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mitra.core.events import record_event
 from mitra.core.files import detect_content_type
 from mitra.core.policy import Action, can, has_module_perm
-from mitra.core.events import record_event
 
 from .models import (
     OPEN_STATUSES,

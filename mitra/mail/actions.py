@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from mitra.core.policy import Action, can
 from mitra.core.events import record_event
+from mitra.core.policy import Action, can
 
 from .models import DeliveryLog, OutboxMessage
 from .outbox import _enqueue_drain

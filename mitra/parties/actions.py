@@ -19,8 +19,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mitra.core.policy import Action, Level, can, has_module_perm, require_configure
 from mitra.core.events import record_event
+from mitra.core.policy import Action, Level, can, has_module_perm, require_configure
 
 from .models import (
     Address,

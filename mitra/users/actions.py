@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from mitra.core.policy import Action, can, has_module_perm
 from mitra.core.events import record_event
+from mitra.core.policy import Action, can, has_module_perm
 
 from .models import ApiKey, Role, Team, User
 
