@@ -66,9 +66,15 @@ class ActivitiesConfig(AppConfig):
         from mitra.parties.actions import register_delete_blocker
         from mitra.parties.tabs import register_tab
 
-        from . import actions, views
+        from . import actions, timeline, views
 
         register_tab("timeline", _("Timeline"), views.timeline_tab, order=2, icon="timeline-event")
+        timeline.register_sources()
+        from mitra.core.events import register_type
+
+        register_type("task.status_changed", _("Task status changed"), timeline=True)
+        register_type("task.closed", _("Task closed"), timeline=True)
+        register_type("note.status_changed", _("Note closed or reopened"), timeline=True)
         register_delete_blocker(actions.party_delete_blocker)
 
     def _register_mail_hook(self):

@@ -135,9 +135,56 @@ class Event(PublicIdModel):
         return f"{self.type} {self.object_repr}"
 
     @property
+    def label(self):
+        """What happened, in the reader's language (the type when no app described it)."""
+        return _types.get(self.type, {}).get("label") or self.type
+
+    @property
     def record_type(self):
         """`party`, `task`, … : the model's name, as the API shows it."""
         return ContentType.objects.get_for_id(self.content_type_id).model
+
+
+# --- the types apps describe --------------------------------------------------------------
+
+_types: dict[str, dict] = {}
+
+
+def register_type(type, label, *, timeline=False):
+    """Describe an event type (from the app's `ready()`). `timeline=True` shows its events on
+    the party timeline: only for changes that no other timeline row already tells (a
+    created interaction is its own row; a party's field edits are its history)."""
+    _types[type] = {"label": label, "timeline": timeline}
+
+
+def timeline_types():
+    return sorted(t for t, d in _types.items() if d["timeline"])
+
+
+def _timeline_rows(user, party):
+    types = timeline_types()
+    if types:
+        return (
+            Event.objects.visible_to(user)
+            .filter(party_pk=party.pk, type__in=types)
+            .select_related("actor")
+        )
+
+
+def register_timeline():
+    """The event feed as a party timeline source ("record changes"), for the described types."""
+    from .timeline import TimelineSource, register_timeline_source
+
+    register_timeline_source(
+        TimelineSource(
+            "event",
+            _("Record changes"),
+            7,
+            "created_at",
+            _timeline_rows,
+            "core/_timeline_event.html",
+        )
+    )
 
 
 # --- recording ---------------------------------------------------------------------------
