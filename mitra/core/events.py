@@ -48,6 +48,15 @@ def _source_manager(model):
     return getattr(model, "all_objects", model._default_manager)
 
 
+def event_models():
+    """Every model with a policy: the records events can be about (and be read through)."""
+    return [
+        m
+        for m in apps.get_models()
+        if getattr(m, "policy_module", "") and not m.__name__.startswith("Historical")
+    ]
+
+
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Events about records `user` may see (the record's own policy decides)."""
@@ -55,7 +64,7 @@ class EventQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        by_model = ContentType.objects.get_for_models(*self._types(), for_concrete_models=False)
+        by_model = ContentType.objects.get_for_models(*event_models(), for_concrete_models=False)
         q = Q()
         for model, ct in by_model.items():
             manager = _source_manager(model)
@@ -67,15 +76,6 @@ class EventQuerySet(models.QuerySet):
             elif has_module_perm(user, model.policy_module, Action.VIEW):
                 q |= Q(content_type=ct.pk)
         return self.filter(q) if q else self.none()
-
-    @staticmethod
-    def _types():
-        """Every model with a policy (the records events can be about)."""
-        return [
-            m
-            for m in apps.get_models()
-            if getattr(m, "policy_module", "") and not m.__name__.startswith("Historical")
-        ]
 
     def for_party(self, party):
         """Events about `party` or one of its records (a note on it, a task for it)."""
