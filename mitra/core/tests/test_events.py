@@ -4,6 +4,7 @@ through the records' own policies (core/events.py, the feed API, the timeline so
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -58,18 +59,21 @@ class RecordingTests(EventTestCase):
 
     def test_a_rolled_back_action_records_and_emits_nothing(self):
         self.listen("*")
-        with self.captureOnCommitCallbacks(execute=True):
-            with self.assertRaises(RuntimeError), transaction.atomic():
-                new_party(self.owner)
-                self.assertTrue(Event.objects.filter(type="party.created").exists())
-                raise RuntimeError("the rest of the request failed")
+        with (
+            self.captureOnCommitCallbacks(execute=True),
+            self.assertRaises(RuntimeError),
+            transaction.atomic(),
+        ):
+            new_party(self.owner)
+            self.assertTrue(Event.objects.filter(type="party.created").exists())
+            raise RuntimeError("the rest of the request failed")
         self.assertFalse(Event.objects.exists())
         self.assertFalse(Party.objects.exists())
         self.assertEqual(self.calls, [])
 
     def test_a_refused_action_records_nothing(self):
         party = new_party(self.owner)
-        with self.assertRaises(Exception):
+        with self.assertRaises(PermissionDenied):
             party_actions.trash_party(party, acting_user=self.readonly)
         self.assertFalse(Event.objects.filter(type="party.trashed").exists())
 
