@@ -481,6 +481,7 @@ def create_task(*, acting_user, parties=(), steps=(), **values):
 def update_task(task, *, acting_user, parties=None, **values):
     _require(acting_user, Action.EDIT, task)
     status = values.pop("status", None)
+    assignee_was = task.assignee_id
     _set_fields(task, values, TASK_FIELDS)
     _full_clean(task, exclude=["rework_of"])
     task._history_user = acting_user
@@ -500,6 +501,14 @@ def update_task(task, *, acting_user, parties=None, **values):
         party=_party_of(task),
         payload={"fields": sorted(values)},
     )
+    if task.assignee_id != assignee_was:
+        record_event(
+            "task.assigned",
+            task,
+            acting_user=acting_user,
+            party=_party_of(task),
+            payload={"assignee": str(task.assignee or "")},
+        )
     if status and status != task.status:
         set_task_status(task, status, acting_user=acting_user)
     return task

@@ -74,6 +74,7 @@ class ActivitiesConfig(AppConfig):
 
         register_type("task.status_changed", _("Task status changed"), timeline=True)
         register_type("task.closed", _("Task closed"), timeline=True)
+        register_type("task.assigned", _("Task assigned"), timeline=True)
         register_type("note.status_changed", _("Note closed or reopened"), timeline=True)
         register_delete_blocker(actions.party_delete_blocker)
 

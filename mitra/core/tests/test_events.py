@@ -131,6 +131,16 @@ class RecordingTests(EventTestCase):
         self.assertEqual(updated.payload, {"fields": ["name"]})
         self.assertEqual(Event.objects.get(type="task.closed").party_pk, party.pk)
 
+    def test_a_new_assignee_is_an_event(self):
+        party = new_party(self.owner)
+        task = activity_actions.create_task(acting_user=self.owner, parties=[party], title="Call")
+        activity_actions.update_task(task, acting_user=self.owner, title="Call back")
+        self.assertFalse(Event.objects.filter(type="task.assigned").exists())
+        activity_actions.update_task(task, acting_user=self.owner, assignee=self.teammate)
+        event = Event.objects.get(type="task.assigned")
+        self.assertEqual(event.payload, {"assignee": str(self.teammate)})
+        self.assertEqual(event.label, "Task assigned")
+
     def test_a_merge_brings_the_merged_partys_events_along(self):
         from mitra.parties.duplicates import merge_parties
 
