@@ -18,6 +18,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mitra.core.events import record_event
 from mitra.core.files import detect_content_type
 from mitra.core.policy import Action, can, has_module_perm
 
@@ -129,6 +130,13 @@ INTERACTION_FIELDS = [
 ]
 
 
+def _party_of(obj):
+    """The (first) party an activity is about: its events show on that party's timeline."""
+    if hasattr(obj, "party_id"):
+        return obj.party_id
+    return obj.targets.order_by("pk").values_list("party_id", flat=True).first()
+
+
 @transaction.atomic
 def log_interaction(*, acting_user, parties=(), **values):
     """Record a contact with one or more parties."""
@@ -144,6 +152,12 @@ def log_interaction(*, acting_user, parties=(), **values):
             InteractionTarget(interaction=interaction, party=p, at=interaction.occurred_at)
             for p in parties
         ]
+    )
+    record_event(
+        "interaction.logged",
+        interaction,
+        acting_user=acting_user,
+        party=parties[0] if parties else None,
     )
     return interaction
 
@@ -169,12 +183,22 @@ def update_interaction(interaction, *, acting_user, parties=None, **values):
             ),
             interaction.occurred_at,
         )
+    record_event(
+        "interaction.updated",
+        interaction,
+        acting_user=acting_user,
+        party=_party_of(interaction),
+        payload={"fields": sorted(values)},
+    )
     return interaction
 
 
 @transaction.atomic
 def delete_interaction(interaction, *, acting_user):
     _require(acting_user, Action.DELETE, interaction)
+    record_event(
+        "interaction.deleted", interaction, acting_user=acting_user, party=_party_of(interaction)
+    )
     _delete_files_of(interaction=interaction)
     interaction._history_user = acting_user
     interaction.delete()
@@ -260,6 +284,7 @@ def record_followup(
         FollowUp.objects.filter(party=party, is_current=True).update(is_current=False)
     followup._history_user = acting_user
     followup.save()
+    record_event("followup.recorded", followup, acting_user=acting_user, party=party)
     return followup
 
 
@@ -270,6 +295,9 @@ def update_followup(followup, *, acting_user, **values):
     _full_clean(followup, exclude=["previous", "interaction", "party"])
     followup._history_user = acting_user
     followup.save()
+    record_event(
+        "followup.updated", followup, acting_user=acting_user, payload={"fields": sorted(values)}
+    )
     return followup
 
 
@@ -277,6 +305,7 @@ def update_followup(followup, *, acting_user, **values):
 def delete_followup(followup, *, acting_user):
     """Remove a follow-up and mend the chain around it."""
     _require(acting_user, Action.DELETE, followup)
+    record_event("followup.deleted", followup, acting_user=acting_user)
     successor = FollowUp.objects.filter(previous=followup).first()
     previous = followup.previous
     was_current = followup.is_current
@@ -358,6 +387,9 @@ def create_appointment(*, acting_user, participants=(), parties=(), **values):
     AppointmentTarget.objects.bulk_create(
         [AppointmentTarget(appointment=appt, party=p, at=appt.start) for p in parties]
     )
+    record_event(
+        "appointment.created", appt, acting_user=acting_user, party=parties[0] if parties else None
+    )
     return appt
 
 
@@ -382,6 +414,13 @@ def update_appointment(appt, *, acting_user, participants=None, parties=None, **
             ),
             appt.start,
         )
+    record_event(
+        "appointment.updated",
+        appt,
+        acting_user=acting_user,
+        party=_party_of(appt),
+        payload={"fields": sorted(values)},
+    )
     return appt
 
 
@@ -394,6 +433,7 @@ def move_appointment(appt, *, acting_user, start, end=None):
 @transaction.atomic
 def delete_appointment(appt, *, acting_user):
     _require(acting_user, Action.DELETE, appt)
+    record_event("appointment.deleted", appt, acting_user=acting_user, party=_party_of(appt))
     _delete_files_of(appointment=appt)
     appt._history_user = acting_user
     appt.delete()
@@ -431,6 +471,9 @@ def create_task(*, acting_user, parties=(), steps=(), **values):
     TaskStep.objects.bulk_create(
         [TaskStep(task=task, title=s[:255], order=i) for i, s in enumerate(steps) if s.strip()]
     )
+    record_event(
+        "task.created", task, acting_user=acting_user, party=parties[0] if parties else None
+    )
     return task
 
 
@@ -438,6 +481,7 @@ def create_task(*, acting_user, parties=(), steps=(), **values):
 def update_task(task, *, acting_user, parties=None, **values):
     _require(acting_user, Action.EDIT, task)
     status = values.pop("status", None)
+    assignee_was = task.assignee_id
     _set_fields(task, values, TASK_FIELDS)
     _full_clean(task, exclude=["rework_of"])
     task._history_user = acting_user
@@ -449,6 +493,21 @@ def update_task(task, *, acting_user, parties=None, **values):
             task,
             _visible_parties(acting_user, parties, linked_party_ids(TaskTarget, "task", task)),
             task.created_at,
+        )
+    record_event(
+        "task.updated",
+        task,
+        acting_user=acting_user,
+        party=_party_of(task),
+        payload={"fields": sorted(values)},
+    )
+    if task.assignee_id != assignee_was:
+        record_event(
+            "task.assigned",
+            task,
+            acting_user=acting_user,
+            party=_party_of(task),
+            payload={"assignee": str(task.assignee or "")},
         )
     if status and status != task.status:
         set_task_status(task, status, acting_user=acting_user)
@@ -473,6 +532,13 @@ def set_task_status(task, status, *, acting_user):
         task.closed_at = None
     task._history_user = acting_user
     task.save(update_fields=["status", "started_at", "closed_at", "updated_at"])
+    record_event(
+        "task.status_changed",
+        task,
+        acting_user=acting_user,
+        party=_party_of(task),
+        payload={"status": status},
+    )
     return task
 
 
@@ -497,6 +563,13 @@ def close_task(task, *, acting_user, result=Task.Result.OK, note="", cancel=Fals
     task.closed_at = now
     task._history_user = acting_user
     task.save()
+    record_event(
+        "task.closed",
+        task,
+        acting_user=acting_user,
+        party=_party_of(task),
+        payload={"status": task.status, "result": task.result},
+    )
     task.rework = None
     if not cancel and result == Task.Result.FAILED:
         task.rework = _create_rework(task, acting_user)
@@ -611,6 +684,7 @@ def delete_step(step, *, acting_user):
 @transaction.atomic
 def delete_task(task, *, acting_user):
     _require(acting_user, Action.DELETE, task)
+    record_event("task.deleted", task, acting_user=acting_user, party=_party_of(task))
     _delete_files_of(task=task)
     task._history_user = acting_user
     task.delete()
@@ -636,6 +710,9 @@ def create_note(*, acting_user, body, title="", recipients=(), parties=(), **val
     NoteTarget.objects.bulk_create(
         [NoteTarget(note=note, party=p, at=note.created_at) for p in parties]
     )
+    record_event(
+        "note.created", note, acting_user=acting_user, party=parties[0] if parties else None
+    )
     return note
 
 
@@ -648,6 +725,13 @@ def update_note(note, *, acting_user, recipients=None, **values):
     _full_clean(note)
     note._history_user = acting_user
     note.save()
+    record_event(
+        "note.updated",
+        note,
+        acting_user=acting_user,
+        party=_party_of(note),
+        payload={"fields": sorted(values)},
+    )
     if recipients is not None:
         wanted = {u.pk for u in recipients} - {note.owner_id}
         current = set(note.deliveries.values_list("user_id", flat=True))
@@ -677,12 +761,20 @@ def set_note_status(note, status, *, acting_user):
     note.closed_at = timezone.now() if status == Note.Status.CLOSED else None
     note._history_user = acting_user
     note.save(update_fields=["status", "closed_at", "updated_at"])
+    record_event(
+        "note.status_changed",
+        note,
+        acting_user=acting_user,
+        party=_party_of(note),
+        payload={"status": status},
+    )
     return note
 
 
 @transaction.atomic
 def delete_note(note, *, acting_user):
     _require(acting_user, Action.DELETE, note)
+    record_event("note.deleted", note, acting_user=acting_user, party=_party_of(note))
     if note.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
     _delete_files_of(note=note)
@@ -712,6 +804,7 @@ def post_news(*, acting_user, **values):
     _full_clean(news)
     news._history_user = acting_user
     news.save()
+    record_event("news.posted", news, acting_user=acting_user)
     return news
 
 
@@ -724,12 +817,14 @@ def update_news(news, *, acting_user, **values):
     _full_clean(news)
     news._history_user = acting_user
     news.save()
+    record_event("news.updated", news, acting_user=acting_user, payload={"fields": sorted(values)})
     return news
 
 
 @transaction.atomic
 def delete_news(news, *, acting_user):
     _require(acting_user, Action.DELETE, news)
+    record_event("news.deleted", news, acting_user=acting_user)
     if news.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
     news._history_user = acting_user

@@ -67,12 +67,19 @@ class ActivitiesConfig(AppConfig):
         from mitra.parties.history import register_history_source
         from mitra.parties.tabs import register_tab
 
-        from . import actions, views
+        from . import actions, timeline, views
 
         register_tab("timeline", _("Timeline"), views.timeline_tab, order=2, icon="timeline-event")
         # The party's one file list (its own files; those on its activities show there and
         # on the timeline). The key is the old parties tab's, so old links keep working.
         register_tab("attachments", _("Files"), views.party_files_tab, order=30, icon="paperclip")
+        timeline.register_sources()
+        from mitra.core.events import register_type
+
+        register_type("task.status_changed", _("Task status changed"), timeline=True)
+        register_type("task.closed", _("Task closed"), timeline=True)
+        register_type("task.assigned", _("Task assigned"), timeline=True)
+        register_type("note.status_changed", _("Note closed or reopened"), timeline=True)
         register_delete_blocker(actions.party_delete_blocker)
         register_purge_hook(actions.delete_party_files)
         register_history_source(views.party_file_history)

@@ -1,5 +1,6 @@
-"""A party's timeline: its interactions, appointments, tasks, notes, follow-ups, files and
-history, newest first, one keyset page at a time.
+"""A party's timeline: the rows of every registered source (`core.timeline`: this app's
+interactions, appointments, tasks, notes, follow-ups, files and the party's history, and
+whatever later apps register), newest first, one keyset page at a time.
 
 Each source is asked for at most a page (+1) of rows sorted by its own indexed time
 column, then the lists are merged. So a page costs one query per source whatever the
@@ -14,6 +15,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from mitra.core.policy import Action, has_module_perm
+from mitra.core.timeline import TimelineSource, register_timeline_source, timeline_sources
 
 from .models import (
     Appointment,
@@ -38,6 +40,7 @@ class Item:
     pk: int
     obj: Any
     changes: tuple = ()
+    template: str = ""
 
     @property
     def key(self):
@@ -72,37 +75,77 @@ def _after(field, rank, cursor):
     return Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": c_pk})
 
 
-def _sources(user, party):
-    """(kind, rank, time field, queryset) for each source the user may read.
+# -- the sources of this app (registered from apps.py; later apps register their own) ---------
+#
+# Interactions, appointments, tasks and notes are read through their target rows: the party
+# and the time are both on the (party, at) index, so the database walks the party's newest
+# rows and stops after a page, whatever else their owners have.
 
-    Interactions, appointments, tasks and notes are read through their target rows: the
-    party and the time are both on the (party, at) index, so the database walks the
-    party's newest rows and stops after a page, whatever else their owners have.
-    """
-    sources = []
+
+def _interactions(user, party):
     if has_module_perm(user, "interactions", Action.VIEW):
-        qs = Interaction.objects.visible_to(user).select_related("user", "result")
-        sources.append(("interaction", 0, "targets__at", qs))
+        return Interaction.objects.visible_to(user).select_related("user", "result")
+
+
+def _appointments(user, party):
     if has_module_perm(user, "appointments", Action.VIEW):
-        qs = Appointment.objects.visible_to(user).select_related("type")
-        sources.append(("appointment", 1, "targets__at", qs))
+        return Appointment.objects.visible_to(user).select_related("type")
+
+
+def _tasks(user, party):
     if has_module_perm(user, "tasks", Action.VIEW):
-        qs = Task.objects.visible_to(user).select_related("assignee")
-        sources.append(("task", 2, "targets__at", qs))
+        return Task.objects.visible_to(user).select_related("assignee")
+
+
+def _notes(user, party):
     if has_module_perm(user, "notes", Action.VIEW):
-        qs = Note.objects.visible_to(user).select_related("owner")
-        sources.append(("note", 3, "targets__at", qs))
+        return Note.objects.visible_to(user).select_related("owner")
+
+
+def _followups(user, party):
     if has_module_perm(user, "followups", Action.VIEW):
-        qs = FollowUp.objects.visible_to(user).filter(party=party).select_related("owner")
-        sources.append(("followup", 4, "followed_up_at", qs))
+        return FollowUp.objects.visible_to(user).filter(party=party).select_related("owner")
+
+
+def _files(user, party):
     if has_module_perm(user, "attachments", Action.VIEW):
         # The party is visible (the caller checked), so the files on it are too.
-        qs = Attachment.objects.filter(
+        return Attachment.objects.filter(
             pk__in=AttachmentTarget.objects.filter(party=party).values("attachment_id")
         ).select_related("owner")
-        sources.append(("file", 5, "created_at", qs))
-    sources.append(("history", 6, "history_date", party.history.select_related("history_user")))
-    return sources
+
+
+def _history(user, party):
+    return party.history.select_related("history_user")
+
+
+def _history_prepare(rows):
+    for i, rec in enumerate(rows):
+        prev = rows[i + 1] if i + 1 < len(rows) else None
+        rec.timeline_changes = _history_changes(rec, prev)
+
+
+def register_sources():
+    """The sources this app contributes to the party timeline (ranks 0–6)."""
+    from django.utils.translation import gettext_lazy as _
+
+    tpl = "activities/timeline/_{}.html".format
+    for source in (
+        TimelineSource("interaction", _("Interactions"), 0, "targets__at", _interactions,
+                       tpl("interaction"), party_field="targets__party"),
+        TimelineSource("appointment", _("Appointments"), 1, "targets__at", _appointments,
+                       tpl("appointment"), party_field="targets__party"),
+        TimelineSource("task", _("Tasks"), 2, "targets__at", _tasks, tpl("task"),
+                       party_field="targets__party", shown=_step_counts),
+        TimelineSource("note", _("Notes"), 3, "targets__at", _notes, tpl("note"),
+                       party_field="targets__party"),
+        TimelineSource("followup", _("Follow-ups"), 4, "followed_up_at", _followups,
+                       tpl("followup")),
+        TimelineSource("file", _("Files"), 5, "created_at", _files, tpl("file")),
+        TimelineSource("history", _("Changes"), 6, "history_date", _history, tpl("history"),
+                       pk_field="history_id", prepare=_history_prepare),
+    ):  # fmt: skip
+        register_timeline_source(source)
 
 
 def _history_changes(record, previous):
@@ -119,48 +162,57 @@ def _history_changes(record, previous):
     return tuple(out)
 
 
+def kind_choices():
+    """(kind, label) of every source, for the timeline's filter buttons."""
+    return [(s.kind, s.label) for s in timeline_sources()]
+
+
 def page(user, party, cursor="", per_page=PAGE, kinds=None):
     """(items, next cursor or "") for `party` as `user` sees it."""
     after = decode_cursor(cursor) if cursor else None
     items = []
-    for kind, rank, field, qs in _sources(user, party):
-        if kinds and kind not in kinds:
+    shown_hooks = {}
+    for source in timeline_sources():
+        if kinds and source.kind not in kinds:
             continue
-        pk = "history_id" if kind == "history" else "pk"
-        if field == "targets__at":
+        qs = source.rows(user, party)
+        if qs is None:
+            continue
+        field, rank = source.time_field, source.rank
+        if source.party_field:
             # One filter() call: the party and the time condition share the same target row.
-            qs = qs.filter(Q(targets__party=party) & _after(field, rank, after)).annotate(
-                timeline_at=F(field)
+            qs = qs.filter(Q(**{source.party_field: party}) & _after(field, rank, after))
+        else:
+            qs = qs.filter(_after(field, rank, after))
+        qs = qs.annotate(timeline_at=F(field))
+        rows = list(qs.order_by(f"-{field}", f"-{source.pk_field}")[: per_page + 1])
+        if source.prepare:
+            source.prepare(rows)
+        if source.shown:
+            shown_hooks[source.kind] = source.shown
+        items += [
+            Item(
+                source.kind,
+                r.timeline_at,
+                rank,
+                getattr(r, source.pk_field),
+                r,
+                getattr(r, "timeline_changes", ()),
+                source.template,
             )
-        else:
-            qs = qs.filter(_after(field, rank, after)).annotate(timeline_at=F(field))
-        rows = list(qs.order_by(f"-{field}", f"-{pk}")[: per_page + 1])
-        if kind == "history":
-            for i, rec in enumerate(rows):
-                prev = rows[i + 1] if i + 1 < len(rows) else None
-                items.append(
-                    Item(
-                        kind,
-                        rec.history_date,
-                        rank,
-                        rec.history_id,
-                        rec,
-                        _history_changes(rec, prev),
-                    )
-                )
-        else:
-            items += [Item(kind, r.timeline_at, rank, r.pk, r) for r in rows]
+            for r in rows
+        ]
     items.sort(key=lambda i: i.key, reverse=True)
     next_cursor = encode_cursor(items[per_page - 1]) if len(items) > per_page else ""
     items = items[:per_page]
-    _step_counts(items)
+    for kind, hook in shown_hooks.items():
+        hook([i.obj for i in items if i.kind == kind])
     return items, next_cursor
 
 
-def _step_counts(items):
+def _step_counts(shown):
     """(done, total) steps of the tasks shown, in one query."""
-
-    tasks = {i.pk: i.obj for i in items if i.kind == "task"}
+    tasks = {t.pk: t for t in shown}
     if not tasks:
         return
     counts = (

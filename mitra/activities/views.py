@@ -1611,15 +1611,7 @@ def timeline_tab(request, party):
 
 
 def _kind_choices():
-    return [
-        ("interaction", _("Interactions")),
-        ("appointment", _("Appointments")),
-        ("task", _("Tasks")),
-        ("note", _("Notes")),
-        ("followup", _("Follow-ups")),
-        ("file", _("Files")),
-        ("history", _("Changes")),
-    ]
+    return timeline.kind_choices()  # one per registered source (core.timeline)
 
 
 def _timeline_kinds(request):

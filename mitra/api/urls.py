@@ -13,5 +13,6 @@ router.register("teams", TeamViewSet, basename="team")
 for _name in ("parties", "activities"):
     if apps.is_installed(f"mitra.{_name}"):
         import_module(f"mitra.api.v1.{_name}").register(router)
+import_module("mitra.api.v1.events").register(router)  # the event feed (core)
 
 urlpatterns = router.urls

@@ -24,3 +24,6 @@ class CoreConfig(AppConfig):
                 ADMIN_SECTION,
             )
         )
+        from .events import register_timeline
+
+        register_timeline()  # the event feed is a source of the party timeline

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from mitra.core.events import record_event
 from mitra.core.policy import Action, can
 
 from .models import DeliveryLog, OutboxMessage
@@ -22,6 +23,7 @@ def retry_message(message, *, acting_user):
         claim="",
     )
     if done:
+        record_event("mail.requeued", message, acting_user=acting_user)
         DeliveryLog.objects.create(
             message=message,
             attempt=message.attempts,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mitra.core.approvals import engine as approval_engine
+from mitra.core.events import record_event
 from mitra.core.policy import Action, Level, can, has_module_perm, require_configure
 
 from .models import (
@@ -154,6 +155,7 @@ def trash_party(party, *, acting_user):
     party.deleted_by = acting_user
     party._history_user = acting_user
     party.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    record_event("party.trashed", party, acting_user=acting_user)
     return party
 
 
@@ -165,6 +167,7 @@ def restore_party(party, *, acting_user):
     party.deleted_by = None
     party._history_user = acting_user
     party.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    record_event("party.restored", party, acting_user=acting_user)
     return party
 
 
@@ -180,6 +183,7 @@ def purge_party(party, *, acting_user):
     files = [party.photo.name] if party.photo else []
     for hook in _purge_hooks:
         hook(party)
+    record_event("party.purged", party, acting_user=acting_user, payload={"code": party.code})
     party.delete()
     transaction.on_commit(lambda: [default_storage.delete(f) for f in files])
 
@@ -563,6 +567,7 @@ def create_party(
         if rows:
             model, fields, _rel = ROWS[key]
             _sync_rows(party, model, fields, [{**r, "id": None} for r in rows], acting_user)
+    record_event("party.created", party, acting_user=acting_user)
     return party
 
 
@@ -579,6 +584,9 @@ def update_party(party, *, acting_user, values=None, permission=Action.EDIT, **r
     if rule := _approval_rule(party, acting_user, changes):
         return party, _request_change(party, changes, acting_user, rule)
     _apply(party, changes, history_user=acting_user)
+    record_event(
+        "party.updated", party, acting_user=acting_user, payload={"fields": sorted(changes)}
+    )
     return party, None
 
 
@@ -667,11 +675,23 @@ def set_role(party, role, present, *, acting_user):
         for obj in party.roles.filter(role=role):
             obj._history_user = acting_user
             obj.delete()
+        record_event(
+            "party.role_changed",
+            party,
+            acting_user=acting_user,
+            payload={"role": role, "present": False},
+        )
         return None, None
     obj = PartyRole(party=party, role=role)
     obj._history_user = acting_user
     with unique_errors():
         obj.save()
+    record_event(
+        "party.role_changed",
+        party,
+        acting_user=acting_user,
+        payload={"role": role, "present": True},
+    )
     return obj, None
 
 
@@ -863,6 +883,7 @@ def add_rating(party, *, acting_user, level, starts_on=None, ends_on=None, note=
     rating._history_user = acting_user
     rating.save()
     refresh_current_rating(party, acting_user=acting_user)
+    record_event("party.rated", party, acting_user=acting_user, payload={"level": str(level)})
     return rating
 
 
@@ -946,6 +967,12 @@ def add_relationship(
     )
     rel._history_user = acting_user
     rel.save()
+    record_event(
+        "party.related",
+        from_party,
+        acting_user=acting_user,
+        payload={"kind": str(kind), "to": str(to_party.public_id)},
+    )
     return rel
 
 
@@ -955,6 +982,12 @@ def remove_relationship(rel, *, acting_user):
         can(acting_user, Action.EDIT, rel.from_party) or can(acting_user, Action.EDIT, rel.to_party)
     ):
         raise PermissionDenied
+    record_event(
+        "party.unrelated",
+        rel.from_party,
+        acting_user=acting_user,
+        payload={"kind": str(rel.kind), "to": str(rel.to_party.public_id)},
+    )
     rel._history_user = acting_user
     rel.delete()
 

@@ -18,3 +18,37 @@ class PartiesConfig(AppConfig):
         approvals.register()  # edit approval (A17) through the core approval engine
         filters.connect()
         documents.register()  # the party fact sheet (core.documents)
+        self._register_tabs()
+        self._register_events()
+
+    def _register_tabs(self):
+        from . import views
+        from .tabs import register_tab
+
+        # Later apps add theirs the same way (activities: the timeline, order 2).
+        register_tab(
+            "overview", _("Overview"), views._overview_tab, order=0, icon="layout-dashboard"
+        )
+        register_tab("profile", _("Profile"), views._profile_tab, order=5, icon="id")
+        register_tab("contacts", _("Contacts"), views._contacts_tab, order=10, icon="users")
+        register_tab(
+            "relationships",
+            _("Relationships"),
+            views._relationships_tab,
+            order=20,
+            icon="affiliate",
+        )
+        register_tab("history", _("History"), views._history_tab, order=90, icon="history")
+
+    def _register_events(self):
+        from mitra.core.events import register_type
+
+        # Shown on the timeline: what neither the party's history nor another row tells.
+        for type, label in (
+            ("party.merged", _("Merged with another party")),
+            ("party.role_changed", _("Role changed")),
+            ("party.rated", _("Rated")),
+            ("party.related", _("Relationship added")),
+            ("party.unrelated", _("Relationship removed")),
+        ):
+            register_type(type, label, timeline=True)

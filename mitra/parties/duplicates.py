@@ -647,6 +647,7 @@ def merge_parties(survivor, loser, *, acting_user, take=(), delete_loser=False):
     survivor, many-to-many links are united, the survivor's history records the merge,
     and the loser goes to the trash (or, with `delete_loser` and the right, is deleted).
     """
+    from mitra.core.events import Event, record_event
     from mitra.dedupe.models import DuplicatePair, Merge
 
     from . import search
@@ -708,6 +709,13 @@ def merge_parties(survivor, loser, *, acting_user, take=(), delete_loser=False):
             moved=moved,
             merged_by=acting_user,
         )
+        record_event(
+            "party.merged",
+            survivor,
+            acting_user=acting_user,
+            payload={"merged": str(loser.public_id), "code": loser_code, "fields": taken},
+        )
+        Event.objects.filter(party_pk=loser.pk).update(party_pk=survivor.pk)  # its timeline too
         pairs = DuplicatePair.objects.filter(
             Q(party_a=survivor, party_b=loser) | Q(party_a=loser, party_b=survivor)
         )

@@ -69,7 +69,7 @@ from .models import (
 )
 from .pagination import keyset_page_for
 from .search import search_parties
-from .tabs import register_tab, tabs_for
+from .tabs import tabs_for
 from .views_columns import column_menu
 
 MODULE = "parties"
@@ -741,15 +741,6 @@ def _history_tab(request, party):
     return render_to_string(
         "parties/tabs/history.html", {"party": party, "rows": rows}, request=request
     )
-
-
-register_tab("overview", gettext_lazy("Overview"), _overview_tab, order=0, icon="layout-dashboard")
-register_tab("profile", gettext_lazy("Profile"), _profile_tab, order=5, icon="id")
-register_tab("contacts", gettext_lazy("Contacts"), _contacts_tab, order=10, icon="users")
-register_tab(
-    "relationships", gettext_lazy("Relationships"), _relationships_tab, order=20, icon="affiliate"
-)
-register_tab("history", gettext_lazy("History"), _history_tab, order=90, icon="history")
 
 
 def _back_to(party, tab=None):

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from mitra.core.events import record_event
+
 from .models import Reminder, ReminderPreference
 
 SNOOZE_CHOICES = ("hour", "tomorrow", "week")
@@ -34,6 +36,7 @@ def mark_done(reminder, *, acting_user):
     reminder.done_at = timezone.now()
     reminder.snoozed_until = None
     reminder.save(update_fields=["status", "done_at", "snoozed_until", "updated_at"])
+    record_event("reminder.done", reminder, acting_user=acting_user)
     return reminder
 
 
@@ -45,6 +48,7 @@ def snooze(reminder, choice, *, acting_user):
         raise ValueError(choice)
     reminder.status = Reminder.Status.SNOOZED
     reminder.snoozed_until = snooze_until(choice, acting_user)
+    record_event("reminder.snoozed", reminder, acting_user=acting_user, payload={"choice": choice})
     reminder.done_at = None
     reminder.save(update_fields=["status", "snoozed_until", "done_at", "updated_at"])
     return reminder
@@ -54,6 +58,7 @@ def snooze(reminder, choice, *, acting_user):
 def reopen(reminder, *, acting_user):
     _check(reminder, acting_user)
     reminder.status = Reminder.Status.NEW
+    record_event("reminder.reopened", reminder, acting_user=acting_user)
     reminder.done_at = reminder.snoozed_until = None
     reminder.save(update_fields=["status", "snoozed_until", "done_at", "updated_at"])
     return reminder

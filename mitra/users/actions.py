@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from mitra.core.events import record_event
 from mitra.core.policy import Action, can, has_module_perm
 
 from .models import ApiKey, Role, Team, User
@@ -32,6 +33,7 @@ def save_user(form, *, acting_user):
     user._history_user = acting_user
     user.save()
     user.teams.set(form.cleaned_data.get("teams") or [])
+    record_event("user.created" if creating else "user.updated", user, acting_user=acting_user)
     return user
 
 
@@ -43,6 +45,7 @@ def set_user_active(user, active, *, acting_user):
     user.is_active = active
     user._history_user = acting_user
     user.save(update_fields=["is_active"])
+    record_event("user.activated" if active else "user.deactivated", user, acting_user=acting_user)
     return user
 
 
@@ -56,12 +59,14 @@ def save_team(form, *, acting_user):
     team._history_user = acting_user
     team.save()
     form.save_m2m()
+    record_event("team.saved", team, acting_user=acting_user)
     return team
 
 
 @transaction.atomic
 def delete_team(team, *, acting_user):
     _require(acting_user, Action.DELETE, "teams", team)
+    record_event("team.deleted", team, acting_user=acting_user)
     team.delete()
 
 
@@ -75,6 +80,7 @@ def save_role(form, *, acting_user):
     role.permissions = form.permissions()
     role._history_user = acting_user
     role.save()
+    record_event("role.saved", role, acting_user=acting_user)
     return role
 
 
@@ -84,6 +90,7 @@ def delete_role(role, *, acting_user):
     _require(acting_user, Action.DELETE, "roles", role)
     if role.users.exists():
         raise ValueError("role in use")
+    record_event("role.deleted", role, acting_user=acting_user)
     role.delete()
 
 

@@ -499,6 +499,12 @@ def run_job(job):
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["rows_total", "status", "error", "finished_at", "updated_at"])
+    from mitra.core.events import record_event
+
+    counts = {k: getattr(job, f"{k}_count") for k in ("created", "updated", "skipped", "failed")}
+    record_event(
+        "import.finished", job, acting_user=user, payload={"importer": job.importer, **counts}
+    )
     # The file holds personal data and is not needed any more: the error report keeps
     # the rows that were not imported.
     discard_file(job)
