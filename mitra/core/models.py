@@ -73,3 +73,4 @@ class TrackedModel(VersionedModel, OwnedModel):
 
 from .idempotency import IdempotencyKey  # noqa: E402, F401
 from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401
+from .scheduler import PeriodicRun  # noqa: E402, F401

@@ -8,6 +8,7 @@ class MailConfig(AppConfig):
     verbose_name = _("Email delivery")
 
     def ready(self):
+        from mitra.core import scheduler
         from mitra.core.policy import Action
         from mitra.core.registry import ADMIN_SECTION, Module, register_module
 
@@ -22,3 +23,7 @@ class MailConfig(AppConfig):
                 ADMIN_SECTION,
             )
         )
+        from .tasks import drain_outbox
+
+        # Retries whose time has come, and anything queued while no worker ran.
+        scheduler.register("mail.drain", drain_outbox, every=60)

@@ -16,3 +16,10 @@ class PartiesConfig(AppConfig):
         register_demo(demo.load)
         search.register()  # substring index hooks + top-bar search (search helper)
         filters.connect()
+
+        from mitra.core import scheduler
+
+        from .tasks import refresh_ratings
+
+        # A rating with a future start or a past end takes or loses effect by the date.
+        scheduler.register("parties.ratings", refresh_ratings, every=24 * 3600)

@@ -21,7 +21,9 @@ from django.utils.translation import ngettext
 
 from mitra.core import calendars
 
-from . import registry, scheduler
+from mitra.core import scheduler
+
+from . import registry
 from .models import Reminder, ReminderPreference
 
 logger = logging.getLogger(__name__)

@@ -1,11 +1,13 @@
 import datetime as dt
 from unittest import mock
 
+from mitra.core import scheduler
+from mitra.core.scheduler import PeriodicRun
 from mitra.core.testing import BaseTestCase
-from mitra.reminders import scheduler
-from mitra.reminders.models import PeriodicRun
 
-from .helpers import at
+
+def at(y, m, d, h=12):
+    return dt.datetime(y, m, d, h, tzinfo=dt.UTC)
 
 
 class SchedulerTest(BaseTestCase):
@@ -43,6 +45,6 @@ class SchedulerTest(BaseTestCase):
         self.assertIn("mail.drain", scheduler.periodic())
 
     def test_pruning_is_harmless_without_the_database_queue(self):
-        from mitra.reminders.tasks import prune_task_results
+        from mitra.core.tasks import prune_task_results
 
         self.assertFalse(prune_task_results.call())  # the suite's immediate backend
