@@ -23,7 +23,12 @@ class MailConfig(AppConfig):
                 ADMIN_SECTION,
             )
         )
+        from mitra.core import outbox
+
+        from .models import OutboxMessage
         from .tasks import drain_outbox
 
+        # This app stores the one outbox (email, SMS, webhooks) and shows it.
+        outbox.use_storage(OutboxMessage, drain_outbox)
         # Retries whose time has come, and anything queued while no worker ran.
         scheduler.register("mail.drain", drain_outbox, every=60)
