@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MailConfig(AppConfig):
     name = "mitra.mail"
     label = "mail"
-    verbose_name = _("Email delivery")
+    verbose_name = _("Outbox")
 
     def ready(self):
         from mitra.core import scheduler
@@ -15,7 +15,7 @@ class MailConfig(AppConfig):
         register_module(
             Module(
                 "mail",
-                _("Email delivery"),
+                _("Outbox"),
                 "mail-forward",
                 "mail:list",
                 940,
