@@ -207,9 +207,9 @@ def release_stale(now=None):
     Status, Outcome = Message.Status, Log.Outcome
     now = now or timezone.now()
     stale = list(
-        Message.objects.filter(
-            status=Status.SENDING, claimed_at__lt=now - STALE_AFTER
-        ).values_list("pk", "claim", "attempts", "channel")
+        Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).values_list(
+            "pk", "claim", "attempts", "channel"
+        )
     )
     resend = {}
     for pk, claim, attempts, channel in stale:
@@ -333,7 +333,9 @@ def send_batch(messages, token):
 
         def failed(message, exc, provider=provider):
             counts["failed"] += 1
-            logger.warning("%s %s not sent: %s", message.channel, message.pk, provider.describe(exc))
+            logger.warning(
+                "%s %s not sent: %s", message.channel, message.pk, provider.describe(exc)
+            )
             _mark_failed(message, token, exc, provider)
 
         provider.send_batch(group, delivered, failed)

@@ -11,4 +11,3 @@ def collect_reminders():
     report = engine.collect()
     report["emails"] = engine.deliver_emails()
     return report
-

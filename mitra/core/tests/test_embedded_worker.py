@@ -16,10 +16,10 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from mitra.core.testing import BaseTestCase
-from mitra.core.worker import Supervisor, embedded_enabled
 from mitra.core import scheduler
 from mitra.core.scheduler import PeriodicRun
+from mitra.core.testing import BaseTestCase
+from mitra.core.worker import Supervisor, embedded_enabled
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ROOT = Path(__file__).resolve().parents[3]

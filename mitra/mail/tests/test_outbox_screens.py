@@ -73,7 +73,9 @@ class OutboxScreensTest(BaseTestCase):
         self.assertFalse(self.sent.log.exists())
 
     def test_it_lists_every_channel_and_filters_by_channel(self):
-        with self.settings(WEBHOOK_ENDPOINTS={"erp": {"url": "http://127.0.0.1:9/", "secret": "s"}}):
+        with self.settings(
+            WEBHOOK_ENDPOINTS={"erp": {"url": "http://127.0.0.1:9/", "secret": "s"}}
+        ):
             hook = core_outbox.queue_webhook(endpoint="erp", event="party.merged", data={})
         sms = core_outbox.queue_sms(to="+66812345678", text="ข้อความสั้น")
         self.login(self.admin)

@@ -25,4 +25,3 @@ def reminders_bell(context):
     # No request: the widget needs only its URLs, and a request would run every context
     # processor a second time on every page.
     return render_to_string("reminders/_bell_widget.html", {"urls": urls})
-
