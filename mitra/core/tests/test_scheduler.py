@@ -44,6 +44,24 @@ class SchedulerTest(BaseTestCase):
         self.assertIn("reminders.collect", scheduler.periodic())
         self.assertIn("mail.drain", scheduler.periodic())
 
+    def test_each_app_registers_its_own_jobs(self):
+        for name, module in (
+            ("reminders.collect", "mitra.reminders.tasks"),
+            ("mail.drain", "mitra.mail.tasks"),
+            ("tasks.prune", "mitra.core.tasks"),
+            ("parties.ratings", "mitra.parties.tasks"),
+            ("core.idempotency", "mitra.core.tasks"),
+        ):
+            self.assertTrue(scheduler.periodic()[name][0].module_path.startswith(module), name)
+
+    def test_every_takes_seconds_or_a_timedelta(self):
+        task = mock.Mock()
+        with mock.patch.dict(scheduler._periodic, clear=True):
+            scheduler.register("a", task, every=90)
+            scheduler.register("b", task, every=dt.timedelta(hours=1), limit=5)
+            self.assertEqual(scheduler.periodic()["a"][1], dt.timedelta(seconds=90))
+            self.assertEqual(scheduler.periodic()["b"][1:], (dt.timedelta(hours=1), {"limit": 5}))
+
     def test_pruning_is_harmless_without_the_database_queue(self):
         from mitra.core.tasks import prune_task_results
 
