@@ -116,32 +116,28 @@ def cmd_worker(opts):
     """Run queued tasks; also enqueue the periodic ones (reminders, mail drain).
 
     Any number of workers may run: each periodic run is claimed by one of them only
-    (see mitra.reminders.scheduler).
+    (see mitra.core.scheduler).
     """
     _setup()
     from mitra.core.worker import watch_parent
 
     watch_parent()  # started by `mitra serve`: end with it
     _call("migrate", interactive=False, verbosity=0)
-    from django.apps import apps
     from django.utils.crypto import get_random_string
 
     worker_id = f"{os.uname().nodename[:40]}-{get_random_string(12)}"
-    scheduler = None
-    if apps.is_installed("mitra.reminders"):
-        from mitra.reminders import scheduler
+    from mitra.core import scheduler
+
     if opts.once:
-        if scheduler:
-            scheduler.beat(worker_id)
-            scheduler.tick(worker_id=worker_id)
+        scheduler.beat(worker_id)
+        scheduler.tick(worker_id=worker_id)
         _call("db_worker", batch=True, startup_delay=False, reload=False, worker_id=worker_id)
         return
-    stop = scheduler.start(worker_id=worker_id) if scheduler else None
+    stop = scheduler.start(worker_id=worker_id)
     try:
         _call("db_worker", worker_id=worker_id)
     finally:
-        if stop is not None:
-            stop.set()
+        stop.set()
 
 
 def cmd_demo(opts):

@@ -1,5 +1,6 @@
 """Mitra settings: one file, read from the environment (see .env.example)."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -242,6 +243,17 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+
+# The outbox's other channels (mitra.core.outbox; providers in mitra/integrations/).
+# SMS through a generic HTTP gateway: a JSON POST to SMS_GATEWAY_URL, with a bearer token
+# or HTTP basic auth.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_USER = os.environ.get("SMS_GATEWAY_USER", "")
+SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "")
+# Webhooks: {"name": {"url": "https://…", "secret": "whsec_<base64>"}} as JSON.
+WEBHOOK_ENDPOINTS = json.loads(os.environ.get("WEBHOOK_ENDPOINTS", "") or "{}")
 
 # Background work: Django's tasks API; the database backend needs no extra service.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

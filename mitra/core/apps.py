@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import scheduler, tasks
         from .policy import CONFIGURATION, Action
         from .registry import ADMIN_SECTION, Module, register_module
 
@@ -24,6 +25,10 @@ class CoreConfig(AppConfig):
                 ADMIN_SECTION,
             )
         )
+        # Periodic jobs of the infrastructure (apps register theirs from their own ready()).
+        scheduler.register("tasks.prune", tasks.prune_task_results, every=24 * 3600)
+        scheduler.register("core.idempotency", tasks.clear_idempotency_keys, every=24 * 3600)
+
         from .events import register_timeline
 
         register_timeline()  # the event feed is a source of the party timeline

@@ -82,4 +82,5 @@ from .events import Event  # noqa: E402, F401
 from .idempotency import IdempotencyKey  # noqa: E402, F401
 from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401
 from .numbering import CodeSequence, NumberSeries  # noqa: E402, F401
+from .scheduler import PeriodicRun  # noqa: E402, F401
 from .workflow import TransitionLog  # noqa: E402, F401

@@ -6,7 +6,7 @@ server, and killed by the kernel if the server itself is killed (PR_SET_PDEATHSI
 separate `mitra worker` (with `MITRA_EMBEDDED_WORKER=0` on the web servers) is how to
 scale out; any number may run, the periodic scheduler lets one of them run each period.
 
-Every running worker's scheduler thread writes a heartbeat (`reminders.scheduler.beat`);
+Every running worker's scheduler thread writes a heartbeat (`core.scheduler.beat`);
 pages that wait on background work show a warning when none has been seen for a minute.
 """
 

@@ -1,4 +1,5 @@
-"""The outbox: every email the product sends waits here until a worker delivers it."""
+"""The storage of the one outbox (`mitra.core.outbox`): every email, SMS and webhook the
+product sends waits here until a worker delivers it."""
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.models import PublicIdModel, TimeStampedModel
+from mitra.core.outbox import Channel
 from mitra.core.policy import Scope, VisibleQuerySet
 
 
@@ -19,7 +21,12 @@ class OutboxQuerySet(VisibleQuerySet):
 
 
 class OutboxMessage(TimeStampedModel, PublicIdModel):
-    """One email to send: who to, what, and how its delivery is going."""
+    """One message to send on one channel: who to, what, and how its delivery is going.
+
+    Email: `to`/`cc` addresses, `subject`, `text`/`html`, `attachments`. SMS: `to` is the
+    number (E.164), `text` the message. Webhook: `to` is the URL, `subject` the event type,
+    `text` the JSON body as signed, `payload["endpoint"]` the endpoint's name.
+    """
 
     policy_module = "mail"
 
@@ -29,15 +36,21 @@ class OutboxMessage(TimeStampedModel, PublicIdModel):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    # Addresses separated by ", " (searchable with a plain LIKE on the admin screen).
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    # Addresses separated by ", " (searchable with a plain LIKE on the admin screen); a
+    # phone number; a URL.
     to = models.TextField(_("to"))
     cc = models.TextField(_("cc"), blank=True)
     from_email = models.CharField(_("from"), max_length=255, blank=True)
-    subject = models.CharField(_("subject"), max_length=500)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     # [{"name": "offer.pdf", "path": "<storage name>", "mimetype": "application/pdf"}]
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # What a channel's provider needs beyond the above (a webhook's endpoint name).
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
     party = models.ForeignKey(
         "parties.Party",
         verbose_name=_("party"),
@@ -70,8 +83,8 @@ class OutboxMessage(TimeStampedModel, PublicIdModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("outgoing email")
-        verbose_name_plural = _("outgoing emails")
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
         indexes = [
             # The drain: status = queued AND next_attempt_at <= now, oldest first.
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
@@ -80,10 +93,11 @@ class OutboxMessage(TimeStampedModel, PublicIdModel):
             # The delivery screen: newest first, optionally by status.
             models.Index(fields=["-created_at", "-id"], name="outbox_created_idx"),
             models.Index(fields=["status", "-created_at"], name="outbox_status_created_idx"),
+            models.Index(fields=["channel", "-created_at"], name="outbox_channel_created_idx"),
         ]
 
     def __str__(self):
-        return f"{self.subject} → {self.to}"
+        return f"{self.subject or self.get_channel_display()} → {self.to}"
 
     @classmethod
     def scope_q(cls, user, scope):
@@ -120,7 +134,7 @@ class DeliveryLog(models.Model):
         REQUEUED = "requeued", _("Queued again by hand")
 
     message = models.ForeignKey(
-        OutboxMessage, verbose_name=_("email"), on_delete=models.CASCADE, related_name="log"
+        OutboxMessage, verbose_name=_("message"), on_delete=models.CASCADE, related_name="log"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=0)

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.db.models.functions import Left
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.pagination import paginate
+from mitra.core.keyset import keyset_page_for
+from mitra.core.outbox import Channel
 from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
 
 from . import actions
@@ -19,21 +21,29 @@ def outbox_list(request):
         OutboxMessage.objects.visible_to(request.user)
         .select_related("party")
         .defer("text", "html", "attachments")
+        .annotate(preview=Left("text", 100))  # an SMS has no subject: its text stands in
     )
     status = request.GET.get("status", "")
     if status in OutboxMessage.Status.values:
         qs = qs.filter(status=status)
     else:
         status = ""
+    channel = request.GET.get("channel", "")
+    if channel in Channel.values:
+        qs = qs.filter(channel=channel)
+    else:
+        channel = ""
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(to__icontains=q) | Q(subject__icontains=q))
-    page = paginate(request, qs.order_by("-created_at", "-id"))
+    page = keyset_page_for(request, qs, ("-created_at", "-id"), 50)
     context = {
         "page": page,
         "q": q,
         "status": status,
         "statuses": OutboxMessage.Status.choices,
+        "channel": channel,
+        "channels": Channel.choices,
         "can_retry": has_module_perm(request.user, "mail", Action.EDIT),
     }
     template = "mail/outbox_list.html#rows" if request.htmx else "mail/outbox_list.html"
@@ -63,9 +73,9 @@ def outbox_detail(request, public_id):
 def outbox_retry(request, public_id):
     message = get_for_user(request.user, OutboxMessage, Action.EDIT, public_id=public_id)
     if actions.retry_message(message, acting_user=request.user):
-        messages.success(request, _("The email is queued again."))
+        messages.success(request, _("The message is queued again."))
     else:
-        messages.info(request, _("Only a failed email can be sent again."))
+        messages.info(request, _("Only a failed message can be sent again."))
     nxt = request.POST.get("next", "")
     if nxt == "list":
         return redirect("mail:list")

@@ -18,6 +18,12 @@ class PartiesConfig(AppConfig):
         approvals.register()  # edit approval (A17) through the core approval engine
         filters.connect()
         documents.register()  # the party fact sheet (core.documents)
+        from mitra.core import scheduler
+
+        from .tasks import refresh_ratings
+
+        # A rating with a future start or a past end takes or loses effect by the date.
+        scheduler.register("parties.ratings", refresh_ratings, every=24 * 3600)
         self._register_tabs()
         self._register_events()
 

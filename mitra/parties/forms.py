@@ -560,5 +560,3 @@ class RatingLevelForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = RatingLevel
         fields = ["name", "colour", "order", "description"]
-
-

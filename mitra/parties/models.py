@@ -986,8 +986,6 @@ def attachment_path(instance, filename):
     return f"parties/attachments/{timezone.now():%Y/%m}/{instance.party.public_id}/{filename}"
 
 
-
-
 __all__ = [
     "Address",
     "Contact",

@@ -19,9 +19,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from mitra.core import calendars
+from mitra.core import calendars, scheduler
 
-from . import registry, scheduler
+from . import registry
 from .models import Reminder, ReminderPreference
 
 logger = logging.getLogger(__name__)

@@ -136,24 +136,6 @@ class ReminderPreference(TimeStampedModel):
         return f"{self.user}: {self.delivery}"
 
 
-class PeriodicRun(models.Model):
-    """When a periodic task next runs; claimed by a conditional UPDATE on next_run_at so
-    that any number of workers enqueue each run once."""
-
-    name = models.CharField(max_length=100, unique=True)
-    next_run_at = models.DateTimeField()
-    last_run_at = models.DateTimeField(null=True, blank=True)
-    last_worker = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("periodic run")
-        verbose_name_plural = _("periodic runs")
-
-    def __str__(self):
-        return f"{self.name} @ {self.next_run_at}"
-
-
 class FeedToken(TimeStampedModel):
     """The secret address of a user's calendar feed (.ics), for phone and desktop
     calendars that subscribe without signing in. Only a hash is kept; the address is

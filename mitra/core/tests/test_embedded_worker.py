@@ -16,10 +16,10 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from mitra.core import scheduler
+from mitra.core.scheduler import PeriodicRun
 from mitra.core.testing import BaseTestCase
 from mitra.core.worker import Supervisor, embedded_enabled
-from mitra.reminders import scheduler
-from mitra.reminders.models import PeriodicRun
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ROOT = Path(__file__).resolve().parents[3]
@@ -188,7 +188,7 @@ class ServeRunsTheWorkerTest(SimpleTestCase):
             self.assertTrue(wait_for(healthy, 180, 0.5), "the server did not come up")
             # The scheduler inside the worker beats and enqueues the periodic tasks …
             beat = wait_for(
-                lambda: query("SELECT 1 FROM reminders_periodicrun WHERE name = ?",
+                lambda: query("SELECT 1 FROM core_periodicrun WHERE name = ?",
                               scheduler.HEARTBEAT), 120, 0.5)  # fmt: skip
             self.assertTrue(beat, "no worker heartbeat")
             # … and the worker runs them: reminders are collected, the outbox drained.

@@ -168,7 +168,7 @@ class OutboxTest(BaseTestCase):
         outbox.register_sent_hook(broken)
         try:
             message = outbox.queue_email(to="a@example.com", subject="ok", body="x")
-            with smtp_server(), self.assertLogs("mitra.mail.outbox", "ERROR"):
+            with smtp_server(), self.assertLogs("mitra.core.outbox", "ERROR"):
                 outbox.drain()
         finally:
             outbox._sent_hooks.remove(broken)

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from mitra.core import outbox as core_outbox
 from mitra.core.testing import BaseTestCase
 from mitra.mail import outbox
 from mitra.mail.models import DeliveryLog, OutboxMessage
@@ -23,7 +24,8 @@ class OutboxScreensTest(BaseTestCase):
     def test_it_lists_and_filters_for_an_administrator(self):
         self.login(self.admin)
         url = reverse("mail:list")
-        with self.assertNumQueries(8):  # 6 for session, user, 2FA, session save; count; page
+        # 6 for session, user, 2FA, session save; the page (its capped total rides along)
+        with self.assertNumQueries(7):
             response = self.client.get(url)
         self.assertContains(response, "ส่งแล้ว")
         self.assertContains(response, "ناموفق")
@@ -69,3 +71,33 @@ class OutboxScreensTest(BaseTestCase):
         self.sent.refresh_from_db()
         self.assertEqual(self.sent.status, Status.SENT)
         self.assertFalse(self.sent.log.exists())
+
+    def test_it_lists_every_channel_and_filters_by_channel(self):
+        with self.settings(
+            WEBHOOK_ENDPOINTS={"erp": {"url": "http://127.0.0.1:9/", "secret": "s"}}
+        ):
+            hook = core_outbox.queue_webhook(endpoint="erp", event="party.merged", data={})
+        sms = core_outbox.queue_sms(to="+66812345678", text="ข้อความสั้น")
+        self.login(self.admin)
+        url = reverse("mail:list")
+        self.client.get(url)  # the first request of a session also checks 2FA and saves it
+        for channel in ("", "sms", "webhook", "email"):
+            with self.assertNumQueries(3):  # session, user; the page with its capped total
+                response = self.client.get(url, {"channel": channel})
+            self.assertEqual(
+                [m.pk for m in response.context["page"].object_list],
+                {
+                    "": [sms.pk, hook.pk, self.failed.pk, self.sent.pk],
+                    "sms": [sms.pk],
+                    "webhook": [hook.pk],
+                    "email": [self.failed.pk, self.sent.pk],
+                }[channel],
+            )
+        response = self.client.get(url, {"channel": "sms"})
+        self.assertContains(response, "ข้อความสั้น")
+        self.assertContains(response, "+66812345678")
+        response = self.client.get(url, {"channel": "bogus"})  # ignored, not an error
+        self.assertEqual(len(response.context["page"].object_list), 4)
+        response = self.client.get(reverse("mail:detail", args=[hook.public_id]))
+        self.assertContains(response, "party.merged")
+        self.assertContains(response, "Webhook")

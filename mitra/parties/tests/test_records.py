@@ -138,7 +138,7 @@ class ScheduledRatingTests(BaseTestCase):
         self.assertEqual((self.party.rating, self.party.colour), (self.gold, "yellow"))
 
     def test_the_scheduler_runs_it_daily(self):
-        from mitra.reminders import scheduler
+        from mitra.core import scheduler
 
         self.assertEqual(scheduler.periodic()["parties.ratings"][1], dt.timedelta(days=1))
 

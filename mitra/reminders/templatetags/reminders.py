@@ -25,17 +25,3 @@ def reminders_bell(context):
     # No request: the widget needs only its URLs, and a request would run every context
     # processor a second time on every page.
     return render_to_string("reminders/_bell_widget.html", {"urls": urls})
-
-
-@register.simple_tag
-def worker_missing_alert(waiting=True):
-    """A warning on pages that wait on background work, when no worker has been seen for
-    a minute (`{% worker_missing_alert scan.in_progress %}`). No query unless `waiting`
-    and tasks go through the database queue."""
-    if not waiting:
-        return ""
-    from ..scheduler import worker_missing
-
-    if not worker_missing():
-        return ""
-    return render_to_string("reminders/_worker_missing.html")

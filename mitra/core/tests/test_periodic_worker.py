@@ -2,7 +2,7 @@ from django.test import TransactionTestCase
 from django_tasks_db.models import DBTaskResult
 
 from mitra import cli
-from mitra.reminders.models import PeriodicRun
+from mitra.core.scheduler import PeriodicRun
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -18,7 +18,7 @@ class WorkerTest(TransactionTestCase):
             {
                 "mitra.reminders.tasks.collect_reminders": "SUCCESSFUL",
                 "mitra.mail.tasks.drain_outbox": "SUCCESSFUL",
-                "mitra.reminders.tasks.prune_task_results": "SUCCESSFUL",
+                "mitra.core.tasks.prune_task_results": "SUCCESSFUL",
                 "mitra.parties.tasks.refresh_ratings": "SUCCESSFUL",
                 "mitra.core.tasks.clear_idempotency_keys": "SUCCESSFUL",
             },

@@ -1,11 +1,13 @@
 import datetime as dt
 from unittest import mock
 
+from mitra.core import scheduler
+from mitra.core.scheduler import PeriodicRun
 from mitra.core.testing import BaseTestCase
-from mitra.reminders import scheduler
-from mitra.reminders.models import PeriodicRun
 
-from .helpers import at
+
+def at(y, m, d, h=12):
+    return dt.datetime(y, m, d, h, tzinfo=dt.UTC)
 
 
 class SchedulerTest(BaseTestCase):
@@ -42,7 +44,25 @@ class SchedulerTest(BaseTestCase):
         self.assertIn("reminders.collect", scheduler.periodic())
         self.assertIn("mail.drain", scheduler.periodic())
 
+    def test_each_app_registers_its_own_jobs(self):
+        for name, module in (
+            ("reminders.collect", "mitra.reminders.tasks"),
+            ("mail.drain", "mitra.mail.tasks"),
+            ("tasks.prune", "mitra.core.tasks"),
+            ("parties.ratings", "mitra.parties.tasks"),
+            ("core.idempotency", "mitra.core.tasks"),
+        ):
+            self.assertTrue(scheduler.periodic()[name][0].module_path.startswith(module), name)
+
+    def test_every_takes_seconds_or_a_timedelta(self):
+        task = mock.Mock()
+        with mock.patch.dict(scheduler._periodic, clear=True):
+            scheduler.register("a", task, every=90)
+            scheduler.register("b", task, every=dt.timedelta(hours=1), limit=5)
+            self.assertEqual(scheduler.periodic()["a"][1], dt.timedelta(seconds=90))
+            self.assertEqual(scheduler.periodic()["b"][1:], (dt.timedelta(hours=1), {"limit": 5}))
+
     def test_pruning_is_harmless_without_the_database_queue(self):
-        from mitra.reminders.tasks import prune_task_results
+        from mitra.core.tasks import prune_task_results
 
         self.assertFalse(prune_task_results.call())  # the suite's immediate backend

@@ -1,5 +1,12 @@
 """Periodic tasks for `mitra worker`, safe with any number of workers.
 
+Apps register their periodic jobs from their own `apps.py`:
+
+    from mitra.core import scheduler
+    scheduler.register("reminders.collect", collect_reminders, every=60)
+
+`every` is seconds or a timedelta; keyword arguments are passed to `task.enqueue()`.
+
 Each periodic task has a PeriodicRun row; a worker that finds `next_run_at` in the past
 moves it forward with a conditional UPDATE (… WHERE next_run_at = <the value it read>).
 Only one worker's UPDATE matches, and only that worker enqueues the run.
@@ -12,10 +19,9 @@ import datetime as dt
 import logging
 import threading
 
-from django.db import close_old_connections
+from django.db import close_old_connections, models
 from django.utils import timezone
-
-from .models import PeriodicRun
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +32,31 @@ HEARTBEAT_EVERY = 15  # seconds
 STALE_AFTER = 60  # seconds
 
 
-def register_periodic(name, task, every_seconds, **kwargs):
-    """Enqueue `task` (a django-tasks Task) every `every_seconds` while a worker runs."""
-    _periodic[name] = (task, dt.timedelta(seconds=every_seconds), kwargs)
+class PeriodicRun(models.Model):
+    """When a periodic task next runs; claimed by a conditional UPDATE on next_run_at so
+    that any number of workers enqueue each run once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_worker = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        app_label = "core"
+        ordering = ["name"]
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+
+    def __str__(self):
+        return f"{self.name} @ {self.next_run_at}"
+
+
+def register(name, task, every, **kwargs):
+    """Enqueue `task` (a django-tasks Task) every `every` (seconds or a timedelta) while a
+    worker runs. Called from an app's `ready()`; registering a name again replaces it."""
+    if not isinstance(every, dt.timedelta):
+        every = dt.timedelta(seconds=every)
+    _periodic[name] = (task, every, kwargs)
 
 
 def periodic():
