@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from . import views, views_columns
+from mitra.core.registry import url_extensions
+
+from . import views, views_callerid, views_columns
 
 app_name = "parties"
 
@@ -51,7 +53,8 @@ urlpatterns = [
         name="contact_remove",
     ),
     path("<uuid:public_id>/files/add/", views.attachment_add, name="attachment_add"),
-    # Owned by other helpers: duplicates & merge, import & export.
-    path("", include("mitra.parties.urls_dupes")),
+    path("caller-id/", views_callerid.caller_id, name="caller_id"),
     path("", include("mitra.parties.urls_io")),
 ]
+# Screens other apps add under /parties/ (duplicates and merge: mitra.dedupe).
+urlpatterns += [path("", include(module)) for module in url_extensions("parties")]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +28,6 @@ from mitra.core.policy import (
     Action,
     can_configure,
     get_for_user,
-    has_module_perm,
     is_public_id,
     require_configure,
     require_module,
@@ -36,6 +35,8 @@ from mitra.core.policy import (
 from mitra.users.models import User
 
 from . import actions, uploads
+from .chrome import perms as _perms
+from .chrome import render_page as _render
 from .duplicates import find_duplicates
 from .filters import filter_choices
 from .forms import (
@@ -92,34 +93,11 @@ SORTS = {key: ordering for key, _label, ordering in SORT_ORDERS}
 SORT_CHOICES = [(key, label) for key, label, _ordering in SORT_ORDERS]
 
 
-def _perms(user):
-    """Module rights on parties, for buttons (the record is already known to be visible).
-
-    Kept on the user object, which lives as long as the request: a page asks more than once.
-    """
-    perms = user.__dict__.get("_party_perms")
-    if perms is None:
-        perms = user.__dict__["_party_perms"] = {
-            a: has_module_perm(user, MODULE, a) for a in Action.values
-        }
-    return perms
-
-
 def _next_url(request, default):
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
         return url
     return default
-
-
-def chrome(request):
-    """What every parties page needs: the user's rights and the sub-navigation's flags."""
-    user = request.user
-    return {"rights": _perms(user), "nav_can_approve": actions.can_approve(user)}
-
-
-def _render(request, template, context):
-    return render(request, template, {**chrome(request), **context})
 
 
 # -- the list ------------------------------------------------------------------------------
