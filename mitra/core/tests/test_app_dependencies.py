@@ -47,9 +47,13 @@ def imports_of(app):
                 continue
             for name in names:
                 parts = name.split(".")
-                if parts[0] == "mitra" and len(parts) > 1 and parts[1] != app:
-                    if (MITRA / parts[1] / "__init__.py").exists():
-                        yield parts[1], ".".join(parts[:3]), rel
+                if (
+                    parts[0] == "mitra"
+                    and len(parts) > 1
+                    and parts[1] != app
+                    and (MITRA / parts[1] / "__init__.py").exists()
+                ):
+                    yield parts[1], ".".join(parts[:3]), rel
 
 
 class AppDependencyTests(SimpleTestCase):

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from mitra.core import search as core_search
 from mitra.core.testing import BaseTestCase
-from mitra.dedupe.models import DuplicatePair, Merge
 from mitra.dedupe.merge import _reverse_relations, merge_parties
+from mitra.dedupe.models import DuplicatePair, Merge
 from mitra.parties.models import (
     Address,
     Attachment,
