@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core import calendars
 from mitra.core.forms import CalendarDateField, CalendarDateInput, StyledFormMixin
 from mitra.core.labels import LabelsFormMixin
+from mitra.core.unique import code_taken
 
 from .models import (
     Appointment,
@@ -568,12 +569,10 @@ class LookupForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         kind, name = data.get("kind"), data.get("name")
-        if kind and name:
-            clash = Lookup.objects.filter(kind=kind, name__iexact=name.strip())
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error("name", _("This list already has a code with that name."))
+        if kind and code_taken(
+            Lookup.objects.filter(kind=kind), name, field="name", instance=self.instance
+        ):
+            self.add_error("name", _("This list already has a code with that name."))
         return data
 
 

@@ -475,9 +475,6 @@ class TaskQuerySet(VisibleQuerySet):
         """Not done and not cancelled."""
         return self.filter(status__in=OPEN_STATUSES)
 
-    def assigned_to(self, user):
-        return self.filter(assignee=user)
-
     def overdue(self, now=None):
         """Open tasks whose due time has passed."""
         return self.open().filter(due_at__lt=now or timezone.now())
@@ -614,11 +611,6 @@ class NoteQuerySet(VisibleQuerySet):
 
     def received_by(self, user):
         return self.filter(pk__in=NoteRecipient.objects.filter(user=user).values("note_id"))
-
-    def unread_by(self, user):
-        return self.filter(
-            pk__in=NoteRecipient.objects.filter(user=user, read_at__isnull=True).values("note_id")
-        )
 
     def for_party(self, party):
         return self.filter(pk__in=NoteTarget.objects.filter(party=party).values("note_id"))

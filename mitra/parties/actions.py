@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mitra.core.policy import Action, Level, can, has_module_perm, require_configure
+from mitra.core.unique import code_taken
 
 from .models import (
     Address,
@@ -429,10 +430,7 @@ def _apply(party, changes, *, history_user, reason=None):
 
 
 def _check_code_free(code, party=None):
-    others = Party.all_objects.filter(code__iexact=code)
-    if party is not None and party.pk:
-        others = others.exclude(pk=party.pk)
-    if code and others.exists():
+    if code_taken(Party.all_objects, code, instance=party):
         raise ValidationError({"code": _("Another party already has this code.")})
 
 
