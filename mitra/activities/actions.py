@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mitra.core.files import detect_content_type
-from mitra.core.policy import Action, can, has_module_perm
+from mitra.core.policy import Action, can, has_module_perm, require
 
 from .models import (
     OPEN_STATUSES,
@@ -48,11 +48,6 @@ log = logging.getLogger(__name__)
 
 def _require_module(user, module, action):
     if not has_module_perm(user, module, action):
-        raise PermissionDenied
-
-
-def _require(user, action, obj):
-    if not can(user, action, obj):
         raise PermissionDenied
 
 
@@ -150,7 +145,7 @@ def log_interaction(*, acting_user, parties=(), **values):
 
 @transaction.atomic
 def update_interaction(interaction, *, acting_user, parties=None, **values):
-    _require(acting_user, Action.EDIT, interaction)
+    require(acting_user, Action.EDIT, interaction)
     _set_fields(interaction, values, INTERACTION_FIELDS)
     _full_clean(interaction)
     interaction._history_user = acting_user
@@ -174,7 +169,7 @@ def update_interaction(interaction, *, acting_user, parties=None, **values):
 
 @transaction.atomic
 def delete_interaction(interaction, *, acting_user):
-    _require(acting_user, Action.DELETE, interaction)
+    require(acting_user, Action.DELETE, interaction)
     _delete_files_of(interaction=interaction)
     interaction._history_user = acting_user
     interaction.delete()
@@ -265,7 +260,7 @@ def record_followup(
 
 @transaction.atomic
 def update_followup(followup, *, acting_user, **values):
-    _require(acting_user, Action.EDIT, followup)
+    require(acting_user, Action.EDIT, followup)
     _set_fields(followup, values, ["result", "next_date", "led_to_sale", "followed_up_at"])
     _full_clean(followup, exclude=["previous", "interaction", "party"])
     followup._history_user = acting_user
@@ -276,7 +271,7 @@ def update_followup(followup, *, acting_user, **values):
 @transaction.atomic
 def delete_followup(followup, *, acting_user):
     """Remove a follow-up and mend the chain around it."""
-    _require(acting_user, Action.DELETE, followup)
+    require(acting_user, Action.DELETE, followup)
     successor = FollowUp.objects.filter(previous=followup).first()
     previous = followup.previous
     was_current = followup.is_current
@@ -363,7 +358,7 @@ def create_appointment(*, acting_user, participants=(), parties=(), **values):
 
 @transaction.atomic
 def update_appointment(appt, *, acting_user, participants=None, parties=None, **values):
-    _require(acting_user, Action.EDIT, appt)
+    require(acting_user, Action.EDIT, appt)
     _set_fields(appt, values, APPOINTMENT_FIELDS)
     _full_clean(appt)
     appt._history_user = acting_user
@@ -393,7 +388,7 @@ def move_appointment(appt, *, acting_user, start, end=None):
 
 @transaction.atomic
 def delete_appointment(appt, *, acting_user):
-    _require(acting_user, Action.DELETE, appt)
+    require(acting_user, Action.DELETE, appt)
     _delete_files_of(appointment=appt)
     appt._history_user = acting_user
     appt.delete()
@@ -436,7 +431,7 @@ def create_task(*, acting_user, parties=(), steps=(), **values):
 
 @transaction.atomic
 def update_task(task, *, acting_user, parties=None, **values):
-    _require(acting_user, Action.EDIT, task)
+    require(acting_user, Action.EDIT, task)
     status = values.pop("status", None)
     _set_fields(task, values, TASK_FIELDS)
     _full_clean(task, exclude=["rework_of"])
@@ -458,7 +453,7 @@ def update_task(task, *, acting_user, parties=None, **values):
 @transaction.atomic
 def set_task_status(task, status, *, acting_user):
     """Move a task to another status (the board's drag). Done closes it as a success."""
-    _require(acting_user, Action.EDIT, task)
+    require(acting_user, Action.EDIT, task)
     if status not in TaskStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
@@ -484,7 +479,7 @@ def close_task(task, *, acting_user, result=Task.Result.OK, note="", cancel=Fals
     linked by `rework_of`). When the task asks for it, the customer is emailed after commit.
     Returns the closed task; the rework task, if any, is `task.rework`.
     """
-    _require(acting_user, Action.EDIT, task)
+    require(acting_user, Action.EDIT, task)
     if not cancel and result not in (Task.Result.OK, Task.Result.FAILED):
         raise ValidationError({"result": _("Choose whether the task succeeded or failed.")})
     if not task.is_open:
@@ -584,7 +579,7 @@ def _notify_customer(task, acting_user):
 
 @transaction.atomic
 def add_step(task, title, *, acting_user):
-    _require(acting_user, Action.EDIT, task)
+    require(acting_user, Action.EDIT, task)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Write what the step is.")})
@@ -594,7 +589,7 @@ def add_step(task, title, *, acting_user):
 
 @transaction.atomic
 def toggle_step(step, *, acting_user):
-    _require(acting_user, Action.EDIT, step.task)
+    require(acting_user, Action.EDIT, step.task)
     step.done = not step.done
     step.done_at = timezone.now() if step.done else None
     step.done_by = acting_user if step.done else None
@@ -604,13 +599,13 @@ def toggle_step(step, *, acting_user):
 
 @transaction.atomic
 def delete_step(step, *, acting_user):
-    _require(acting_user, Action.EDIT, step.task)
+    require(acting_user, Action.EDIT, step.task)
     step.delete()
 
 
 @transaction.atomic
 def delete_task(task, *, acting_user):
-    _require(acting_user, Action.DELETE, task)
+    require(acting_user, Action.DELETE, task)
     _delete_files_of(task=task)
     task._history_user = acting_user
     task.delete()
@@ -641,7 +636,7 @@ def create_note(*, acting_user, body, title="", recipients=(), parties=(), **val
 
 @transaction.atomic
 def update_note(note, *, acting_user, recipients=None, **values):
-    _require(acting_user, Action.EDIT, note)
+    require(acting_user, Action.EDIT, note)
     if note.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied  # recipients read and close, they do not rewrite
     _set_fields(note, values, ["title", "body", "remind_on", "is_private", "team"])
@@ -682,7 +677,7 @@ def set_note_status(note, status, *, acting_user):
 
 @transaction.atomic
 def delete_note(note, *, acting_user):
-    _require(acting_user, Action.DELETE, note)
+    require(acting_user, Action.DELETE, note)
     if note.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
     _delete_files_of(note=note)
@@ -717,7 +712,7 @@ def post_news(*, acting_user, **values):
 
 @transaction.atomic
 def update_news(news, *, acting_user, **values):
-    _require(acting_user, Action.EDIT, news)
+    require(acting_user, Action.EDIT, news)
     if news.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
     _set_fields(news, values, NEWS_FIELDS)
@@ -729,7 +724,7 @@ def update_news(news, *, acting_user, **values):
 
 @transaction.atomic
 def delete_news(news, *, acting_user):
-    _require(acting_user, Action.DELETE, news)
+    require(acting_user, Action.DELETE, news)
     if news.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
     news._history_user = acting_user

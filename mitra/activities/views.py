@@ -14,14 +14,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core import calendars
 from mitra.core.files import safe_file_response
+from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
+from mitra.core.lists import back_url as _safe_next
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
@@ -90,29 +91,11 @@ def _party_from_query(request, param="party"):
     return get_for_user(request.user, Party, public_id=value)
 
 
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _party_url(party, tab="timeline"):
     try:
         return reverse("parties:detail", args=[party.public_id]) + f"?tab={tab}"
     except NoReverseMatch:
         return "/"
-
-
-def _apply_errors(form, exc):
-    """Put an action's ValidationError on the form's fields (or on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _party_targets(model_target, user=None):

@@ -19,7 +19,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mitra.core.policy import Action, Level, can, has_module_perm, require_configure
+from mitra.core.policy import Action, Level, can, has_module_perm, require, require_configure
 from mitra.core.unique import code_taken
 
 from .models import (
@@ -53,9 +53,7 @@ class DeleteBlocked(Exception):
 
 
 def _require(user, action, obj=None):
-    allowed = can(user, action, obj) if obj is not None else has_module_perm(user, MODULE, action)
-    if not allowed:
-        raise PermissionDenied
+    require(user, action, obj, module=MODULE)
 
 
 def can_on_trashed(user, action, party):

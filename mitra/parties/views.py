@@ -13,15 +13,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mitra.core.countries import country_name, find_country
 from mitra.core.files import safe_file_response
+from mitra.core.forms import apply_errors as _attach_errors
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
+from mitra.core.lists import back_url as _next_url
 from mitra.core.lists import lazy_total
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
@@ -91,13 +92,6 @@ SORT_ORDERS = [
 ]
 SORTS = {key: ordering for key, _label, ordering in SORT_ORDERS}
 SORT_CHOICES = [(key, label) for key, label, _ordering in SORT_ORDERS]
-
-
-def _next_url(request, default):
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return url
-    return default
 
 
 # -- the list ------------------------------------------------------------------------------
@@ -515,14 +509,6 @@ def _duplicates(user, values, points, party=None):
         ):  # fmt: skip
             return []
     return find_duplicates(user, exclude_pk=party.pk if party else None, **probe)
-
-
-def _attach_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
