@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core import calendars
+from mitra.core.charts import bar_spec as _bar_spec
 from mitra.core.files import safe_file_response
 from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
@@ -482,51 +483,6 @@ def interaction_analysis(request):
             "total": qs.count(),
         },
     )
-
-
-def _bar_spec(title, pairs, line=False):
-    """A Vega-Lite spec for (label, count) pairs; rendered by activities/charts.js."""
-    data = [{"label": str(label), "count": n} for label, n in pairs]
-    if line:
-        return {
-            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "width": "container",
-            "height": 220,
-            "data": {"values": data},
-            "mark": {"type": "line", "point": True},
-            "encoding": {
-                "x": {
-                    "field": "label",
-                    "type": "ordinal",
-                    "sort": None,
-                    "title": None,
-                    "axis": {"labelAngle": -40},
-                },
-                "y": {
-                    "field": "count",
-                    "type": "quantitative",
-                    "title": None,
-                    "axis": {"format": "d", "tickMinStep": 1},
-                },
-                "tooltip": [{"field": "label"}, {"field": "count"}],
-            },
-        }
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": {"step": 28},
-        "data": {"values": data},
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "y": {"field": "label", "type": "nominal", "sort": "-x", "title": None},
-            "x": {
-                "field": "count",
-                "type": "quantitative",
-                "title": None,
-                "axis": {"format": "d", "tickMinStep": 1},
-            },
-        },
-    }
 
 
 # -- follow-ups (C3) ------------------------------------------------------------------------
