@@ -56,6 +56,7 @@ from .forms import (
     resolve_party,
 )
 from .models import (
+    LOOKUP_MODULE,
     Appointment,
     AppointmentTarget,
     Attachment,
@@ -64,6 +65,7 @@ from .models import (
     Interaction,
     InteractionTarget,
     Lookup,
+    LookupKind,
     News,
     Note,
     NoteRecipient,
@@ -427,7 +429,9 @@ def interaction_analysis(request):
         "channel": dict(Channel.choices),
     }
     # Codes are counted by their default name and shown by their label in this language.
-    for kind, name, names in Lookup.objects.values_list("kind", "name", "labels"):
+    for kind, name, names in Lookup.objects.filter(module=LOOKUP_MODULE).values_list(
+        "kind", "name", "labels"
+    ):
         labels.setdefault(kind, {})[name] = localized(name, names)
     for key, (column, title) in DIMENSIONS.items():
         rows = list(
@@ -1604,7 +1608,7 @@ def lookup_list(request, public_id=None):
     require_module(request.user, "activity_codes", Action.VIEW)
     instance = None
     if public_id:
-        instance = Lookup.objects.filter(public_id=public_id).first()
+        instance = Lookup.objects.filter(module=LOOKUP_MODULE, public_id=public_id).first()
         if instance is None:
             raise Http404
     can_edit = can_configure(request.user)
@@ -1624,8 +1628,8 @@ def lookup_list(request, public_id=None):
                 messages.success(request, _("The code was saved."))
                 return redirect("activities:lookups")
     groups = []
-    rows = list(Lookup.objects.all())
-    for kind, label in Lookup.Kind.choices:
+    rows = list(Lookup.objects.filter(module=LOOKUP_MODULE))
+    for kind, label in LookupKind.choices:
         groups.append((kind, label, [r for r in rows if r.kind == kind]))
     return _render(
         request,

@@ -71,5 +71,6 @@ class TrackedModel(VersionedModel, OwnedModel):
         abstract = True
 
 
+from .codes import Lookup  # noqa: E402, F401
 from .idempotency import IdempotencyKey  # noqa: E402, F401
 from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401
