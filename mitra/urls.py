@@ -1,3 +1,5 @@
+from importlib.util import find_spec
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -46,8 +48,6 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("account/", include(account)),
-    path("users/", include("mitra.users.urls")),
-    path("documents/", include("mitra.core.documents.urls")),
     path("approvals/", include("mitra.core.approvals.urls")),
     path("api/v1/", include("mitra.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -60,7 +60,14 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-# Domain apps mount themselves when present (see INSTALLED_APPS in settings).
-for _app in ("parties", "mail", "reminders", "activities"):
-    if apps.is_installed(f"mitra.{_app}"):
-        urlpatterns.insert(-4, path(f"{_app}/", include(f"mitra.{_app}.urls")))
+
+def _app_urls():
+    """Every installed mitra app with a `urls` module, at its `url_prefix` (default
+    "<label>/"; None: mounted by another app, see core.registry.extend_urls)."""
+    for config in apps.get_app_configs():
+        prefix = getattr(config, "url_prefix", f"{config.label}/")
+        if config.name.startswith("mitra.") and prefix and find_spec(f"{config.name}.urls"):
+            yield path(prefix, include(f"{config.name}.urls"))
+
+
+urlpatterns[-4:-4] = list(_app_urls())

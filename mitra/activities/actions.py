@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from mitra.core.events import record_event
 from mitra.core.files import detect_content_type
-from mitra.core.policy import Action, can, has_module_perm
+from mitra.core.policy import Action, can, has_module_perm, require
 
 from . import attachables
 from .models import (
@@ -49,11 +49,6 @@ log = logging.getLogger(__name__)
 
 def _require_module(user, module, action):
     if not has_module_perm(user, module, action):
-        raise PermissionDenied
-
-
-def _require(user, action, obj):
-    if not can(user, action, obj):
         raise PermissionDenied
 
 
@@ -164,7 +159,7 @@ def log_interaction(*, acting_user, parties=(), **values):
 
 @transaction.atomic
 def update_interaction(interaction, *, acting_user, parties=None, **values):
-    _require(acting_user, Action.EDIT, interaction)
+    require(acting_user, Action.EDIT, interaction)
     _set_fields(interaction, values, INTERACTION_FIELDS)
     _full_clean(interaction)
     interaction._history_user = acting_user
@@ -195,7 +190,7 @@ def update_interaction(interaction, *, acting_user, parties=None, **values):
 
 @transaction.atomic
 def delete_interaction(interaction, *, acting_user):
-    _require(acting_user, Action.DELETE, interaction)
+    require(acting_user, Action.DELETE, interaction)
     record_event(
         "interaction.deleted", interaction, acting_user=acting_user, party=_party_of(interaction)
     )
@@ -290,7 +285,7 @@ def record_followup(
 
 @transaction.atomic
 def update_followup(followup, *, acting_user, **values):
-    _require(acting_user, Action.EDIT, followup)
+    require(acting_user, Action.EDIT, followup)
     _set_fields(followup, values, ["result", "next_date", "led_to_sale", "followed_up_at"])
     _full_clean(followup, exclude=["previous", "interaction", "party"])
     followup._history_user = acting_user
@@ -304,7 +299,7 @@ def update_followup(followup, *, acting_user, **values):
 @transaction.atomic
 def delete_followup(followup, *, acting_user):
     """Remove a follow-up and mend the chain around it."""
-    _require(acting_user, Action.DELETE, followup)
+    require(acting_user, Action.DELETE, followup)
     record_event("followup.deleted", followup, acting_user=acting_user)
     successor = FollowUp.objects.filter(previous=followup).first()
     previous = followup.previous
@@ -395,7 +390,7 @@ def create_appointment(*, acting_user, participants=(), parties=(), **values):
 
 @transaction.atomic
 def update_appointment(appt, *, acting_user, participants=None, parties=None, **values):
-    _require(acting_user, Action.EDIT, appt)
+    require(acting_user, Action.EDIT, appt)
     _set_fields(appt, values, APPOINTMENT_FIELDS)
     _full_clean(appt)
     appt._history_user = acting_user
@@ -432,7 +427,7 @@ def move_appointment(appt, *, acting_user, start, end=None):
 
 @transaction.atomic
 def delete_appointment(appt, *, acting_user):
-    _require(acting_user, Action.DELETE, appt)
+    require(acting_user, Action.DELETE, appt)
     record_event("appointment.deleted", appt, acting_user=acting_user, party=_party_of(appt))
     _delete_files_of(appointment=appt)
     appt._history_user = acting_user
@@ -479,7 +474,7 @@ def create_task(*, acting_user, parties=(), steps=(), **values):
 
 @transaction.atomic
 def update_task(task, *, acting_user, parties=None, **values):
-    _require(acting_user, Action.EDIT, task)
+    require(acting_user, Action.EDIT, task)
     status = values.pop("status", None)
     assignee_was = task.assignee_id
     _set_fields(task, values, TASK_FIELDS)
@@ -517,7 +512,7 @@ def update_task(task, *, acting_user, parties=None, **values):
 @transaction.atomic
 def set_task_status(task, status, *, acting_user):
     """Move a task to another status (the board's drag). Done closes it as a success."""
-    _require(acting_user, Action.EDIT, task)
+    require(acting_user, Action.EDIT, task)
     if status not in TaskStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
@@ -550,7 +545,7 @@ def close_task(task, *, acting_user, result=Task.Result.OK, note="", cancel=Fals
     linked by `rework_of`). When the task asks for it, the customer is emailed after commit.
     Returns the closed task; the rework task, if any, is `task.rework`.
     """
-    _require(acting_user, Action.EDIT, task)
+    require(acting_user, Action.EDIT, task)
     if not cancel and result not in (Task.Result.OK, Task.Result.FAILED):
         raise ValidationError({"result": _("Choose whether the task succeeded or failed.")})
     if not task.is_open:
@@ -657,7 +652,7 @@ def _notify_customer(task, acting_user):
 
 @transaction.atomic
 def add_step(task, title, *, acting_user):
-    _require(acting_user, Action.EDIT, task)
+    require(acting_user, Action.EDIT, task)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Write what the step is.")})
@@ -667,7 +662,7 @@ def add_step(task, title, *, acting_user):
 
 @transaction.atomic
 def toggle_step(step, *, acting_user):
-    _require(acting_user, Action.EDIT, step.task)
+    require(acting_user, Action.EDIT, step.task)
     step.done = not step.done
     step.done_at = timezone.now() if step.done else None
     step.done_by = acting_user if step.done else None
@@ -677,13 +672,13 @@ def toggle_step(step, *, acting_user):
 
 @transaction.atomic
 def delete_step(step, *, acting_user):
-    _require(acting_user, Action.EDIT, step.task)
+    require(acting_user, Action.EDIT, step.task)
     step.delete()
 
 
 @transaction.atomic
 def delete_task(task, *, acting_user):
-    _require(acting_user, Action.DELETE, task)
+    require(acting_user, Action.DELETE, task)
     record_event("task.deleted", task, acting_user=acting_user, party=_party_of(task))
     _delete_files_of(task=task)
     task._history_user = acting_user
@@ -718,7 +713,7 @@ def create_note(*, acting_user, body, title="", recipients=(), parties=(), **val
 
 @transaction.atomic
 def update_note(note, *, acting_user, recipients=None, **values):
-    _require(acting_user, Action.EDIT, note)
+    require(acting_user, Action.EDIT, note)
     if note.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied  # recipients read and close, they do not rewrite
     _set_fields(note, values, ["title", "body", "remind_on", "is_private", "team"])
@@ -773,7 +768,7 @@ def set_note_status(note, status, *, acting_user):
 
 @transaction.atomic
 def delete_note(note, *, acting_user):
-    _require(acting_user, Action.DELETE, note)
+    require(acting_user, Action.DELETE, note)
     record_event("note.deleted", note, acting_user=acting_user, party=_party_of(note))
     if note.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
@@ -810,7 +805,7 @@ def post_news(*, acting_user, **values):
 
 @transaction.atomic
 def update_news(news, *, acting_user, **values):
-    _require(acting_user, Action.EDIT, news)
+    require(acting_user, Action.EDIT, news)
     if news.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
     _set_fields(news, values, NEWS_FIELDS)
@@ -823,7 +818,7 @@ def update_news(news, *, acting_user, **values):
 
 @transaction.atomic
 def delete_news(news, *, acting_user):
-    _require(acting_user, Action.DELETE, news)
+    require(acting_user, Action.DELETE, news)
     record_event("news.deleted", news, acting_user=acting_user)
     if news.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied

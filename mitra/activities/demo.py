@@ -118,16 +118,17 @@ NOTES = {
 
 
 def _lookups():
-    from .models import Lookup
+    from .models import LOOKUP_MODULE, Lookup, LookupKind
 
     out = {}
-    specs = [(Lookup.Kind.RESULT, n, s) for n, s in RESULTS]
-    specs += [(Lookup.Kind.REASON, n, False) for n in REASONS]
-    specs += [(Lookup.Kind.MEDIUM, n, False) for n in MEDIA]
-    specs += [(Lookup.Kind.APPOINTMENT_TYPE, n, False) for n in APPOINTMENT_TYPES]
+    specs = [(LookupKind.RESULT, n, s) for n, s in RESULTS]
+    specs += [(LookupKind.REASON, n, False) for n in REASONS]
+    specs += [(LookupKind.MEDIUM, n, False) for n in MEDIA]
+    specs += [(LookupKind.APPOINTMENT_TYPE, n, False) for n in APPOINTMENT_TYPES]
     for i, (kind, name, success) in enumerate(specs):
         th, fa = LOOKUP_LABELS.get(name, (name, name))
         obj, _created = Lookup.objects.get_or_create(
+            module=LOOKUP_MODULE,
             kind=kind,
             name=name,
             defaults={"order": i, "is_success": success, "labels": {"th": th, "fa": fa}},
@@ -240,7 +241,7 @@ def _chunk(rows, users, lookups, rng):
         FollowUp,
         Interaction,
         InteractionTarget,
-        Lookup,
+        LookupKind,
         Task,
         TaskStatus,
         TaskStep,
@@ -268,10 +269,10 @@ def _chunk(rows, users, lookups, rng):
     tasks, t_targets, steps = [], [], []
     channels = [c for c, _l in Channel.choices]
     weights = [30, 20, 8, 12, 1, 10, 6, 2]
-    results = lookups[Lookup.Kind.RESULT] + [None]
-    reasons = lookups[Lookup.Kind.REASON] + [None, None]
-    media = lookups[Lookup.Kind.MEDIUM] + [None]
-    types = lookups[Lookup.Kind.APPOINTMENT_TYPE]
+    results = lookups[LookupKind.RESULT] + [None]
+    reasons = lookups[LookupKind.REASON] + [None, None]
+    media = lookups[LookupKind.MEDIUM] + [None]
+    types = lookups[LookupKind.APPOINTMENT_TYPE]
     through = Appointment.participants.through
     directions = [Direction.IN.value, Direction.OUT.value]
     products = PRODUCTS + [""] * 5

@@ -7,19 +7,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import calendars
 from mitra.core.forms import CalendarDateField, CalendarDateInput, StyledFormMixin
 from mitra.core.labels import LabelsFormMixin
+from mitra.core.unique import code_taken
 
 from .models import (
+    LOOKUP_MODULE,
     Appointment,
     Channel,
     Direction,
     FollowUp,
     Interaction,
     Lookup,
+    LookupKind,
     News,
     Note,
     Task,
@@ -193,7 +197,7 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
                 self._keep_linked(self.fields["parties"], parties)
         for name, kind in self.LOOKUPS.items():
             if name in self.fields:
-                self.fields[name].queryset = Lookup.objects.filter(
+                self.fields[name].queryset = Lookup.objects.filter(module=LOOKUP_MODULE).filter(
                     Q(kind=kind, is_active=True) | Q(pk=getattr(self.instance, f"{name}_id", None))
                 )
         for name in ("user", "assignee", "participants", "recipients"):
@@ -234,9 +238,9 @@ class InteractionForm(ActivityForm):
     user = UserChoiceField(label=_("Made by"), queryset=None)
 
     LOOKUPS = {
-        "result": Lookup.Kind.RESULT,
-        "reason": Lookup.Kind.REASON,
-        "medium": Lookup.Kind.MEDIUM,
+        "result": LookupKind.RESULT,
+        "reason": LookupKind.REASON,
+        "medium": LookupKind.MEDIUM,
     }
 
     class Meta:
@@ -267,7 +271,7 @@ class InteractionForm(ActivityForm):
 class QuickLogForm(ActivityForm):
     """The few fields that matter while the phone is still warm."""
 
-    LOOKUPS = {"result": Lookup.Kind.RESULT}
+    LOOKUPS = {"result": LookupKind.RESULT}
 
     class Meta:
         model = Interaction
@@ -294,7 +298,9 @@ class InteractionFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].queryset = Lookup.objects.filter(kind=Lookup.Kind.RESULT)
+        self.fields["result"].queryset = Lookup.objects.filter(
+            module=LOOKUP_MODULE, kind=LookupKind.RESULT
+        )
         self.fields["user"].queryset = colleagues()
         self.fields["party"].widget.attrs.update(
             {"list": "party-options", "autocomplete": "off", "placeholder": _("Party code or name")}
@@ -356,7 +362,7 @@ class AppointmentForm(ActivityForm):
         label=_("Save even though someone is busy"), required=False
     )
 
-    LOOKUPS = {"type": Lookup.Kind.APPOINTMENT_TYPE}
+    LOOKUPS = {"type": LookupKind.APPOINTMENT_TYPE}
 
     class Meta:
         model = Appointment
@@ -561,19 +567,26 @@ class AttachmentForm(StyledFormMixin, forms.Form):
 
 
 class LookupForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
+    """A code of one of the activities' lists (module "interactions" of `core.Lookup`)."""
+
+    kind = forms.ChoiceField(
+        label=capfirst(Lookup._meta.get_field("kind").verbose_name), choices=LookupKind.choices
+    )
+
     class Meta:
         model = Lookup
         fields = ["kind", "name", "order", "is_active", "is_success"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.module = self.instance.module or LOOKUP_MODULE
+
     def clean(self):
         data = super().clean()
         kind, name = data.get("kind"), data.get("name")
-        if kind and name:
-            clash = Lookup.objects.filter(kind=kind, name__iexact=name.strip())
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error("name", _("This list already has a code with that name."))
+        codes = Lookup.objects.filter(module=self.instance.module, kind=kind)
+        if kind and code_taken(codes, name, field="name", instance=self.instance):
+            self.add_error("name", _("This list already has a code with that name."))
         return data
 
 

@@ -1,48 +1,13 @@
-"""iCalendar (RFC 5545) output for the appointments feed.
-
-Written by hand rather than with a library: the feed needs a dozen properties, and the
-rules that matter are few — text escaping, UTC times with a Z, whole-day events as
-DATE values, CRLF line ends and lines folded at 75 octets without splitting a
-character.
-"""
+"""The appointments feed's VEVENTs (iCalendar, RFC 5545); the format's rules and the
+VCALENDAR wrapper are `mitra.core.ics`."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-PRODID = "-//Mitra CRM//Appointments//EN"
+from mitra.core.ics import calendar, date_value, escape, utc
 
-
-def escape(text):
-    """TEXT value escaping: backslash, semicolon, comma and line breaks."""
-    text = str(text or "")
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def fold(line):
-    """Split a content line into pieces of at most 75 octets (continuations start with a
-    space), never inside a UTF-8 character."""
-    out, current, size = [], "", 0
-    limit = 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size = " ", 1  # the leading space counts toward the next line
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def utc(value):
-    """20250320T063000Z"""
-    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def date_value(value):
-    return value.strftime("%Y%m%d")
+__all__ = ["calendar", "event_lines"]
 
 
 def event_lines(appt, *, url="", tz=None, stamp=None):
@@ -87,20 +52,3 @@ def event_lines(appt, *, url="", tz=None, stamp=None):
         ]
     lines.append("END:VEVENT")
     return lines
-
-
-def calendar(events, *, name=""):
-    """A whole VCALENDAR from iterables of VEVENT lines; returns text with CRLF ends."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ]
-    if name:
-        lines.append(f"X-WR-CALNAME:{escape(name)}")
-    for event in events:
-        lines += event
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)

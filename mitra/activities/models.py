@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from mitra.core.labels import LabelledModel
-from mitra.core.models import PublicIdModel, TimeStampedModel, TrackedModel, VersionedModel
+from mitra.core.models import (
+    Lookup,
+    TrackedModel,
+)
 from mitra.core.policy import Scope, VisibleQuerySet, has_module_perm, scope_of
 
 
@@ -75,44 +77,16 @@ def exactly_one(fields):
 # -- configurable codes ---------------------------------------------------------------------
 
 
-class LookupQuerySet(VisibleQuerySet):
-    def of(self, kind):
-        """Active codes of one kind, in their display order."""
-        return self.filter(kind=kind, is_active=True)
+class LookupKind(models.TextChoices):
+    """The code lists of the activities (rows of `core.Lookup` with module "interactions")."""
+
+    RESULT = "result", _("Interaction result")
+    REASON = "reason", _("Reason / problem type")
+    MEDIUM = "medium", _("Advertising medium")
+    APPOINTMENT_TYPE = "appointment_type", _("Appointment type")
 
 
-class Lookup(LabelledModel, TimeStampedModel, PublicIdModel, VersionedModel):
-    """A code a business sets up for itself: interaction results, reasons, media, types."""
-
-    class Kind(models.TextChoices):
-        RESULT = "result", _("Interaction result")
-        REASON = "reason", _("Reason / problem type")
-        MEDIUM = "medium", _("Advertising medium")
-        APPOINTMENT_TYPE = "appointment_type", _("Appointment type")
-
-    policy_module = "interactions"
-
-    kind = models.CharField(_("list"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=120)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-    # A result that counts as a success in the analysis (a sale, a solved problem).
-    is_success = models.BooleanField(_("counts as a success"), default=False)
-
-    objects = LookupQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["kind", "order", "name"]
-        verbose_name = _("code")
-        verbose_name_plural = _("codes")
-        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="lookup_unique")]
-
-    def __str__(self):
-        return self.label
-
-    @classmethod
-    def scope_q(cls, user, scope):
-        return Q()  # shared configuration
+LOOKUP_MODULE = "interactions"
 
 
 # -- interactions (C1, C2) ------------------------------------------------------------------
@@ -184,15 +158,17 @@ class Interaction(TrackedModel):
     products = models.CharField(_("products discussed"), max_length=255, blank=True)
     result = models.ForeignKey(
         Lookup, verbose_name=_("result"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"kind": Lookup.Kind.RESULT},
+        related_name="+", limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.RESULT},
     )  # fmt: skip
     reason = models.ForeignKey(
         Lookup, verbose_name=_("reason / problem"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+", limit_choices_to={"kind": Lookup.Kind.REASON},
+        blank=True, related_name="+",
+        limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.REASON},
     )  # fmt: skip
     medium = models.ForeignKey(
         Lookup, verbose_name=_("advertising medium"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+", limit_choices_to={"kind": Lookup.Kind.MEDIUM},
+        blank=True, related_name="+",
+        limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.MEDIUM},
     )  # fmt: skip
     notes = models.TextField(_("notes"), blank=True)
     is_private = models.BooleanField(
@@ -361,7 +337,7 @@ class Appointment(TrackedModel):
 
     type = models.ForeignKey(
         Lookup, verbose_name=_("type"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"kind": Lookup.Kind.APPOINTMENT_TYPE},
+        related_name="+", limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.APPOINTMENT_TYPE},
     )  # fmt: skip
     subject = models.CharField(_("subject"), max_length=255)
     place = models.CharField(_("place"), max_length=255, blank=True)
@@ -475,9 +451,6 @@ class TaskQuerySet(VisibleQuerySet):
     def open(self):
         """Not done and not cancelled."""
         return self.filter(status__in=OPEN_STATUSES)
-
-    def assigned_to(self, user):
-        return self.filter(assignee=user)
 
     def overdue(self, now=None):
         """Open tasks whose due time has passed."""
@@ -615,11 +588,6 @@ class NoteQuerySet(VisibleQuerySet):
 
     def received_by(self, user):
         return self.filter(pk__in=NoteRecipient.objects.filter(user=user).values("note_id"))
-
-    def unread_by(self, user):
-        return self.filter(
-            pk__in=NoteRecipient.objects.filter(user=user, read_at__isnull=True).values("note_id")
-        )
 
     def for_party(self, party):
         return self.filter(pk__in=NoteTarget.objects.filter(party=party).values("note_id"))

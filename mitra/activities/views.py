@@ -14,14 +14,16 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core import calendars
+from mitra.core.charts import bar_spec as _bar_spec
 from mitra.core.files import safe_file_response
+from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
+from mitra.core.lists import back_url as _safe_next
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
@@ -54,6 +56,7 @@ from .forms import (
     resolve_party,
 )
 from .models import (
+    LOOKUP_MODULE,
     Appointment,
     AppointmentTarget,
     Attachment,
@@ -63,6 +66,7 @@ from .models import (
     Interaction,
     InteractionTarget,
     Lookup,
+    LookupKind,
     News,
     Note,
     NoteRecipient,
@@ -91,29 +95,11 @@ def _party_from_query(request, param="party"):
     return get_for_user(request.user, Party, public_id=value)
 
 
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _party_url(party, tab="timeline"):
     try:
         return reverse("parties:detail", args=[party.public_id]) + f"?tab={tab}"
     except NoReverseMatch:
         return "/"
-
-
-def _apply_errors(form, exc):
-    """Put an action's ValidationError on the form's fields (or on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _party_targets(model_target, user=None):
@@ -444,7 +430,9 @@ def interaction_analysis(request):
         "channel": dict(Channel.choices),
     }
     # Codes are counted by their default name and shown by their label in this language.
-    for kind, name, names in Lookup.objects.values_list("kind", "name", "labels"):
+    for kind, name, names in Lookup.objects.filter(module=LOOKUP_MODULE).values_list(
+        "kind", "name", "labels"
+    ):
         labels.setdefault(kind, {})[name] = localized(name, names)
     for key, (column, title) in DIMENSIONS.items():
         rows = list(
@@ -500,51 +488,6 @@ def interaction_analysis(request):
             "total": qs.count(),
         },
     )
-
-
-def _bar_spec(title, pairs, line=False):
-    """A Vega-Lite spec for (label, count) pairs; rendered by activities/charts.js."""
-    data = [{"label": str(label), "count": n} for label, n in pairs]
-    if line:
-        return {
-            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "width": "container",
-            "height": 220,
-            "data": {"values": data},
-            "mark": {"type": "line", "point": True},
-            "encoding": {
-                "x": {
-                    "field": "label",
-                    "type": "ordinal",
-                    "sort": None,
-                    "title": None,
-                    "axis": {"labelAngle": -40},
-                },
-                "y": {
-                    "field": "count",
-                    "type": "quantitative",
-                    "title": None,
-                    "axis": {"format": "d", "tickMinStep": 1},
-                },
-                "tooltip": [{"field": "label"}, {"field": "count"}],
-            },
-        }
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": {"step": 28},
-        "data": {"values": data},
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "y": {"field": "label", "type": "nominal", "sort": "-x", "title": None},
-            "x": {
-                "field": "count",
-                "type": "quantitative",
-                "title": None,
-                "axis": {"format": "d", "tickMinStep": 1},
-            },
-        },
-    }
 
 
 # -- follow-ups (C3) ------------------------------------------------------------------------
@@ -1656,7 +1599,7 @@ def lookup_list(request, public_id=None):
     require_module(request.user, "activity_codes", Action.VIEW)
     instance = None
     if public_id:
-        instance = Lookup.objects.filter(public_id=public_id).first()
+        instance = Lookup.objects.filter(module=LOOKUP_MODULE, public_id=public_id).first()
         if instance is None:
             raise Http404
     can_edit = can_configure(request.user)
@@ -1676,8 +1619,8 @@ def lookup_list(request, public_id=None):
                 messages.success(request, _("The code was saved."))
                 return redirect("activities:lookups")
     groups = []
-    rows = list(Lookup.objects.all())
-    for kind, label in Lookup.Kind.choices:
+    rows = list(Lookup.objects.filter(module=LOOKUP_MODULE))
+    for kind, label in LookupKind.choices:
         groups.append((kind, label, [r for r in rows if r.kind == kind]))
     return _render(
         request,

@@ -109,3 +109,12 @@ class StyledFormMixin(VersionedFormMixin):
             from .idempotency import pop_token
 
             pop_token(self)
+
+
+def apply_errors(form, exc):
+    """Put an action's ValidationError on the form's fields (or on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -78,6 +78,7 @@ from .approvals.models import (  # noqa: E402, F401
     ApprovalTask,
     Delegation,
 )
+from .codes import Lookup  # noqa: E402, F401
 from .events import Event  # noqa: E402, F401
 from .idempotency import IdempotencyKey  # noqa: E402, F401
 from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401

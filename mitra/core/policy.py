@@ -126,6 +126,13 @@ def is_public_id(value):
     return True
 
 
+def require(user, action, obj=None, *, module=None):
+    """403 unless `user` may do `action` on `obj` (or, without one, on `module`)."""
+    allowed = can(user, action, obj) if obj is not None else has_module_perm(user, module, action)
+    if not allowed:
+        raise PermissionDenied
+
+
 def require_module(user, module, action):
     """403 unless the user's role grants `action` on `module`."""
     if not has_module_perm(user, module, action):

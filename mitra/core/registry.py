@@ -51,8 +51,19 @@ def modules():
     return list(_sorted)
 
 
-def get_module(key):
-    return _modules[key]
+# URL modules that later apps add to an earlier app's URL namespace (the earlier app's
+# urls.py includes them): extend_urls("parties", "mitra.dedupe.urls") in an AppConfig.ready.
+_url_extensions: dict[str, list[str]] = {}
+
+
+def extend_urls(namespace, module):
+    modules = _url_extensions.setdefault(namespace, [])
+    if module not in modules:
+        modules.append(module)
+
+
+def url_extensions(namespace):
+    return list(_url_extensions.get(namespace, ()))
 
 
 # Demo data providers: `mitra demo` calls each, in registration order.

@@ -9,14 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.models import PublicIdModel, TimeStampedModel
 from mitra.core.policy import VisibleQuerySet
-
-
-class Field(models.TextChoices):
-    NAME = "name", _("Name")
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("Email")
-    NATIONAL_ID = "national_id", _("National ID")
-    TAX_ID = "tax_id", _("Tax ID")
+from mitra.parties.duplicates import Field
+from mitra.parties.models import Party
 
 
 class DuplicateRuleQuerySet(VisibleQuerySet):
@@ -102,8 +96,6 @@ class DuplicateScan(TimeStampedModel, PublicIdModel):
 class DuplicatePairQuerySet(VisibleQuerySet):
     def visible_to(self, user):
         """Pairs whose two parties `user` may both see."""
-        from mitra.parties.models import Party
-
         # Correlated EXISTS: each listed pair costs two primary-key probes, whatever the
         # size of the party table (an IN list would read every visible party first).
         visible = Party.objects.visible_to(user)

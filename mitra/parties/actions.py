@@ -22,7 +22,8 @@ from django.utils.translation import ngettext
 
 from mitra.core.approvals import engine as approval_engine
 from mitra.core.events import record_event
-from mitra.core.policy import Action, Level, can, has_module_perm, require_configure
+from mitra.core.policy import Action, Level, can, has_module_perm, require, require_configure
+from mitra.core.unique import code_taken
 
 from .models import (
     Address,
@@ -53,9 +54,7 @@ class DeleteBlocked(Exception):
 
 
 def _require(user, action, obj=None):
-    allowed = can(user, action, obj) if obj is not None else has_module_perm(user, MODULE, action)
-    if not allowed:
-        raise PermissionDenied
+    require(user, action, obj, module=MODULE)
 
 
 def can_on_trashed(user, action, party):
@@ -451,10 +450,7 @@ def _apply(party, changes, *, history_user, reason=None):
 
 
 def _check_code_free(code, party=None):
-    others = Party.all_objects.filter(code__iexact=code)
-    if party is not None and party.pk:
-        others = others.exclude(pk=party.pk)
-    if code and others.exists():
+    if code_taken(Party.all_objects, code, instance=party):
         raise ValidationError({"code": _("Another party already has this code.")})
 
 

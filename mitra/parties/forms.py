@@ -12,6 +12,7 @@ from mitra.core.countries import CountryField, CountrySelect
 from mitra.core.forms import CalendarDateField, StyledFormMixin
 from mitra.core.labels import LabelsFormMixin
 from mitra.core.text import default_region
+from mitra.core.unique import code_taken
 from mitra.users.models import User
 
 from .models import (
@@ -218,10 +219,7 @@ class PartyForm(StyledFormMixin, forms.ModelForm):
 
     def clean_code(self):
         code = (self.cleaned_data.get("code") or "").strip()
-        if (
-            code
-            and Party.all_objects.filter(code__iexact=code).exclude(pk=self.instance.pk).exists()
-        ):
+        if code_taken(Party.all_objects, code, instance=self.instance):
             raise ValidationError(_("Another party already has this code."))
         return code
 

@@ -229,11 +229,6 @@ class PartyQuerySet(VisibleQuerySet):
             pk__in=Party.starred_by.through.objects.filter(user=user).values("party_id")
         )
 
-    def managed_by(self, user):
-        return self.filter(
-            pk__in=Party.managers.through.objects.filter(user=user).values("party_id")
-        )
-
     def in_place(self, country="", province="", city=""):
         """Parties with an address in the given country / province / city (any may be blank)."""
         lookup = {}

@@ -63,7 +63,3 @@ def tabs_for(user, party):
     return [
         t for t in sorted(_tabs.values(), key=lambda t: (t.order, t.key)) if t.allowed(user, party)
     ]
-
-
-def get_tab(key):
-    return _tabs.get(key)

@@ -1,7 +1,9 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views, views_columns
+from mitra.core.registry import url_extensions
+
+from . import views, views_callerid, views_columns
 
 app_name = "parties"
 
@@ -51,7 +53,8 @@ urlpatterns = [
         views.contact_remove,
         name="contact_remove",
     ),
-    # Owned by other helpers: duplicates & merge, import & export.
-    path("", include("mitra.parties.urls_dupes")),
+    path("caller-id/", views_callerid.caller_id, name="caller_id"),
     path("", include("mitra.parties.urls_io")),
 ]
+# Screens other apps add under /parties/ (duplicates and merge: mitra.dedupe).
+urlpatterns += [path("", include(module)) for module in url_extensions("parties")]

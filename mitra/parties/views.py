@@ -10,25 +10,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.countries import country_name, find_country
+from mitra.core.forms import apply_errors as _attach_errors
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
+from mitra.core.lists import back_url as _next_url
 from mitra.core.lists import lazy_total
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     can_configure,
     get_for_user,
-    has_module_perm,
     is_public_id,
     require_configure,
     require_module,
@@ -36,6 +36,8 @@ from mitra.core.policy import (
 from mitra.users.models import User
 
 from . import actions, uploads
+from .chrome import perms as _perms
+from .chrome import render_page as _render
 from .duplicates import find_duplicates
 from .filters import filter_choices
 from .forms import (
@@ -86,36 +88,6 @@ SORT_ORDERS = [
 ]
 SORTS = {key: ordering for key, _label, ordering in SORT_ORDERS}
 SORT_CHOICES = [(key, label) for key, label, _ordering in SORT_ORDERS]
-
-
-def _perms(user):
-    """Module rights on parties, for buttons (the record is already known to be visible).
-
-    Kept on the user object, which lives as long as the request: a page asks more than once.
-    """
-    perms = user.__dict__.get("_party_perms")
-    if perms is None:
-        perms = user.__dict__["_party_perms"] = {
-            a: has_module_perm(user, MODULE, a) for a in Action.values
-        }
-    return perms
-
-
-def _next_url(request, default):
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return url
-    return default
-
-
-def chrome(request):
-    """What every parties page needs: the user's rights and the sub-navigation's flags."""
-    user = request.user
-    return {"rights": _perms(user), "nav_can_approve": actions.can_approve(user)}
-
-
-def _render(request, template, context):
-    return render(request, template, {**chrome(request), **context})
 
 
 # -- the list ------------------------------------------------------------------------------
@@ -533,14 +505,6 @@ def _duplicates(user, values, points, party=None):
         ):  # fmt: skip
             return []
     return find_duplicates(user, exclude_pk=party.pk if party else None, **probe)
-
-
-def _attach_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

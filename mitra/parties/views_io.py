@@ -13,9 +13,11 @@ from mitra.core.imports.views import ImportSite
 from mitra.core.pagination import COUNT_CAP
 from mitra.core.policy import Action, is_public_id, require_module
 
+from .chrome import chrome
+from .chrome import render_page as _render
 from .importers import PartyImporter
 from .models import ContactPoint, Group
-from .views import SORTS, _render, chrome, filtered_parties
+from .views import SORTS, filtered_parties
 
 site = ImportSite(
     PartyImporter,

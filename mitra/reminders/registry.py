@@ -78,10 +78,6 @@ def sources():
     return list(_sources.values())
 
 
-def get_source(key):
-    return _sources.get(key)
-
-
 def source_label(key):
     source = _sources.get(key)
     return str(source.label) if source else key

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mitra.core.lists import back_url
 from mitra.core.pagination import paginate
 
 from . import actions, registry
@@ -59,10 +60,7 @@ def _after(request, reminder):
         )
         response["HX-Trigger"] = "remindersChanged"
         return response
-    nxt = request.POST.get("next", "")
-    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}):
-        return redirect(nxt)
-    return redirect("reminders:list")
+    return redirect(back_url(request, reverse("reminders:list")))
 
 
 @login_required

@@ -4,15 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from mitra.core.events import record_event
-from mitra.core.policy import Action, can, has_module_perm
+from mitra.core.policy import Action, require
 
 from .models import ApiKey, Role, Team, User
-
-
-def _require(user, action, module, obj=None):
-    allowed = can(user, action, obj) if obj is not None else has_module_perm(user, module, action)
-    if not allowed:
-        raise PermissionDenied
 
 
 @transaction.atomic
@@ -20,9 +14,9 @@ def save_user(form, *, acting_user):
     """Create or update a user from a valid UserForm, including password and teams."""
     creating = form.instance.pk is None
     if creating:
-        _require(acting_user, Action.CREATE, "users")
+        require(acting_user, Action.CREATE, module="users")
     else:
-        _require(acting_user, Action.EDIT, "users", form.instance)
+        require(acting_user, Action.EDIT, form.instance, module="users")
     # Only executives may hand out roles; a team lead must not make themselves admin.
     role = form.cleaned_data.get("role")
     if role and role.level == "executive" and acting_user.level != "executive":
@@ -39,7 +33,7 @@ def save_user(form, *, acting_user):
 
 @transaction.atomic
 def set_user_active(user, active, *, acting_user):
-    _require(acting_user, Action.ACTIVATE, "users", user)
+    require(acting_user, Action.ACTIVATE, user, module="users")
     if user.pk == acting_user.pk and not active:
         raise PermissionDenied  # nobody locks themselves out
     user.is_active = active
@@ -52,9 +46,9 @@ def set_user_active(user, active, *, acting_user):
 @transaction.atomic
 def save_team(form, *, acting_user):
     if form.instance.pk is None:
-        _require(acting_user, Action.CREATE, "teams")
+        require(acting_user, Action.CREATE, module="teams")
     else:
-        _require(acting_user, Action.EDIT, "teams", form.instance)
+        require(acting_user, Action.EDIT, form.instance, module="teams")
     team = form.save(commit=False)
     team._history_user = acting_user
     team.save()
@@ -65,7 +59,7 @@ def save_team(form, *, acting_user):
 
 @transaction.atomic
 def delete_team(team, *, acting_user):
-    _require(acting_user, Action.DELETE, "teams", team)
+    require(acting_user, Action.DELETE, team, module="teams")
     record_event("team.deleted", team, acting_user=acting_user)
     team.delete()
 
@@ -73,9 +67,9 @@ def delete_team(team, *, acting_user):
 @transaction.atomic
 def save_role(form, *, acting_user):
     if form.instance.pk is None:
-        _require(acting_user, Action.CREATE, "roles")
+        require(acting_user, Action.CREATE, module="roles")
     else:
-        _require(acting_user, Action.EDIT, "roles", form.instance)
+        require(acting_user, Action.EDIT, form.instance, module="roles")
     role = form.save(commit=False)
     role.permissions = form.permissions()
     role._history_user = acting_user
@@ -87,7 +81,7 @@ def save_role(form, *, acting_user):
 @transaction.atomic
 def delete_role(role, *, acting_user):
     """Delete a role nobody holds; a role in use must be taken off its users first."""
-    _require(acting_user, Action.DELETE, "roles", role)
+    require(acting_user, Action.DELETE, role, module="roles")
     if role.users.exists():
         raise ValueError("role in use")
     record_event("role.deleted", role, acting_user=acting_user)

@@ -11,13 +11,13 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mitra.core.lists import back_url
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
@@ -350,9 +350,7 @@ def two_factor_disable(request):
 @login_required
 def two_factor_verify(request):
     """Second step of sign-in for users with an authenticator."""
-    next_url = request.GET.get("next") or request.POST.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = reverse("home")
+    next_url = back_url(request, reverse("home"))
     if request.user.is_verified() or not user_has_device(request.user):
         return redirect(next_url)
     form = TotpConfirmForm(request.POST or None)

@@ -34,7 +34,9 @@ def make_party(owner, name="Acme Co", team=None, email="", **fields):
 
 
 def make_lookup(kind, name, **fields):
-    return Lookup.objects.get_or_create(kind=kind, name=name, defaults=fields)[0]
+    return Lookup.objects.get_or_create(
+        module="interactions", kind=kind, name=name, defaults=fields
+    )[0]
 
 
 def make_interaction(owner, party=None, subject="Called about prices", **fields):

@@ -31,7 +31,7 @@ def make_world(language="en", calendar="gregorian"):
     from django.utils import timezone
 
     from mitra.activities import actions
-    from mitra.activities.models import Lookup
+    from mitra.activities.models import Lookup, LookupKind
     from mitra.parties.models import Kind, Party
     from mitra.users.models import Team, User
 
@@ -48,10 +48,14 @@ def make_world(language="en", calendar="gregorian"):
     party = Party.objects.create(
         owner=user, team=team, kind=Kind.ORGANISATION, name=names[language]
     )
-    won = Lookup.objects.create(kind=Lookup.Kind.RESULT, name="Ordered", is_success=True)
-    later = Lookup.objects.create(kind=Lookup.Kind.RESULT, name="Call back later")
-    facebook = Lookup.objects.create(kind=Lookup.Kind.MEDIUM, name="Facebook")
-    website = Lookup.objects.create(kind=Lookup.Kind.MEDIUM, name="Website")
+    won = Lookup.objects.create(
+        module="interactions", kind=LookupKind.RESULT, name="Ordered", is_success=True
+    )
+    later = Lookup.objects.create(
+        module="interactions", kind=LookupKind.RESULT, name="Call back later"
+    )
+    facebook = Lookup.objects.create(module="interactions", kind=LookupKind.MEDIUM, name="Facebook")
+    website = Lookup.objects.create(module="interactions", kind=LookupKind.MEDIUM, name="Website")
     now = timezone.now()
     subjects = {
         "en": ["Price enquiry", "Quotation follow-up", "Delivery problem", "Demo request"],

@@ -1,7 +1,7 @@
 from mitra.core.testing import BaseTestCase
 from mitra.users.models import ApiKey
 
-from ..models import Interaction, Lookup
+from ..models import Interaction, LookupKind
 from .factories import make_interaction, make_lookup, make_party
 
 URL = "/api/v1/interactions/"
@@ -16,7 +16,7 @@ class InteractionApiTests(BaseTestCase):
         cls.call = make_interaction(cls.owner, cls.party, "Price call")
         cls.private = make_interaction(cls.owner, cls.party, "Private call", is_private=True)
         cls.beta = make_interaction(cls.outsider, cls.beta_party, "Beta call")
-        cls.ordered = make_lookup(Lookup.Kind.RESULT, "Ordered")
+        cls.ordered = make_lookup(LookupKind.RESULT, "Ordered")
 
     def subjects(self, response):
         return sorted(r["subject"] for r in response.json()["results"])

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mitra.activities import ics
+from mitra.core import ics as core_ics
 from mitra.core.testing import BaseTestCase
 from mitra.reminders.models import FeedToken
 
@@ -105,7 +106,7 @@ class IcsTest(BaseTestCase):
 
     def test_folding_never_splits_a_character(self):
         line = "SUMMARY:" + "สวัสดี" * 30
-        folded = ics.fold(line)
+        folded = core_ics.fold(line)
         for part in folded.split("\r\n"):
             self.assertLessEqual(len(part.encode()), 75)
         self.assertEqual(folded.replace("\r\n ", ""), line)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from mitra.core.testing import BaseTestCase
 
-from ..models import Lookup
+from ..models import LookupKind
 from .factories import make_interaction, make_lookup, make_party
 
 URL = reverse("activities:interaction_analysis")
@@ -16,10 +16,10 @@ class InteractionAnalysisTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         party = make_party(cls.owner, "Siam Pumps", team=cls.p.alpha)
-        facebook = make_lookup(Lookup.Kind.MEDIUM, "Facebook")
-        website = make_lookup(Lookup.Kind.MEDIUM, "Website")
-        ordered = make_lookup(Lookup.Kind.RESULT, "Ordered")
-        late = make_lookup(Lookup.Kind.REASON, "Late delivery")
+        facebook = make_lookup(LookupKind.MEDIUM, "Facebook")
+        website = make_lookup(LookupKind.MEDIUM, "Website")
+        ordered = make_lookup(LookupKind.RESULT, "Ordered")
+        late = make_lookup(LookupKind.REASON, "Late delivery")
         for _i in range(3):
             make_interaction(cls.owner, party, medium=facebook, result=ordered, reason=late)
         make_interaction(cls.teammate, party, medium=website, channel="visit")

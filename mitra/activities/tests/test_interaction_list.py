@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from mitra.core.testing import BaseTestCase
 
-from ..models import Channel, Lookup
+from ..models import Channel, LookupKind
 from .factories import make_interaction, make_lookup, make_party
 
 URL = reverse("activities:interactions")
@@ -18,7 +18,7 @@ class InteractionListTests(BaseTestCase):
         cls.party = make_party(cls.owner, "Siam Pumps", team=cls.p.alpha)
         cls.other = make_party(cls.teammate, "Chiang Mai Solar", team=cls.p.alpha)
         cls.beta_party = make_party(cls.outsider, "Tehran Trading", team=cls.p.beta)
-        cls.won = make_lookup(Lookup.Kind.RESULT, "Ordered", is_success=True)
+        cls.won = make_lookup(LookupKind.RESULT, "Ordered", is_success=True)
         cls.mine = make_interaction(
             cls.owner, cls.party, "Price call", channel=Channel.PHONE, result=cls.won
         )

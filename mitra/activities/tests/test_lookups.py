@@ -23,7 +23,7 @@ class LookupsTests(BaseTestCase):
         self.assertEqual(code.name, "LINE OA")
 
     def test_it_refuses_a_duplicate_name_in_the_same_list(self):
-        Lookup.objects.create(kind="result", name="Ordered")
+        Lookup.objects.create(module="interactions", kind="result", name="Ordered")
         self.login(self.admin)
         response = self.client.post(URL, {"kind": "result", "name": "ordered", "order": "0"})
         self.assertContains(response, "already has a code with that name")
@@ -39,9 +39,11 @@ class LookupsTests(BaseTestCase):
         self.assertFalse(Lookup.objects.exists())
 
     def test_the_forms_offer_only_active_codes_of_the_right_list(self):
-        Lookup.objects.create(kind="result", name="Ordered")
-        Lookup.objects.create(kind="result", name="Old result", is_active=False)
-        Lookup.objects.create(kind="medium", name="Radio")
+        Lookup.objects.create(module="interactions", kind="result", name="Ordered")
+        Lookup.objects.create(
+            module="interactions", kind="result", name="Old result", is_active=False
+        )
+        Lookup.objects.create(module="interactions", kind="medium", name="Radio")
         self.login(self.owner)
         response = self.client.get(reverse("activities:interaction_create"))
         results = [str(c) for c in response.context["form"].fields["result"].queryset]

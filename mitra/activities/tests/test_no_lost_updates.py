@@ -108,10 +108,10 @@ class ActivityEditVersionTests(NoLostUpdateMixin, BaseTestCase):
     def test_code_list_form(self):
         from mitra.users.models import User
 
-        from ..models import Lookup
+        from ..models import Lookup, LookupKind
 
         admin2 = User.objects.create_superuser("admin2", "admin2@example.com", self.p.password)
-        obj = Lookup.objects.create(kind=Lookup.Kind.RESULT, name="Sold")
+        obj = Lookup.objects.create(module="interactions", kind=LookupKind.RESULT, name="Sold")
         url = reverse("activities:lookup_edit", args=[obj.public_id])
         self.assert_stale_form_refused(
             obj, url, "name", "is_success", second=admin2, value="on", history=False

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from mitra.core.testing import BaseTestCase
 from mitra.parties import actions as party_actions
-from mitra.parties.duplicates import merge_parties
+from mitra.dedupe.merge import merge_parties
 
 from ..models import Attachment
 from .factories import make_interaction, make_party

@@ -16,12 +16,14 @@ from rest_framework.response import Response
 from mitra.activities import actions
 from mitra.activities.forms import colleagues
 from mitra.activities.models import (
+    LOOKUP_MODULE,
     Appointment,
     AppointmentTarget,
     Channel,
     Interaction,
     InteractionTarget,
     Lookup,
+    LookupKind,
     Note,
     NoteRecipient,
     NoteTarget,
@@ -98,7 +100,7 @@ def _user_field(**kwargs):
 def _lookup_field(kind):
     return serializers.SlugRelatedField(
         slug_field="public_id",
-        queryset=Lookup.objects.filter(kind=kind),
+        queryset=Lookup.objects.filter(module=LOOKUP_MODULE, kind=kind),
         required=False,
         allow_null=True,
     )
@@ -158,9 +160,9 @@ class InteractionSerializer(serializers.ModelSerializer):
     parties = PartiesField(source="targets", required=False)
     party_names = PartyNamesField()
     user = _user_field(required=False)
-    result = _lookup_field(Lookup.Kind.RESULT)
-    reason = _lookup_field(Lookup.Kind.REASON)
-    medium = _lookup_field(Lookup.Kind.MEDIUM)
+    result = _lookup_field(LookupKind.RESULT)
+    reason = _lookup_field(LookupKind.REASON)
+    medium = _lookup_field(LookupKind.MEDIUM)
     owner = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:
@@ -215,7 +217,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     participants = serializers.SlugRelatedField(
         slug_field="public_id", queryset=colleagues(), many=True, required=False
     )
-    type = _lookup_field(Lookup.Kind.APPOINTMENT_TYPE)
+    type = _lookup_field(LookupKind.APPOINTMENT_TYPE)
     owner = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from mitra.api.filters import BooleanFilter, ChoiceFilter, FilterSet, TextFilter
 from mitra.api.versioning import stale_answer
 from mitra.core.labels import label_languages
 from mitra.core.policy import Action, can, can_configure
+from mitra.core.unique import code_taken
 from mitra.core.versioning import StaleEdit
 from mitra.parties import actions
 from mitra.parties.models import (
@@ -165,8 +166,7 @@ class PartySerializer(serializers.ModelSerializer):
 
     def validate_code(self, value):
         value = (value or "").strip()
-        exclude = self.instance.pk if self.instance else None
-        if value and Party.all_objects.filter(code__iexact=value).exclude(pk=exclude).exists():
+        if code_taken(Party.all_objects, value, instance=self.instance):
             raise ValidationError("Another party already has this code.")
         return value
 

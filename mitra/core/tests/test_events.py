@@ -142,7 +142,7 @@ class RecordingTests(EventTestCase):
         self.assertEqual(event.label, "Task assigned")
 
     def test_a_merge_brings_the_merged_partys_events_along(self):
-        from mitra.parties.duplicates import merge_parties
+        from mitra.dedupe.merge import merge_parties
 
         survivor, loser = new_party(self.owner, "Siam Pumps"), new_party(self.owner, "Siam Pump")
         merge_parties(survivor, loser, acting_user=self.owner)

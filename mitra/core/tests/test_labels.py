@@ -4,7 +4,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from mitra.activities.models import Lookup
+from mitra.activities.models import Lookup, LookupKind
 from mitra.activities.tests.factories import make_interaction, make_lookup
 from mitra.core.labels import localized
 from mitra.core.testing import BaseTestCase
@@ -30,11 +30,9 @@ class LabelsTestCase(BaseTestCase):
         cls.party.rating = cls.gold
         cls.party.save()
         cls.sold = make_lookup(
-            Lookup.Kind.RESULT, "Ordered", labels={"th": "สั่งซื้อแล้ว", "fa": "سفارش داد"}
+            LookupKind.RESULT, "Ordered", labels={"th": "สั่งซื้อแล้ว", "fa": "سفارش داد"}
         )
-        cls.later = make_lookup(
-            Lookup.Kind.RESULT, "Call back later", labels={"th": "โทรกลับภายหลัง"}
-        )
+        cls.later = make_lookup(LookupKind.RESULT, "Call back later", labels={"th": "โทรกลับภายหลัง"})
         make_interaction(cls.owner, cls.party, subject="Price call", result=cls.sold)
 
     def speak(self, language):

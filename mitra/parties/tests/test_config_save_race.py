@@ -6,7 +6,7 @@ from django.db.models import F
 from django.db.models.signals import pre_save
 from django.urls import reverse
 
-from mitra.activities.models import Lookup
+from mitra.activities.models import Lookup, LookupKind
 from mitra.core.testing import BaseTestCase
 from mitra.parties.models import RatingLevel
 
@@ -45,7 +45,7 @@ class ConfigSaveRaceTests(BaseTestCase):
 
     def test_an_activity_code_saved_meanwhile(self):
         self.login(self.admin)  # activity codes are an administration screen
-        code = Lookup.objects.create(kind=Lookup.Kind.RESULT, name="Reached")
+        code = Lookup.objects.create(module="interactions", kind=LookupKind.RESULT, name="Reached")
         url = reverse("activities:lookup_edit", args=[code.public_id])
         data = {"kind": code.kind, "name": "Reached them", "order": 0, "is_active": "on",
                 "version": code.version}  # fmt: skip

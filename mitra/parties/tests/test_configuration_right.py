@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django.urls import reverse
 
-from mitra.activities.models import Lookup
+from mitra.activities.models import Lookup, LookupKind
 from mitra.core.testing import BaseTestCase
 from mitra.dedupe.models import DuplicateRule
 from mitra.parties.models import Group, RatingLevel
@@ -21,7 +21,9 @@ class ConfigurationRightTests(BaseTestCase):
     def setUp(self):
         self.group = make_group("Industry")
         self.level = RatingLevel.objects.create(name="Gold", order=1)
-        self.code = Lookup.objects.create(kind=Lookup.Kind.MEDIUM, name="Facebook")
+        self.code = Lookup.objects.create(
+            module="interactions", kind=LookupKind.MEDIUM, name="Facebook"
+        )
         self.rule = DuplicateRule.objects.first()
         # The owner edits and deletes parties and may look at the settings screens.
         role = self.owner.role

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.urls import reverse
 
 from mitra.core.testing import BaseTestCase
+from mitra.dedupe.finder import find_all_duplicates
 from mitra.dedupe.models import DuplicatePair, DuplicateRule, DuplicateScan
-from mitra.parties.duplicates import find_all_duplicates
 from mitra.parties.models import ContactPoint, Kind, Party
 
 

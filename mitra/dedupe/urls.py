@@ -1,8 +1,8 @@
-"""Duplicates, merge and caller ID (owned by the search/duplicates helper)."""
+"""Duplicates and merge, included in the parties URL namespace (see `DedupeConfig`)."""
 
 from django.urls import path
 
-from . import views_dupes as views
+from . import views
 
 urlpatterns = [
     path("duplicates/", views.queue, name="duplicates"),
@@ -16,5 +16,4 @@ urlpatterns = [
     path("duplicates/<uuid:public_id>/reopen/", views.reopen, name="duplicate_reopen"),
     path("<uuid:public_id>/duplicates/", views.party_duplicates, name="party_duplicates"),
     path("<uuid:public_id>/merge/<uuid:other_id>/", views.merge, name="merge"),
-    path("caller-id/", views.caller_id, name="caller_id"),
 ]

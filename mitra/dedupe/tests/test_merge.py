@@ -7,8 +7,8 @@ from mitra.activities.models import Attachment, AttachmentTarget
 from mitra.core import search as core_search
 from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase
+from mitra.dedupe.merge import _reverse_relations, merge_parties
 from mitra.dedupe.models import DuplicatePair, Merge
-from mitra.parties.duplicates import _reverse_relations, merge_parties
 from mitra.parties.models import (
     Address,
     Contact,

@@ -1,18 +1,19 @@
-"""Screens for duplicates (A14) and the caller-ID endpoint: the review queue, the finder
-button, the merge screen, the rules an administrator sets, and /parties/caller-id/."""
+"""Screens for duplicates (A14): the review queue, the finder button, the merge screen and
+the rules an administrator sets. Mounted under /parties/ in the parties URL namespace
+(`DedupeConfig.ready` extends it), with the parties chrome."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from mitra.core.forms import StyledFormMixin
+from mitra.core.lists import back_url
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
@@ -23,11 +24,13 @@ from mitra.core.policy import (
     require_configure,
     require_module,
 )
-from mitra.dedupe.models import DuplicatePair, DuplicateRule, DuplicateScan, Field, Merge
+from mitra.parties.chrome import render_page as _render
+from mitra.parties.duplicates import Field, duplicates_of
+from mitra.parties.models import Party
 
-from . import callerid, duplicates
-from .models import Party
-from .views import _render
+from . import finder
+from . import merge as merging
+from .models import DuplicatePair, DuplicateRule, DuplicateScan, Merge
 
 MODULE = "parties"
 RULES = "duplicate_rules"
@@ -58,7 +61,7 @@ def queue(request):
         "can_scan": has_module_perm(request.user, RULES, Action.EDIT),
         "can_rules": has_module_perm(request.user, RULES, Action.VIEW),
     }
-    template = "parties/dupes/queue.html"
+    template = "dedupe/queue.html"
     if request.htmx and request.htmx.target == "pairs":
         template += "#pairs"
     return _render(request, template, context)
@@ -68,7 +71,7 @@ def queue(request):
 @require_POST
 def scan(request):
     """Queue the duplicate finder over the whole database (a worker runs it)."""
-    found = duplicates.start_scan(acting_user=request.user)
+    found = finder.start_scan(acting_user=request.user)
     if found.status == DuplicateScan.Status.DONE:
         messages.success(
             request, _("Duplicate search finished: %(n)s pairs to review.") % {"n": found.found}
@@ -92,7 +95,7 @@ def _pair_for(request, public_id):
 @require_POST
 def dismiss(request, public_id):
     pair = _pair_for(request, public_id)
-    duplicates.dismiss_pair(pair, acting_user=request.user)
+    finder.dismiss_pair(pair, acting_user=request.user)
     messages.success(
         request,
         _("%(a)s and %(b)s are marked as different.") % {"a": pair.party_a, "b": pair.party_b},
@@ -104,17 +107,12 @@ def dismiss(request, public_id):
 @require_POST
 def reopen(request, public_id):
     pair = _pair_for(request, public_id)
-    duplicates.reopen_pair(pair, acting_user=request.user)
+    finder.reopen_pair(pair, acting_user=request.user)
     return redirect(_back(request))
 
 
 def _back(request):
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return url
-    return reverse("parties:duplicates")
+    return back_url(request, reverse("parties:duplicates"))
 
 
 # -- duplicates of one party ------------------------------------------------------------------
@@ -124,10 +122,10 @@ def _back(request):
 def party_duplicates(request, public_id):
     """Parties the rules call duplicates of this one, each with a merge link."""
     party = get_for_user(request.user, Party, public_id=public_id)
-    found = duplicates.duplicates_of(request.user, party)
+    found = duplicates_of(request.user, party)
     return _render(
         request,
-        "parties/dupes/party_duplicates.html",
+        "dedupe/party_duplicates.html",
         {"party": party, "found": found, "can_merge": can(request.user, Action.EDIT, party)},
     )
 
@@ -143,14 +141,14 @@ def merge(request, public_id, other_id):
     loser = get_for_user(request.user, Party, Action.DELETE, public_id=other_id)
     if survivor.pk == loser.pk:
         raise PermissionDenied
-    rows = duplicates.merge_rows(survivor, loser)
+    rows = merging.merge_rows(survivor, loser)
     can_purge = can(request.user, Action.PURGE, loser)
     error = ""
     if request.method == "POST":
         take = [r["name"] for r in rows if request.POST.get(f"field_{r['name']}") == "loser"]
         delete_loser = can_purge and request.POST.get("delete_loser") == "1"
         try:
-            duplicates.merge_parties(
+            merging.merge_parties(
                 survivor, loser, acting_user=request.user, take=take, delete_loser=delete_loser
             )
         except ValidationError as exc:
@@ -177,13 +175,13 @@ def merge(request, public_id, other_id):
     )
     return _render(
         request,
-        "parties/dupes/merge.html",
+        "dedupe/merge.html",
         {
             "survivor": survivor,
             "loser": loser,
             "rows": rows,
             "show_all": request.GET.get("all") == "1",
-            "moving": duplicates.related_counts(loser),
+            "moving": merging.related_counts(loser),
             "can_purge": can_purge,
             "pair": pair,
             "error": error,
@@ -223,7 +221,7 @@ def rules(request, public_id=None):
             return redirect("parties:duplicate_rules")
     return _render(
         request,
-        "parties/dupes/rules.html",
+        "dedupe/rules.html",
         {
             "rules": DuplicateRule.objects.all(),
             "form": form,
@@ -242,35 +240,3 @@ def rule_delete(request, public_id):
     rule.delete()
     messages.success(request, _("The duplicate rule was deleted."))
     return redirect("parties:duplicate_rules")
-
-
-# -- caller ID --------------------------------------------------------------------------------
-
-
-@require_GET
-def caller_id(request):
-    """JSON: the parties the signed-in user may see with a phone matching ?number=…
-
-    Optional ?region=TH (the country assumed for a number without its country code);
-    ?format=html (or an htmx request) answers with the screen-pop card instead.
-    """
-    if not request.user.is_authenticated:
-        return JsonResponse({"error": "authentication required"}, status=401)
-    number = request.GET.get("number", "").strip()[:64]
-    region = request.GET.get("region", "").strip().upper()[:2] or None
-    if not number:
-        return JsonResponse({"error": _("Give a phone number as ?number=")}, status=400)
-    matches = callerid.lookup(request.user, number, region=region)
-    if request.GET.get("format") == "html" or request.htmx:
-        # The screen pop: the same answer as a card (a page of its own for a popup window,
-        # the card alone for htmx to put on the agent's page).
-        template = "parties/dupes/caller_id.html" + ("#card" if request.htmx else "")
-        return render(request, template, {"number": number, "matches": matches})
-    return JsonResponse(
-        {
-            "number": number,
-            "candidates": callerid.candidates(number, region),
-            "matches": matches,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
