@@ -1,6 +1,6 @@
 """The apps depend on each other one way only (DESIGN.md, docs/architecture.md):
 
-    core ← users, mail ← parties ← dedupe, reminders ← activities ← api
+    core ← users, integrations ← mail ← parties ← dedupe, reminders ← activities ← api
 
 Every import in every module of every app counts, module level or inside a function;
 tests, migrations and `core/testing.py` (the test personas) do not.
@@ -17,11 +17,12 @@ MITRA = Path(__file__).resolve().parents[2]
 LAYERS = {
     "core": 0,
     "users": 1,
-    "mail": 1,
-    "parties": 2,
-    "dedupe": 3,
-    "reminders": 3,
-    "activities": 4,
+    "integrations": 1,
+    "mail": 2,
+    "parties": 3,
+    "dedupe": 4,
+    "reminders": 4,
+    "activities": 5,
     "api": 9,
 }
 NOT_CODE = {"tests", "migrations", "locale", "templates", "static"}
