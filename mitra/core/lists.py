@@ -7,12 +7,9 @@ Column choices: a list offers optional columns; the user's choice is kept in the
 (no query per page: the session is read anyway), the default when they never chose.
 """
 
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .keyset import capped_total
-
-LAZY_TOTAL = "list_total"
+from .tables.paging import LAZY_TOTAL, lazy_total  # noqa: F401 - moved there
 
 
 def chosen_columns(request, key, columns, default):
@@ -38,11 +35,3 @@ def back_url(request, default):
     if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
         return url
     return default
-
-
-def lazy_total(request, queryset):
-    """Answer `?list_total=1` (asked by the footer of a keyset page built with
-    count="lazy") with the list's capped total, one query; None for any other request."""
-    if request.GET.get(LAZY_TOTAL) != "1":
-        return None
-    return render(request, "core/_list_total.html", {"total": capped_total(queryset)})
