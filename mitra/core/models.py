@@ -73,3 +73,4 @@ class TrackedModel(VersionedModel, OwnedModel):
 
 from .idempotency import IdempotencyKey  # noqa: E402, F401
 from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401
+from .tables.models import ListPreference, SavedView  # noqa: E402, F401

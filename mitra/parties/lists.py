@@ -127,5 +127,8 @@ PARTIES = Table(
     count="lazy",
     bulk_actions=BULK_ACTIONS,
     module=MODULE,
-    empty=Empty("address-book", _("No parties yet."), _("No parties match these filters.")),
+    empty=Empty(
+        "address-book", _("No parties yet."), _("No parties match these filters."), _("New person")
+    ),
+    url_name="parties:list",
 )

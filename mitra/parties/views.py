@@ -326,24 +326,20 @@ def party_list(request):
 @login_required
 @require_POST
 def party_bulk(request):
-    verb = request.POST.get("action", "")
     back = _next_url(request, reverse("parties:list"))
+    # The declared actions (parties.lists): unknown ones, no rows or no right are refused.
+    action, ids, response = PARTIES.read_bulk(
+        request,
+        back=back,
+        choose=_("Choose what to do with the selected parties."),
+        select=_("Select at least one party."),
+    )
+    if response is not None:
+        return response
+    verb = action.key
     if verb == "export":
         # The export page (choose CSV or Excel) with just the selected rows.
-        require_module(request.user, MODULE, Action.EXPORT)
-        ids = [i for i in request.POST.getlist("ids") if is_public_id(i)][:500]
-        if not ids:
-            messages.error(request, _("Select at least one party."))
-            return redirect(back)
         return redirect(f"{reverse('parties:export')}?{urlencode({'ids': ids}, doseq=True)}")
-    if verb not in actions.BULK_ACTIONS:
-        messages.error(request, _("Choose what to do with the selected parties."))
-        return redirect(back)
-    require_module(request.user, MODULE, actions.BULK_ACTIONS[verb])
-    ids = [i for i in request.POST.getlist("ids") if is_public_id(i)][:500]
-    if not ids:
-        messages.error(request, _("Select at least one party."))
-        return redirect(back)
     extra = {}
     if verb == "assign_manager":
         manager = request.POST.get("manager", "")

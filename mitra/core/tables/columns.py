@@ -1,7 +1,9 @@
 """A list's column: one declaration for the screen's cells and the export's values."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from html import escape
 
 from django.template.loader import render_to_string
@@ -61,8 +63,6 @@ class Column:
             classes.append("text-end")
         elif self.align == "center":
             classes.append("text-center")
-        if self.numeric:
-            classes.append("font-monospace")
         return " ".join(c for c in classes if c)
 
     def cell(self, obj):
@@ -78,6 +78,15 @@ class Column:
             from django.utils.translation import gettext
 
             return escape(gettext("yes") if value else gettext("no"))
+        if isinstance(value, (dt.date, int, Decimal)):
+            from mitra.core import calendars
+
+            if isinstance(value, dt.datetime):
+                value = calendars.format_datetime(value, "short")
+            elif isinstance(value, dt.date):
+                value = calendars.format_date(value, "short")
+            else:
+                value = calendars.localize_digits(value)
         if isinstance(value, (list, tuple, set)):
             return mark_safe("; ".join(escape(str(v)) for v in value))  # noqa: S308
         return mark_safe(escape(str(value)))  # noqa: S308

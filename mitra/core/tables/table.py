@@ -30,6 +30,7 @@ from .filters import FilterSet
 # Query parameters that page, sort or lay out a list rather than filter it.
 LAYOUT_PARAMS = {"page", "after", "before", "sort", "cols", paging.LAZY_TOTAL, "view"}
 MAX_BULK = 500
+TABLES = {}  # key -> Table: every declared list (saved views and columns find them here)
 
 
 @dataclass
@@ -74,10 +75,14 @@ class Table:
     per_page: int = 50
     count: bool | str = True  # True: capped total in the page's query; "lazy": asked after
     bulk_actions: list = field(default_factory=list)
-    module: str = ""  # the policy module the bulk actions' permissions are of
+    module: str = ""  # the policy module: viewing it lets a user use the list's saved views
     empty: Empty | None = None
+    url_name: str = ""  # the list's URL ("parties:list"): saved views and columns return there
 
     def __post_init__(self):
+        if self.key in TABLES and TABLES[self.key] is not self:
+            raise ValueError(f"Two lists are called {self.key!r}")
+        TABLES[self.key] = self
         self.sort_map = {s.key: s for s in self.sorts}
         self.optional = [c for c in self.columns if c.optional]
         self.default_columns = [c.key for c in self.optional if c.default]
@@ -88,6 +93,37 @@ class Table:
     def bind(self, request, queryset):
         """This list for one request: filters parsed and applied to `queryset`."""
         return Listing(self, request, queryset)
+
+    def read_bulk(self, request, *, back, choose, select):
+        """(action, ids, None) of a POST from the list's bulk form, or (None, [], response)
+        to return: `choose` / `select` as an error and back to `back` for an unknown action
+        or no rows, the confirm page for an action declared with `confirm` (until the form
+        comes back with confirmed=1). No right to the action: PermissionDenied (403)."""
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from mitra.core.policy import is_public_id, require_module
+
+        action = next((a for a in self.bulk_actions if a.key == request.POST.get("action")), None)
+        if action is None:
+            messages.error(request, choose)
+            return None, [], redirect(back)
+        if action.permission:
+            require_module(request.user, self.module, action.permission)
+        ids = [i for i in request.POST.getlist("ids") if is_public_id(i)][:MAX_BULK]
+        if not ids:
+            messages.error(request, select)
+            return None, [], redirect(back)
+        if action.confirm and request.POST.get("confirmed") != "1":
+            fields = [
+                (k, v)
+                for k, values in request.POST.lists()
+                if k not in ("csrfmiddlewaretoken", "confirmed", "ids")
+                for v in values
+            ]
+            context = {"action": action, "ids": ids, "fields": fields, "back": back}
+            return None, [], render(request, "core/tables/bulk_confirm.html", context)
+        return action, ids, None
 
     def export_columns(self):
         return [c for c in self.columns if c.export]
@@ -117,10 +153,38 @@ class Listing:
         return [(s.key, s.label) for s in self.table.sorts]
 
     @cached_property
+    def saved_view(self):
+        """The saved view picked (`?view=<id>`): one query, only when one is picked. A view
+        the user may not see is a 404."""
+        from django.http import Http404
+
+        from mitra.core.policy import is_public_id
+
+        from .models import SavedView
+
+        view_id = self.request.GET.get("view", "")
+        if not view_id:
+            return None
+        view = None
+        if is_public_id(view_id):
+            view = (
+                SavedView.objects.visible_to(self.request.user)
+                .filter(public_id=view_id, list_key=self.table.key)
+                .first()
+            )
+        if view is None:
+            raise Http404
+        return view
+
+    @cached_property
     def chosen(self):
-        """The optional columns' keys the user sees (their preference, else the default)."""
+        """The optional columns' keys the user sees (a picked view's, their preference,
+        else the default)."""
         keys = [c.key for c in self.table.optional]
-        chosen = prefs.columns_for(self.request, self.table.key)
+        view = self.saved_view
+        chosen = view.columns if view and view.columns else None
+        if chosen is None:
+            chosen = prefs.columns_for(self.request, self.table.key)
         if chosen is None:
             chosen = self.table.default_columns
         return [k for k in keys if k in chosen]
@@ -178,7 +242,10 @@ class Listing:
         params = self.request.GET.copy()
         for name in ("after", "before", "page", paging.LAZY_TOTAL):
             params.pop(name, None)
-        params["sort"] = f"-{column.sort}" if self.sort == column.sort else column.sort
+        sort = column.sort
+        if self.sort == sort:
+            sort = sort[1:] if sort.startswith("-") else f"-{sort}"
+        params["sort"] = sort
         return f"?{params.urlencode()}"
 
     @property
@@ -222,7 +289,8 @@ class Listing:
 
     def is_rows_request(self):
         htmx = getattr(self.request, "htmx", None)
-        return bool(htmx) and htmx.target == "rows"
+        # A request for the rows names them as its target (an older caller names none).
+        return bool(htmx) and htmx.target in (None, "", "rows")
 
     def render(self, template, context=None):
         """The page, or its `#rows` partial for htmx requests aimed at the rows."""
