@@ -23,8 +23,6 @@ from mitra.core.countries import country_name
 from mitra.core.files import safe_file_response
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
-from mitra.core.lists import lazy_total
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     can_configure,
@@ -34,6 +32,7 @@ from mitra.core.policy import (
     require_configure,
     require_module,
 )
+from mitra.core.tables.paging import keyset_page_for, lazy_total, paginate
 from mitra.users.models import User
 
 from . import actions, uploads
@@ -73,7 +72,6 @@ from .models import (
     RoleKind,
     Stage,
 )
-from .pagination import keyset_page_for
 from .rows import render_rows
 from .search import search_parties
 from .tabs import register_tab, tabs_for
