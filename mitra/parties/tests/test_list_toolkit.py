@@ -86,3 +86,24 @@ class SameRowsTests(BaseTestCase):
         r = self.client.get(reverse("parties:list"), {"kind": "robot", "colour": "red"})
         self.assertEqual(r.status_code, 200)
         self.assertEqual(len(r.context["page"].object_list), 2)  # Acme Co, Ali Karimi
+
+
+class ApiPagingTests(BaseTestCase):
+    """The API's pages come from the same keyset paginator: next, previous, no COUNT."""
+
+    def test_it_pages_forward_and_back(self):
+        for i in range(5):
+            make_party(self.p.owner, f"Party {i}")
+        self.login(self.owner)
+        names = lambda r: [row["name"] for row in r.json()["results"]]  # noqa: E731
+        first = self.client.get("/api/v1/parties/", {"page_size": 2})
+        self.assertIsNone(first.json()["previous"])
+        with self.assertNumQueries(8):  # session, user, the page, its five prefetches
+            second = self.client.get(first.json()["next"])
+        third = self.client.get(second.json()["next"])
+        self.assertIsNone(third.json()["next"])
+        seen = names(first) + names(second) + names(third)
+        self.assertEqual(sorted(seen), [f"Party {i}" for i in range(5)])
+        back = self.client.get(third.json()["previous"])
+        self.assertEqual(names(back), names(second))
+        self.assertEqual(self.client.get("/api/v1/parties/", {"cursor": "a.!!"}).status_code, 400)
