@@ -38,7 +38,7 @@ class KeysetPage:
     extra: dict = field(default_factory=dict)
     prev_cursor: str = ""
     total: int | None = None  # rows in the whole list, counted up to COUNT_CAP + 1
-    total_lazy: bool = False  # the total comes in a request of its own (see core.lists)
+    total_lazy: bool = False  # the total comes in a request of its own (see `lazy_total` below)
     keyset = True
 
     @property

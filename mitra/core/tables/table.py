@@ -294,6 +294,7 @@ class Listing:
 
     def render(self, template, context=None):
         """The page, or its `#rows` partial for htmx requests aimed at the rows."""
+        self.saved_view  # noqa: B018 - a view the user may not see is a 404 before rendering
         name = f"{template}#rows" if self.is_rows_request() else template
         return render(self.request, name, self.context(**(context or {})))
 
