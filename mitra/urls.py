@@ -49,6 +49,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("account/", include(account)),
     path("approvals/", include("mitra.core.approvals.urls")),
+    path("lists/", include("mitra.core.tables.urls")),
     path("api/v1/", include("mitra.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

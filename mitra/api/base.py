@@ -7,9 +7,9 @@ Versioned records get an ETag and honour If-Match / `version` on writes (`api.ve
 
 from django.http import Http404
 from rest_framework import permissions, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 
-from mitra.api.filters import FilterAwareAutoSchema, FilterSet
+from mitra.api.filters import FilterAwareAutoSchema, FilterErrors, FilterSet
 from mitra.core.idempotency import IdempotentAPIMixin
 from mitra.core.policy import Action, can, has_module_perm
 
@@ -63,4 +63,7 @@ class ScopedViewSet(IdempotentAPIMixin, VersionedViewMixin, viewsets.GenericView
         # Only the list takes filters; a record or a write is not narrowed by them.
         if self.action != "list":
             return queryset
-        return self.filterset.filter(queryset, self.request)
+        try:
+            return self.filterset.filter(queryset, self.request)
+        except FilterErrors as exc:
+            raise ValidationError(exc.errors) from None

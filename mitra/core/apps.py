@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from . import scheduler, tasks
         from .policy import CONFIGURATION, Action
         from .registry import ADMIN_SECTION, Module, register_module
+        from .tables import prefs
+
+        prefs.connect()  # the user's list columns into the session at sign-in
 
         # No screen of its own: it governs the settings screens of the apps (groups, rating
         # levels, activity codes, duplicate rules).

@@ -19,7 +19,7 @@ import csv
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -29,6 +29,8 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from .tables.columns import Column  # noqa: F401 - one Column for lists and exports
+
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
 XLSX_SHEET_ROWS = 1_000_000  # Excel stops at 1,048,576 rows: continue on another sheet
@@ -36,28 +38,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # A cell starting with these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "@", "\t", "\r")
 _SIGNED_NUMBER = re.compile(r"[+-][\d\s().\-/]*")
-
-
-@dataclass
-class Column:
-    """One column: a header and where its value comes from.
-
-    `value` is an attribute path ("owner.username") or a callable taking the record.
-    Lists become "a; b; c"; booleans "yes"/"no"; dates ISO 8601 (what spreadsheets read).
-    """
-
-    label: str
-    value: str | Callable
-
-    def get(self, obj):
-        if callable(self.value):
-            return self.value(obj)
-        value = obj
-        for part in self.value.split("."):
-            value = getattr(value, part, None)
-            if value is None:
-                return None
-        return value
 
 
 @dataclass
@@ -75,6 +55,9 @@ class ExportSpec:
         if self.only:
             queryset = queryset.only(*self.only)
         return queryset
+
+    def __post_init__(self):
+        self.columns = [c for c in self.columns if c.export]
 
     def headers(self):
         return [str(c.label) for c in self.columns]

@@ -1,35 +1,12 @@
 """Small helpers shared by every list (the templates' side is `core/templatetags/lists.py`).
 
-Totals: a keyset page built with count="lazy" shows its total once `lazy_total()` has
-answered the footer's request for it (the party list: its page stays one query of 50 rows).
-
-Column choices: a list offers optional columns; the user's choice is kept in their session
-(no query per page: the session is read anyway), the default when they never chose.
+The list toolkit lives in `core.tables`; `lazy_total` moved there (`tables.paging`) and
+column choices to `tables.prefs` (kept per user in the database).
 """
 
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .keyset import capped_total
-
-LAZY_TOTAL = "list_total"
-
-
-def chosen_columns(request, key, columns, default):
-    """The optional columns of list `key` to show, in `columns`' order."""
-    chosen = request.session.get(f"list_columns.{key}")
-    if not isinstance(chosen, list):
-        chosen = default
-    return [c for c in columns if c in chosen]
-
-
-def save_columns(request, key, columns, values):
-    """Keep the user's choice among `columns` (unknown names dropped); None resets it."""
-    name = f"list_columns.{key}"
-    if values is None:
-        request.session.pop(name, None)
-    else:
-        request.session[name] = [c for c in columns if c in values]
+from .tables.paging import LAZY_TOTAL, lazy_total  # noqa: F401 - moved there
 
 
 def back_url(request, default):
@@ -38,11 +15,3 @@ def back_url(request, default):
     if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
         return url
     return default
-
-
-def lazy_total(request, queryset):
-    """Answer `?list_total=1` (asked by the footer of a keyset page built with
-    count="lazy") with the list's capped total, one query; None for any other request."""
-    if request.GET.get(LAZY_TOTAL) != "1":
-        return None
-    return render(request, "core/_list_total.html", {"total": capped_total(queryset)})

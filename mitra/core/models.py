@@ -84,4 +84,5 @@ from .idempotency import IdempotencyKey  # noqa: E402, F401
 from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401
 from .numbering import CodeSequence, NumberSeries  # noqa: E402, F401
 from .scheduler import PeriodicRun  # noqa: E402, F401
+from .tables.models import ListPreference, SavedView  # noqa: E402, F401
 from .workflow import TransitionLog  # noqa: E402, F401

@@ -80,3 +80,10 @@ class BaseTestCase(TestCase):
     def login(self, user):
         self.client.force_login(user)
         return user
+
+    def assertListQueries(self, url, counts, **kwargs):  # noqa: N802 - unittest's style
+        """The list at `url` runs `counts[persona]` queries for each persona (None: refused);
+        see `mitra.core.tables.testing.assert_list_queries`."""
+        from mitra.core.tables.testing import assert_list_queries
+
+        assert_list_queries(self, url, counts, **kwargs)

@@ -1,6 +1,6 @@
-"""Keyset pagination for the party list and phone book: see `mitra.core.keyset`."""
+"""Keyset pagination for the party list and phone book: see `mitra.core.tables.paging` (re-exported until the lists move)."""
 
-from mitra.core.keyset import (  # noqa: F401 - this app's names for the shared helpers
+from mitra.core.tables.paging import (  # noqa: F401 - this app's names for the shared helpers
     KeysetPage,
     after_q,
     decode_cursor,

@@ -10,21 +10,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.countries import country_name, find_country
+from mitra.core.countries import country_name
 from mitra.core.forms import apply_errors as _attach_errors
 from mitra.core.idempotency import create_once
 from mitra.core.labels import localized
 from mitra.core.lists import back_url as _next_url
-from mitra.core.lists import lazy_total
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     can_configure,
@@ -33,9 +31,11 @@ from mitra.core.policy import (
     require_configure,
     require_module,
 )
+from mitra.core.tables.paging import keyset_page_for, lazy_total, paginate
 from mitra.users.models import User
 
 from . import actions, uploads
+from .chrome import chrome
 from .chrome import perms as _perms
 from .chrome import render_page as _render
 from .duplicates import find_duplicates
@@ -54,6 +54,7 @@ from .forms import (
     formset_rows,
 )
 from .history import party_history
+from .lists import PARTIES
 from .models import (
     Address,
     Contact,
@@ -69,83 +70,29 @@ from .models import (
     RoleKind,
     Stage,
 )
-from .pagination import keyset_page_for
+from .rows import render_rows
 from .search import search_parties
 from .tabs import tabs_for
-from .views_columns import column_menu
 
 MODULE = "parties"
 PER_PAGE = 50
-# The list's sort orders: (key, label, ordering); each ordering ends in a unique column
-# (keyset pagination needs one).
-SORT_ORDERS = [
-    ("priority", gettext_lazy("Priority, then name"), ["-priority", "search_name", "id"]),
-    ("name", gettext_lazy("Name A→Z"), ["search_name", "id"]),
-    ("-name", gettext_lazy("Name Z→A"), ["-search_name", "-id"]),
-    ("code", gettext_lazy("Code"), ["code", "id"]),
-    ("-code", gettext_lazy("Code, newest first"), ["-code", "-id"]),
-    ("updated", gettext_lazy("Recently changed"), ["-updated_at", "id"]),
-]
-SORTS = {key: ordering for key, _label, ordering in SORT_ORDERS}
-SORT_CHOICES = [(key, label) for key, label, _ordering in SORT_ORDERS]
+# The list's sort orders (declared in parties.lists): key -> ordering.
+SORTS = {sort.key: sort.ordering for sort in PARTIES.sorts}
 
 
 # -- the list ------------------------------------------------------------------------------
 
 
 def filtered_parties(request, queryset=None):
-    """The parties `request.user` may see, narrowed by the list's GET filters.
+    """The parties `request.user` may see, narrowed by the list's GET filters (the
+    declaration in `parties.lists`, which the API's party list uses too).
 
     Also used by the export (`parties:export`) so an export holds what the list shows.
     Returns (queryset, applied filters).
     """
-    user = request.user
-    qs = Party.objects.visible_to(user) if queryset is None else queryset
-    get = request.GET
-    applied = {}
-    if (kind := get.get("kind")) in Kind.values:
-        qs = qs.filter(kind=kind)
-        applied["kind"] = kind
-    if (role := get.get("role")) in RoleKind.values:
-        qs = qs.with_role(role)
-        applied["role"] = role
-    if (stage := get.get("stage")) in Stage.values:
-        qs = qs.filter(stage=stage)
-        applied["stage"] = stage
-    if (active := get.get("active")) in ("1", "0"):
-        qs = qs.filter(is_active=active == "1")
-        applied["active"] = active
-    if get.get("starred") == "1":
-        qs = qs.starred_by(user)
-        applied["starred"] = "1"
-    if (group := get.get("group")) and is_public_id(group):
-        grp = Group.objects.filter(public_id=group).first()
-        if grp is None:
-            qs = qs.none()
-        else:
-            qs = qs.in_group(grp, include_subgroups=get.get("subgroups", "1") != "0")
-        applied["group"] = group
-    if (rating := get.get("rating")) and is_public_id(rating):
-        qs = qs.filter(rating__public_id=rating)
-        applied["rating"] = rating
-    if (manager := get.get("manager")) and is_public_id(manager):
-        managed = Party.managers.through.objects.filter(user__public_id=manager)
-        qs = qs.filter(pk__in=managed.values("party_id"))
-        applied["manager"] = manager
-    # A code or a country's name in any of our languages ("TH", "ไทย", "تایلند").
-    country = get.get("country", "").strip()[:60]
-    country = find_country(country) or ("" if not country else country[:2].upper())
-    province = get.get("province", "").strip()[:120]
-    city = get.get("city", "").strip()[:120]
-    if country or province or city:
-        qs = qs.in_place(country, province, city)
-        applied.update(
-            {k: v for k, v in (("country", country), ("province", province), ("city", city)) if v}
-        )
-    if q := get.get("q", "").strip()[:200]:
-        qs = search_parties(qs, q)
-        applied["q"] = q
-    return qs, applied
+    qs = Party.objects.visible_to(request.user) if queryset is None else queryset
+    listing = PARTIES.bind(request, qs)
+    return listing.queryset, listing.applied
 
 
 # The columns the list's rows show (see rows.py), read as plain values: building 50
@@ -309,65 +256,56 @@ def _with_star(qs, user):
 @login_required
 def party_list(request):
     require_module(request.user, MODULE, Action.VIEW)
-    qs, applied = filtered_parties(request)
-    if (total := lazy_total(request, qs)) is not None:
+    listing = PARTIES.bind(request, Party.objects.visible_to(request.user))
+    if (total := listing.lazy_total()) is not None:
         return total
-    sort = request.GET.get("sort", "priority")
-    if sort not in SORTS:
-        sort = "priority"
-    qs = _with_star(qs, request.user).values(*LIST_PARTY_FIELDS)
-    page = keyset_page_for(request, qs, SORTS[sort], PER_PAGE, count="lazy")
+    qs = _with_star(listing.queryset, request.user).values(*LIST_PARTY_FIELDS)
+    page = listing.paginate(qs, per_page=PER_PAGE)
     page.object_list = [_ListParty(row) for row in page.object_list]
     _list_rows(page.object_list)
     perms = _perms(request.user)
-    column_choices, columns = column_menu(request)
+    applied = listing.applied
+    rows_html = render_rows(
+        page.object_list,
+        can_bulk=listing.can_bulk,
+        can_star=perms[Action.STAR],
+        csrf_token=get_token(request),
+        here=request.get_full_path(),
+        columns=listing.chosen,
+    )
     context = {
-        "page": page,
-        "columns": columns,
-        "column_choices": column_choices,
-        "applied": applied,
+        **chrome(request),
+        "rows_html": rows_html,
+        "table_class": "party-table",
+        "empty_create_url": reverse("parties:create") + "?kind=person" if perms["create"] else "",
         "country_label": country_name(applied["country"]) if applied.get("country") else "",
         "q": applied.get("q", ""),
-        "sort": sort,
-        "sort_choices": SORT_CHOICES,
         "choices": filter_choices(),
         "roles": RoleKind.choices,
         "stages": Stage.choices,
         "kinds": Kind.choices,
-        "can_bulk": any(
-            perms[a] for a in (Action.EDIT, Action.STAR, Action.ACTIVATE, Action.EXPORT)
-        ),
         "filters_open": bool(set(applied) - {"q"}),
     }
-    template = (
-        "parties/party_list.html#rows"
-        if request.htmx and request.htmx.target == "rows"
-        else "parties/party_list.html"
-    )
-    return _render(request, template, context)
+    return listing.render("parties/party_list.html", context)
 
 
 @login_required
 @require_POST
 def party_bulk(request):
-    verb = request.POST.get("action", "")
     back = _next_url(request, reverse("parties:list"))
+    # The declared actions (parties.lists): unknown ones, no rows or no right are refused.
+    action, ids, response = PARTIES.read_bulk(
+        request,
+        back=back,
+        choose=_("Choose what to do with the selected parties."),
+        select=_("Select at least one party."),
+    )
+    if response is not None:
+        return response
+    verb = action.key
     if verb == "export":
         # The export page (choose CSV or Excel) with just the selected rows.
-        require_module(request.user, MODULE, Action.EXPORT)
-        ids = [i for i in request.POST.getlist("ids") if is_public_id(i)][:500]
-        if not ids:
-            messages.error(request, _("Select at least one party."))
-            return redirect(back)
         return redirect(f"{reverse('parties:export')}?{urlencode({'ids': ids}, doseq=True)}")
-    if verb not in actions.BULK_ACTIONS:
-        messages.error(request, _("Choose what to do with the selected parties."))
-        return redirect(back)
-    require_module(request.user, MODULE, actions.BULK_ACTIONS[verb])
-    ids = [i for i in request.POST.getlist("ids") if is_public_id(i)][:500]
-    if not ids:
-        messages.error(request, _("Select at least one party."))
-        return redirect(back)
     extra = {}
     if verb == "assign_manager":
         manager = request.POST.get("manager", "")

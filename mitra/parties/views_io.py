@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from mitra.core.exports import FORMATS, Column, ExportSpec, export_response
 from mitra.core.imports.views import ImportSite
-from mitra.core.pagination import COUNT_CAP
 from mitra.core.policy import Action, is_public_id, require_module
+from mitra.core.tables.paging import COUNT_CAP
 
 from .chrome import chrome
 from .chrome import render_page as _render

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,62 +18,35 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mitra.core.lists import back_url
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     can,
     get_for_user,
     has_module_perm,
-    is_public_id,
     require_module,
 )
 
 from . import actions
 from .forms import ApiKeyForm, PreferencesForm, RoleForm, TeamForm, TotpConfirmForm, UserForm
+from .lists import ROLES, TEAMS, USERS
 from .middleware import forget_device_flag
 from .models import ApiKey, Role, Team, User
-
-USER_SORTS = {
-    "username": "username",
-    "-username": "-username",
-    "name": "first_name",
-    "-name": "-first_name",
-    "joined": "date_joined",
-    "-joined": "-date_joined",
-}
 
 
 @login_required
 def user_list(request):
     require_module(request.user, "users", Action.VIEW)
-    qs = User.objects.visible_to(request.user).select_related("role")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(
-            Q(username__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-            | Q(email__icontains=q)
-        )
-    if (active := request.GET.get("active")) in ("1", "0"):
-        qs = qs.filter(is_active=active == "1")
-    if role := request.GET.get("role"):
-        qs = qs.filter(role__public_id=role) if is_public_id(role) else qs.none()
-    if team := request.GET.get("team"):
-        qs = qs.filter(teams__public_id=team) if is_public_id(team) else qs.none()
-    sort = request.GET.get("sort", "username")
-    qs = qs.order_by(USER_SORTS.get(sort, "username"), "pk")
-    page = paginate(request, qs)
+    listing = USERS.bind(request, User.objects.visible_to(request.user).select_related("role"))
+    listing.paginate(numbered=True)
+    create = has_module_perm(request.user, "users", Action.CREATE)
     context = {
-        "page": page,
-        "q": q,
-        "sort": sort,
+        "q": listing.applied.get("q", ""),
         "roles": Role.objects.all(),
         "teams": Team.objects.visible_to(request.user),
-        "can_create": has_module_perm(request.user, "users", Action.CREATE),
+        "can_create": create,
+        "empty_create_url": reverse("users:create") if create else "",
     }
-    template = "users/user_list.html#rows" if request.htmx else "users/user_list.html"
-    return render(request, template, context)
+    return listing.render("users/user_list.html", context)
 
 
 @login_required
@@ -128,14 +101,9 @@ def user_set_active(request, public_id):
 @login_required
 def team_list(request):
     require_module(request.user, "teams", Action.VIEW)
-    qs = Team.objects.visible_to(request.user).select_related("lead")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(name__icontains=q)
-    page = paginate(request, qs.order_by("name", "pk"))
+    listing = TEAMS.bind(request, Team.objects.visible_to(request.user).select_related("lead"))
+    page = listing.paginate(numbered=True)
     # One query for all member counts instead of one per row.
-    from django.db.models import Count
-
     counts = dict(
         Team.objects.filter(pk__in=[t.pk for t in page.object_list])
         .annotate(n=Count("members"))
@@ -143,11 +111,13 @@ def team_list(request):
     )
     for team in page.object_list:
         team.member_count = counts.get(team.pk, 0)
-    return render(
-        request,
-        "users/team_list.html",
-        {"page": page, "q": q, "can_create": has_module_perm(request.user, "teams", Action.CREATE)},
-    )
+    create = has_module_perm(request.user, "teams", Action.CREATE)
+    context = {
+        "q": listing.applied.get("q", ""),
+        "can_create": create,
+        "empty_create_url": reverse("users:team_create") if create else "",
+    }
+    return listing.render("users/team_list.html", context)
 
 
 @login_required
@@ -197,16 +167,15 @@ def team_delete(request, public_id):
 @login_required
 def role_list(request):
     require_module(request.user, "roles", Action.VIEW)
-    from django.db.models import Count
-
-    roles = (
-        Role.objects.visible_to(request.user).annotate(user_count=Count("users")).order_by("name")
-    )
-    return render(
-        request,
-        "users/role_list.html",
-        {"roles": roles, "can_create": has_module_perm(request.user, "roles", Action.CREATE)},
-    )
+    roles = Role.objects.visible_to(request.user).annotate(user_count=Count("users"))
+    listing = ROLES.bind(request, roles)
+    listing.paginate(numbered=True)
+    create = has_module_perm(request.user, "roles", Action.CREATE)
+    context = {
+        "can_create": create,
+        "empty_create_url": reverse("users:role_create") if create else "",
+    }
+    return listing.render("users/role_list.html", context)
 
 
 @login_required

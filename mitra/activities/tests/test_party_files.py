@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mitra.core.testing import BaseTestCase
-from mitra.parties import actions as party_actions
 from mitra.dedupe.merge import merge_parties
+from mitra.parties import actions as party_actions
 
 from ..models import Attachment
 from .factories import make_interaction, make_party

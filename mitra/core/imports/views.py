@@ -25,8 +25,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.pagination import paginate
 from mitra.core.policy import get_for_user
+from mitra.core.tables.paging import paginate
 
 from . import runner
 from .forms import MappingForm, PreviewForm, UploadForm

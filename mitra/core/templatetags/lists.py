@@ -11,12 +11,12 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext, pgettext
 
 from mitra.core import calendars
-from mitra.core.pagination import COUNT_CAP
+from mitra.core.tables.paging import COUNT_CAP
 
 register = template.Library()
 
 # Query parameters that page or sort a list rather than filter it.
-NOT_FILTERS = {"page", "after", "before", "sort", "cols", "list_total"}
+NOT_FILTERS = {"page", "after", "before", "sort", "cols", "list_total", "view"}
 
 
 def _n(value):

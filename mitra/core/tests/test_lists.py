@@ -4,7 +4,7 @@ from unittest import mock
 
 from django.urls import reverse
 
-from mitra.core.pagination import COUNT_CAP
+from mitra.core.tables.paging import COUNT_CAP
 from mitra.core.testing import BaseTestCase
 from mitra.parties.models import Party, next_codes
 from mitra.parties.tests.factories import make_party
