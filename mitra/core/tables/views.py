@@ -44,8 +44,8 @@ def _view(request, public_id):
 
 
 def _teams(user):
-    from mitra.users.models import Team
-
+    # The team model through the saved view's foreign key: core does not import users.
+    Team = SavedView._meta.get_field("team").related_model
     return Team.objects.filter(pk__in=user.team_ids()).order_by("name")
 
 
