@@ -14,9 +14,10 @@ from mitra.core.events import Event
 
 def _by_party(queryset, value, request):
     Party = apps.get_model("parties", "Party")
-    # The party must be one the caller may see; one query with the page (a subquery).
+    # The party must be one the caller may see; one query with the page (a subquery; no
+    # LIMIT in it: MariaDB refuses LIMIT inside IN, and public_id is unique anyway).
     party = Party.all_objects.visible_to(request.user).filter(public_id=value).values("pk")
-    return queryset.filter(party_pk__in=party[:1])
+    return queryset.filter(party_pk__in=party)
 
 
 class EventSerializer(serializers.ModelSerializer):
