@@ -6,9 +6,9 @@ from mitra.core.policy import (
     Action,
     require_module,
 )
-from mitra.core.tables.paging import keyset_page_for, lazy_total
 
 from ..chrome import render_page as _render
+from ..lists import BOOK
 from ..models import (
     Address,
     ContactPoint,
@@ -17,8 +17,8 @@ from ..models import (
     PartyRole,
 )
 from ..search import search_parties
-from .common import MODULE, PER_PAGE, SORTS
-from .listing import _decorate, _role_labels, filtered_parties
+from .common import MODULE, render_list
+from .listing import _decorate, _role_labels
 
 
 @login_required
@@ -45,17 +45,13 @@ def party_lookup(request):
 @login_required
 def phone_book(request):
     require_module(request.user, MODULE, Action.VIEW)
-    qs, applied = filtered_parties(request)
-    if (total := lazy_total(request, qs)) is not None:
+    listing = BOOK.bind(request, Party.objects.visible_to(request.user))
+    if (total := listing.lazy_total()) is not None:
         return total
-    page = keyset_page_for(request, qs, SORTS["name"], PER_PAGE, count="lazy")
-    _book_rows(page)
-    template = (
-        "parties/phone_book.html#rows"
-        if request.htmx and request.htmx.target == "rows"
-        else "parties/phone_book.html"
+    _book_rows(listing.paginate())
+    return render_list(
+        request, listing, "parties/phone_book.html", {"q": listing.applied.get("q", "")}
     )
-    return _render(request, template, {"page": page, "q": applied.get("q", ""), "applied": applied})
 
 
 def _book_rows(page):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,11 +24,12 @@ from ..forms import (
     GroupForm,
     RatingLevelForm,
 )
+from ..lists import GROUPS, RATING_LEVELS
 from ..models import (
     Group,
     RatingLevel,
 )
-from .common import MODULE
+from .common import MODULE, render_list
 
 # -- groups (A7) -----------------------------------------------------------------------------------
 
@@ -35,22 +37,28 @@ from .common import MODULE
 @login_required
 def group_list(request):
     require_module(request.user, MODULE, Action.VIEW)
-    groups = list(Group.objects.order_by("path").annotate(member_count=Count("memberships")))
-    # Sort siblings by name while keeping the tree: sort key is the chain of names.
+    qs = Group.objects.annotate(member_count=Count("memberships"))
+    listing = GROUPS.bind(request, qs)
+    page = listing.paginate(numbered=True)
+    groups = list(page.object_list)
+    # Siblings by name while keeping the tree: the sort key is the chain of names (the
+    # page holds every group; a filtered page keeps its matches in tree order).
     by_id = {g.pk: g for g in groups}
     for g in groups:
-        chain = [
+        g.sort_key = [
             by_id[int(i)].label.casefold()
             for i in g.path.strip("/").split("/")
             if i and int(i) in by_id
         ]
-        g.sort_key = chain
     groups.sort(key=lambda g: g.sort_key)
-    perms = _config_rights(request.user)
-    return _render(
-        request,
-        "parties/group_list.html",
-        {"groups": groups, "config": perms, "form": GroupForm() if perms[Action.CREATE] else None},
+    page.object_list = groups
+    config = _config_rights(request.user)
+    context = {
+        "config": config,
+        "empty_create_url": reverse("parties:group_create") if config[Action.CREATE] else "",
+    }
+    return render_list(
+        request, listing, "parties/group_list.html", context, row_context={"rights": config}
     )
 
 
@@ -119,10 +127,12 @@ def rating_levels(request, public_id=None):
                 messages.success(request, _("Rating %(name)s saved.") % {"name": form.instance})
                 return redirect("parties:ratings")
     levels = RatingLevel.objects.annotate(party_count=Count("ratings__party", distinct=True))
-    return _render(
-        request,
-        "parties/rating_levels.html",
-        {"levels": levels, "form": form, "level": level, "config": _config_rights(request.user)},
+    listing = RATING_LEVELS.bind(request, levels)
+    listing.paginate(numbered=True)
+    config = _config_rights(request.user)
+    context = {"form": form, "level": level, "config": config}
+    return render_list(
+        request, listing, "parties/rating_levels.html", context, row_context={"rights": config}
     )
 
 

@@ -12,14 +12,14 @@ from mitra.core.policy import (
     Action,
     require_module,
 )
-from mitra.core.tables.paging import paginate
 
 from .. import actions
-from ..chrome import render_page as _render
+from ..chrome import perms
+from ..lists import TRASH
 from ..models import (
     Party,
 )
-from .common import MODULE, PER_PAGE
+from .common import MODULE, render_list
 
 # -- trash (A16) -----------------------------------------------------------------------------
 
@@ -37,8 +37,10 @@ def _trashed_for(user, public_id, action):
 def trash(request):
     require_module(request.user, MODULE, Action.DELETE)
     qs = Party.all_objects.trashed().visible_to(request.user).select_related("deleted_by")
-    page = paginate(request, qs.order_by("-deleted_at", "-pk"), PER_PAGE)
-    return _render(request, "parties/trash.html", {"page": page})
+    listing = TRASH.bind(request, qs)
+    listing.paginate(numbered=True)
+    rights = perms(request.user)
+    return render_list(request, listing, "parties/trash.html", row_context={"rights": rights})
 
 
 @login_required
