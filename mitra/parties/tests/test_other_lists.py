@@ -72,3 +72,34 @@ TRASH_COUNTS = {"owner": 4, "teammate": 4, "readonly": None, "admin": 4, "portal
 GROUP_COUNTS = {"owner": 4, "readonly": 4, "admin": 4, "portal": None}
 RATING_COUNTS = {"owner": 4, "readonly": 4, "admin": 4, "portal": None}
 BOOK_COUNTS = {"owner": 6, "teammate": 6, "readonly": 6, "admin": 6, "portal": None}
+
+
+class ImportJobsListTests(BaseTestCase):
+    """ "Your recent imports" on the import page: a core.tables list of the user's jobs."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from mitra.core.imports.models import ImportJob
+        from mitra.parties.importers import PartyImporter
+
+        for name, status in (("a.csv", "done"), ("b.csv", "failed"), ("c.csv", "mapping")):
+            for user in (cls.p.owner, cls.p.admin):
+                ImportJob.objects.create(
+                    importer=PartyImporter.path(), original_name=name, status=status, owner=user
+                )
+
+    def test_the_recent_imports(self):
+        url = reverse("parties:import")
+        self.assertListQueries(url, IMPORT_COUNTS)
+        self.login(self.owner)
+        r = self.client.get(url, {"status": "failed"}, **HTMX)
+        self.assertContains(r, "b.csv")
+        self.assertNotContains(r, "a.csv")
+        self.assertNotContains(r, "<html")
+        r = self.client.get(url, {"status": "cancelled"})
+        self.assertContains(r, 'data-list-empty="filtered"')
+
+
+# Session, user (with its role), the capped count, the page of jobs.
+IMPORT_COUNTS = {"owner": 4, "admin": 4, "readonly": None, "portal": None}
