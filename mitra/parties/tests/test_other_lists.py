@@ -48,6 +48,17 @@ class OtherListsTests(BaseTestCase):
         self.assertContains(r, "Automotive")
         self.assertNotContains(r, "Industry")
 
+    def test_the_api_filters_groups_as_the_screen_does(self):
+        self.login(self.owner)
+        for params in ({}, {"q": "auto"}):
+            screen = self.client.get(reverse("parties:groups"), params)
+            api = self.client.get("/api/v1/party-groups/", params)
+            self.assertEqual(
+                sorted(str(g.public_id) for g in screen.context["page"].object_list),
+                sorted(row["id"] for row in api.json()["results"]),
+            )
+        self.assertEqual(self.client.get("/api/v1/party-groups/", {"nope": "1"}).status_code, 400)
+
     def test_rating_levels(self):
         url = reverse("parties:ratings")
         self.assertListQueries(url, RATING_COUNTS)
