@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from mitra.core.forms import StyledFormMixin
 from mitra.core.lists import back_url
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     can,
@@ -24,12 +23,14 @@ from mitra.core.policy import (
     require_configure,
     require_module,
 )
+from mitra.parties.chrome import render_list
 from mitra.parties.chrome import render_page as _render
 from mitra.parties.duplicates import Field, duplicates_of
 from mitra.parties.models import Party
 
 from . import finder
 from . import merge as merging
+from .lists import DUPLICATE_RULES, DUPLICATES
 from .models import DuplicatePair, DuplicateRule, DuplicateScan, Merge
 
 MODULE = "parties"
@@ -43,28 +44,24 @@ RULES = "duplicate_rules"
 def queue(request):
     """Pairs of parties that look like one customer, best score first."""
     require_module(request.user, MODULE, Action.EDIT)
-    status = request.GET.get("status", DuplicatePair.Status.OPEN)
-    if status not in DuplicatePair.Status.values:
-        status = DuplicatePair.Status.OPEN
-    pairs = (
-        DuplicatePair.objects.visible_to(request.user)
-        .filter(status=status)
-        .select_related("party_a", "party_b", "resolved_by")
-        .order_by("-score", "pk")
+    pairs = DuplicatePair.objects.visible_to(request.user).select_related(
+        "party_a", "party_b", "resolved_by"
     )
-    page = paginate(request, pairs, per_page=25)
+    listing = DUPLICATES.bind(request, pairs)
+    status = listing.applied.get("status")
+    if status is None:  # the open pairs unless another status is asked for
+        status = DuplicatePair.Status.OPEN
+        listing.queryset = listing.queryset.filter(status=status)
+    listing.paginate(numbered=True)
     context = {
-        "page": page,
         "status": status,
         "statuses": DuplicatePair.Status.choices,
         "scan": DuplicateScan.objects.select_related("requested_by").first(),
         "can_scan": has_module_perm(request.user, RULES, Action.EDIT),
         "can_rules": has_module_perm(request.user, RULES, Action.VIEW),
     }
-    template = "dedupe/queue.html"
-    if request.htmx and request.htmx.target == "pairs":
-        template += "#pairs"
-    return _render(request, template, context)
+    here = request.get_full_path()
+    return render_list(request, listing, "dedupe/queue.html", context, row_context={"here": here})
 
 
 @login_required
@@ -219,16 +216,17 @@ def rules(request, public_id=None):
             form.save()
             messages.success(request, _("The duplicate rule was saved."))
             return redirect("parties:duplicate_rules")
-    return _render(
-        request,
-        "dedupe/rules.html",
-        {
-            "rules": DuplicateRule.objects.all(),
-            "form": form,
-            "rule": rule,
-            "can_edit": can_configure(request.user),
-            "merges": Merge.objects.select_related("survivor", "merged_by")[:10],
-        },
+    can_edit = can_configure(request.user)
+    listing = DUPLICATE_RULES.bind(request, DuplicateRule.objects.all())
+    listing.paginate(numbered=True)
+    context = {
+        "form": form,
+        "rule": rule,
+        "can_edit": can_edit,
+        "merges": Merge.objects.select_related("survivor", "merged_by")[:10],
+    }
+    return render_list(
+        request, listing, "dedupe/rules.html", context, row_context={"can_edit": can_edit}
     )
 
 

@@ -28,23 +28,23 @@ class PartiesConfig(AppConfig):
         self._register_events()
 
     def _register_tabs(self):
-        from . import views
         from .tabs import register_tab
+        from .views import detail
 
         # Later apps add theirs the same way (activities: the timeline, order 2).
         register_tab(
-            "overview", _("Overview"), views._overview_tab, order=0, icon="layout-dashboard"
+            "overview", _("Overview"), detail._overview_tab, order=0, icon="layout-dashboard"
         )
-        register_tab("profile", _("Profile"), views._profile_tab, order=5, icon="id")
-        register_tab("contacts", _("Contacts"), views._contacts_tab, order=10, icon="users")
+        register_tab("profile", _("Profile"), detail._profile_tab, order=5, icon="id")
+        register_tab("contacts", _("Contacts"), detail._contacts_tab, order=10, icon="users")
         register_tab(
             "relationships",
             _("Relationships"),
-            views._relationships_tab,
+            detail._relationships_tab,
             order=20,
             icon="affiliate",
         )
-        register_tab("history", _("History"), views._history_tab, order=90, icon="history")
+        register_tab("history", _("History"), detail._history_tab, order=90, icon="history")
 
     def _register_events(self):
         from mitra.core.events import register_type

@@ -32,3 +32,18 @@ def chrome(request):
 def render_page(request, template, context):
     """`render` with the parties chrome."""
     return render(request, template, {**chrome(request), **context})
+
+
+def render_list(request, listing, template, context=None, *, row_context=None):
+    """A `core.tables` list page with the parties chrome, or its `#rows` partial for htmx.
+    `row_context` is put on each row of the page with the CSRF token (`row.csrf`): an
+    action cell's template is rendered without the request."""
+    from django.middleware.csrf import get_token
+
+    listing.saved_view  # noqa: B018 - a view the user may not see is a 404 before rendering
+    if row_context is not None:
+        row_context = {"csrf": get_token(request), **row_context}
+        for row in listing.page.object_list:
+            row.__dict__.update(row_context)
+    name = f"{template}#rows" if listing.is_rows_request() else template
+    return render(request, name, listing.context(**chrome(request), **(context or {})))

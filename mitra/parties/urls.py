@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 
 from mitra.core.registry import url_extensions
 
-from . import views, views_callerid, views_columns
+from . import views
 
 app_name = "parties"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("", views.party_list, name="list"),
     path("new/", views.party_create, name="create"),
     path("bulk/", views.party_bulk, name="bulk"),
-    path("columns/", views_columns.party_list_columns, name="list_columns"),
+    path("columns/", views.party_list_columns, name="list_columns"),
     path("book/", views.phone_book, name="book"),
     path("lookup/", views.party_lookup, name="lookup"),
     path("trash/", views.trash, name="trash"),
@@ -53,7 +53,7 @@ urlpatterns = [
         views.contact_remove,
         name="contact_remove",
     ),
-    path("caller-id/", views_callerid.caller_id, name="caller_id"),
+    path("caller-id/", views.caller_id, name="caller_id"),
     path("", include("mitra.parties.urls_io")),
 ]
 # Screens other apps add under /parties/ (duplicates and merge: mitra.dedupe).

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_io
+from .views import io as views_io
 
 urlpatterns = [
     *views_io.site.urls(),

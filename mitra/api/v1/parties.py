@@ -24,7 +24,7 @@ from mitra.core.policy import Action, can, can_configure
 from mitra.core.unique import code_taken
 from mitra.core.versioning import StaleEdit
 from mitra.parties import actions
-from mitra.parties.lists import PARTIES
+from mitra.parties.lists import GROUPS, PARTIES
 from mitra.parties.models import (
     Address,
     ContactPoint,
@@ -497,6 +497,7 @@ class GroupViewSet(
     serializer_class = GroupSerializer
     policy_module = "parties"
     ordering = ("path",)
+    filterset = GROUPS.filters
 
     def base_queryset(self):
         return Group.objects.select_related("parent")

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core.policy import get_for_user
-from mitra.core.tables.paging import paginate
 
 from . import runner
 from .forms import MappingForm, PreviewForm, UploadForm
+from .lists import IMPORT_JOBS
 from .models import ImportJob
 from .readers import open_table
 
@@ -112,14 +112,14 @@ class ImportSite:
             job = self._create_job(request, form)
             if job is not None:
                 return redirect(self.url("import_columns", job))
-        recent = paginate(
-            request,
-            ImportJob.objects.visible_to(request.user)
-            .filter(importer=self.importer.path())
-            .order_by("-created_at", "-id"),
-            10,
-        )
-        return self.render(request, "import_upload.html", form=form, recent=recent)
+        jobs = ImportJob.objects.visible_to(request.user).filter(importer=self.importer.path())
+        listing = IMPORT_JOBS.bind(request, jobs)
+        recent = listing.paginate(numbered=True)
+        for job in recent.object_list:
+            step = "import_columns" if job.status == ImportJob.Status.MAPPING else "import_job"
+            job.url = self.url(step, job)
+        template = "import_upload.html#rows" if listing.is_rows_request() else "import_upload.html"
+        return self.render(request, template, form=form, recent=recent, **listing.context())
 
     def _create_job(self, request, form):
         upload = form.cleaned_data["file"]

@@ -33,7 +33,7 @@ class KeysetListTests(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         return r.content.decode()
 
-    @mock.patch("mitra.parties.views.PER_PAGE", 3)
+    @mock.patch("mitra.parties.views.listing.PER_PAGE", 3)
     def test_it_pages_forward_and_back_with_a_total(self):
         self.login(self.owner)
         first = self.get()
@@ -59,7 +59,7 @@ class KeysetListTests(BaseTestCase):
         again = self.get(after=start.context["page"].next_cursor)
         self.assertEqual(self.names_on(again), self.names[3:6])
 
-    @mock.patch("mitra.parties.views.PER_PAGE", 3)
+    @mock.patch("mitra.parties.views.listing.PER_PAGE", 3)
     def test_the_total_follows_the_filters_and_the_policy(self):
         self.login(self.owner)
         self.assertIn("<bdi>7</bdi> records", self.total(q="Party 0"))

@@ -204,3 +204,36 @@ class RuleScreenTests(BaseTestCase):
         url = reverse("parties:duplicate_rule_delete", args=[rule.public_id])
         self.assertEqual(self.client.post(url).status_code, 403)
         self.assertTrue(DuplicateRule.objects.filter(pk=rule.pk).exists())
+
+
+class DedupeListsTests(BaseTestCase):
+    """The queue and the rules on the list toolkit: query counts per persona, `#rows`."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for i in range(3):
+            DuplicatePair.objects.create(
+                party_a=make(cls.owner, f"P{i}", team=cls.p.alpha),
+                party_b=make(cls.owner, f"Q{i}", team=cls.p.alpha),
+                score=80 + i,
+            )
+
+    def test_the_queue(self):
+        url = reverse("parties:duplicates")
+        self.assertListQueries(url, QUEUE_COUNTS)
+        self.login(self.owner)
+        r = self.client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="rows")
+        self.assertContains(r, "Q2")
+        self.assertNotContains(r, "<html")
+        r = self.client.get(url, {"status": "dismissed"})
+        self.assertContains(r, 'data-list-empty="filtered"')
+
+    def test_the_rules(self):
+        url = reverse("parties:duplicate_rules")
+        self.assertListQueries(url, RULE_COUNTS)
+
+
+# Session, user (with its role), the page with its capped count, the pairs, the last scan.
+QUEUE_COUNTS = {"owner": 5, "teammate": 5, "readonly": None, "admin": 5, "portal": None}
+RULE_COUNTS = {"admin": 5, "owner": None, "readonly": None, "portal": None}

@@ -157,7 +157,7 @@ class ExportTests(ImportSteps, BaseTestCase):
 
     def test_it_reads_in_chunks_with_the_same_queries_per_chunk(self):
         from mitra.core import exports
-        from mitra.parties.views_io import export_spec
+        from mitra.parties.views.io import export_spec
 
         for i in range(5):
             make_party(self.p.teammate, f"Chunk {i}", roles=[RoleKind.CUSTOMER])

@@ -9,7 +9,7 @@ from mitra.core.lists import back_url
 from mitra.core.policy import Action, require_module
 from mitra.core.tables import prefs
 
-from .lists import PARTIES
+from ..lists import PARTIES
 
 
 @login_required

@@ -13,11 +13,12 @@ from mitra.core.imports.views import ImportSite
 from mitra.core.policy import Action, is_public_id, require_module
 from mitra.core.tables.paging import COUNT_CAP
 
-from .chrome import chrome
-from .chrome import render_page as _render
-from .importers import PartyImporter
-from .models import ContactPoint, Group
-from .views import SORTS, filtered_parties
+from ..chrome import chrome
+from ..chrome import render_page as _render
+from ..importers import PartyImporter
+from ..models import ContactPoint, Group
+from .common import SORTS
+from .listing import filtered_parties
 
 site = ImportSite(
     PartyImporter,
