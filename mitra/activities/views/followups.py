@@ -1,0 +1,182 @@
+"""Follow-ups (C3): list, record, edit, delete, a party's chain."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mitra.core.forms import apply_errors as _apply_errors
+from mitra.core.idempotency import create_once
+from mitra.core.lists import back_url as _safe_next
+from mitra.core.pagination import paginate
+from mitra.core.policy import (
+    Action,
+    get_for_user,
+    has_module_perm,
+    require_module,
+)
+
+from .. import actions
+from ..forms import (
+    FollowUpForm,
+)
+from ..models import (
+    FollowUp,
+)
+from .common import (
+    PER_PAGE,
+    _party_from_query,
+    _party_url,
+    _render,
+)
+
+# -- follow-ups (C3) ------------------------------------------------------------------------
+
+
+@login_required
+def followup_list(request):
+    require_module(request.user, "followups", Action.VIEW)
+    show = request.GET.get("show", "due")
+    today = timezone.localdate()
+    qs = FollowUp.objects.visible_to(request.user).select_related("party", "owner")
+    if show == "due":
+        qs = qs.due(today).order_by("next_date", "pk")
+    elif show == "current":
+        qs = qs.current().order_by(F("next_date").asc(nulls_last=True), "pk")
+    else:
+        show = "all"
+        qs = qs.order_by("-followed_up_at", "-pk")
+    page = paginate(request, qs, PER_PAGE)
+    # Effectiveness over the last 12 months: overall and per person.
+    since = timezone.now() - dt.timedelta(days=365)
+    recent = FollowUp.objects.visible_to(request.user).filter(followed_up_at__gte=since)
+    total, won, share = actions.followup_effectiveness(recent)
+    per_user = list(
+        recent.order_by()
+        .values("owner")
+        .annotate(n=Count("id"), won=Count("id", filter=Q(led_to_sale=True)))
+        .order_by("-n")[:20]
+    )
+    from mitra.users.models import User
+
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[r["owner"] for r in per_user])}
+    for r in per_user:
+        r["name"] = names.get(r["owner"], "—")
+        r["share"] = round(100 * r["won"] / r["n"], 1) if r["n"] else None
+    return _render(
+        request,
+        "activities/followup_list.html",
+        {
+            "page": page,
+            "show": show,
+            "today": today,
+            "effectiveness": {"total": total, "won": won, "share": share},
+            "per_user": per_user,
+            "can_create": has_module_perm(request.user, "followups", Action.CREATE),
+        },
+    )
+
+
+@login_required
+@create_once
+def followup_create(request):
+    require_module(request.user, "followups", Action.CREATE)
+    party = _party_from_query(request)
+    form = FollowUpForm(request.POST or None, user=request.user, party=party)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.record_followup(
+                data["party"],
+                acting_user=request.user,
+                result=data["result"],
+                next_date=data["next_date"],
+                led_to_sale=data["led_to_sale"],
+                followed_up_at=data["followed_up_at"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The follow-up was recorded."))
+            return redirect(
+                _safe_next(
+                    request, reverse("activities:followup_chain", args=[data["party"].public_id])
+                )
+            )
+    return _render(
+        request,
+        "activities/form.html",
+        {
+            "form": form,
+            "title": _("Record a follow-up"),
+            "back": _party_url(party) if party else reverse("activities:followups"),
+            "party_picker": True,
+        },
+    )
+
+
+@login_required
+def followup_edit(request, public_id):
+    followup = get_for_user(
+        request.user, FollowUp.objects.select_related("party"), Action.EDIT, public_id=public_id
+    )
+    form = FollowUpForm(request.POST or None, instance=followup, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_followup(followup, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The follow-up was saved."))
+            return redirect("activities:followup_chain", public_id=followup.party.public_id)
+    return _render(
+        request,
+        "activities/form.html",
+        {
+            "form": form,
+            "title": _("Edit follow-up"),
+            "obj": followup,
+            "back": reverse("activities:followup_chain", args=[followup.party.public_id]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def followup_delete(request, public_id):
+    followup = get_for_user(
+        request.user, FollowUp.objects.select_related("party"), Action.DELETE, public_id=public_id
+    )
+    party = followup.party
+    actions.delete_followup(followup, acting_user=request.user)
+    messages.success(request, _("The follow-up was deleted."))
+    return redirect("activities:followup_chain", public_id=party.public_id)
+
+
+@login_required
+def followup_chain(request, public_id):
+    """One party's follow-ups, newest first, with its effectiveness."""
+    require_module(request.user, "followups", Action.VIEW)
+    from mitra.parties.models import Party
+
+    party = get_for_user(request.user, Party, public_id=public_id)
+    qs = FollowUp.objects.visible_to(request.user).filter(party=party).select_related("owner")
+    chain = list(qs.order_by("-followed_up_at", "-pk")[:200])
+    total, won, share = actions.followup_effectiveness(qs)
+    return _render(
+        request,
+        "activities/followup_chain.html",
+        {
+            "party": party,
+            "chain": chain,
+            "effectiveness": {"total": total, "won": won, "share": share},
+            "can_create": has_module_perm(request.user, "followups", Action.CREATE),
+        },
+    )

@@ -1,0 +1,221 @@
+"""Interactions (C1): list, log, detail, edit, delete, quick log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mitra.core.forms import apply_errors as _apply_errors
+from mitra.core.idempotency import create_once
+from mitra.core.lists import back_url as _safe_next
+from mitra.core.policy import (
+    Action,
+    get_for_user,
+    has_module_perm,
+    require_module,
+)
+
+from .. import actions
+from ..forms import (
+    InteractionFilterForm,
+    InteractionForm,
+    QuickLogForm,
+    resolve_party,
+)
+from ..models import (
+    Interaction,
+    InteractionTarget,
+)
+from ..pagination import keyset_page_for
+from .common import (
+    PER_PAGE,
+    _attachments_context,
+    _day_range,
+    _parties_of,
+    _party_from_query,
+    _party_targets,
+    _party_url,
+    _render,
+    _rights,
+)
+
+# -- interactions (C1) ----------------------------------------------------------------------
+
+
+def _interaction_rows(qs, user=None):
+    return qs.select_related("user", "result", "reason", "medium").prefetch_related(
+        _party_targets(InteractionTarget, user)
+    )
+
+
+@login_required
+def interaction_list(request):
+    require_module(request.user, "interactions", Action.VIEW)
+    form = InteractionFilterForm(request.GET or None)
+    qs = Interaction.objects.visible_to(request.user)
+    party = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["channel"]:
+            qs = qs.filter(channel=data["channel"])
+        if data["direction"]:
+            qs = qs.filter(direction=data["direction"])
+        if data["result"]:
+            qs = qs.filter(result=data["result"])
+        if data["user"]:
+            qs = qs.filter(user=data["user"])
+        start, end = _day_range(data["start"], data["end"])
+        qs = qs.between(start, end)
+        if data["party"]:
+            try:
+                party = resolve_party(request.user, data["party"])
+            except ValidationError as exc:
+                form.add_error("party", exc)
+                qs = qs.none()
+            else:
+                qs = qs.for_party(party)
+    page = keyset_page_for(
+        request, _interaction_rows(qs, request.user), ("-occurred_at", "-id"), PER_PAGE
+    )
+    template = "activities/interaction_list.html"
+    if request.htmx and request.htmx.target == "rows":
+        template += "#rows"
+    return _render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "party": party,
+            "can_create": has_module_perm(request.user, "interactions", Action.CREATE),
+        },
+    )
+
+
+@login_required
+@create_once
+def interaction_create(request):
+    require_module(request.user, "interactions", Action.CREATE)
+    party = _party_from_query(request)
+    form = InteractionForm(
+        request.POST or None, user=request.user, parties=[party] if party else None
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parties = data.pop("parties")
+        try:
+            interaction = actions.log_interaction(acting_user=request.user, parties=parties, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The interaction was logged."))
+            return redirect(
+                _safe_next(
+                    request, reverse("activities:interaction_detail", args=[interaction.public_id])
+                )
+            )
+    return _render(
+        request,
+        "activities/form.html",
+        {
+            "form": form,
+            "title": _("Log an interaction"),
+            "back": _party_url(party) if party else reverse("activities:interactions"),
+            "party_picker": True,
+        },
+    )
+
+
+@login_required
+def interaction_detail(request, public_id):
+    interaction = get_for_user(
+        request.user,
+        Interaction.objects.select_related("user", "result", "reason", "medium", "owner"),
+        public_id=public_id,
+    )
+    return _render(
+        request,
+        "activities/interaction_detail.html",
+        {
+            "obj": interaction,
+            "parties": _parties_of(interaction, InteractionTarget, "interaction", request.user),
+            "followups": list(interaction.followups.visible_to(request.user)),
+            "rights": _rights(request.user, interaction),
+            **_attachments_context(request, "interaction", interaction),
+        },
+    )
+
+
+@login_required
+def interaction_edit(request, public_id):
+    interaction = get_for_user(request.user, Interaction, Action.EDIT, public_id=public_id)
+    parties = _parties_of(interaction, InteractionTarget, "interaction")
+    form = InteractionForm(
+        request.POST or None, instance=interaction, user=request.user, parties=parties
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        new_parties = data.pop("parties")
+        try:
+            actions.update_interaction(
+                interaction, acting_user=request.user, parties=new_parties, **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The interaction was saved."))
+            return redirect("activities:interaction_detail", public_id=interaction.public_id)
+    return _render(
+        request,
+        "activities/form.html",
+        {
+            "form": form,
+            "title": _("Edit interaction"),
+            "obj": interaction,
+            "back": reverse("activities:interaction_detail", args=[interaction.public_id]),
+            "party_picker": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def interaction_delete(request, public_id):
+    interaction = get_for_user(request.user, Interaction, Action.DELETE, public_id=public_id)
+    actions.delete_interaction(interaction, acting_user=request.user)
+    messages.success(request, _("The interaction was deleted."))
+    return redirect(_safe_next(request, reverse("activities:interactions")))
+
+
+@login_required
+def quick_log(request):
+    """A few fields to log a contact with one party, from its page or a search result."""
+    require_module(request.user, "interactions", Action.CREATE)
+    party = _party_from_query(request)
+    if party is None:
+        raise Http404
+    form = QuickLogForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.log_interaction(acting_user=request.user, parties=[party], **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if request.htmx:
+                response = _render(
+                    request,
+                    "activities/quick_log.html#form",
+                    {"form": QuickLogForm(user=request.user), "party": party, "logged": True},
+                )
+                response["HX-Trigger"] = "activity-logged"
+                return response
+            messages.success(request, _("The interaction was logged."))
+            return redirect(_safe_next(request, _party_url(party)))
+    template = "activities/quick_log.html"
+    if request.htmx:
+        template += "#form"
+    return _render(request, template, {"form": form, "party": party})

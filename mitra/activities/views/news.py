@@ -1,0 +1,130 @@
+"""News (C7): list, publish, read, edit, delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mitra.core.forms import apply_errors as _apply_errors
+from mitra.core.idempotency import create_once
+from mitra.core.pagination import paginate
+from mitra.core.policy import (
+    Action,
+    can,
+    get_for_user,
+    has_module_perm,
+    require_module,
+)
+
+from .. import actions
+from ..forms import (
+    NewsForm,
+)
+from ..models import (
+    News,
+)
+from .common import (
+    _render,
+)
+
+# -- news (C7) ------------------------------------------------------------------------------
+
+
+@login_required
+def news_list(request):
+    require_module(request.user, "news", Action.VIEW)
+    qs = (
+        News.objects.visible_to(request.user)
+        .for_audience(request.user)
+        .published()
+        .select_related("owner", "audience_team")
+    )
+    kind = request.GET.get("kind", "")
+    if kind in News.Kind.values:
+        qs = qs.filter(kind=kind)
+    page = paginate(request, qs.order_by("-published_at", "-pk"), 20)
+    return _render(
+        request,
+        "activities/news_list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": News.Kind.choices,
+            "can_create": has_module_perm(request.user, "news", Action.CREATE),
+        },
+    )
+
+
+@login_required
+@create_once
+def news_create(request):
+    require_module(request.user, "news", Action.CREATE)
+    form = NewsForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            news = actions.post_news(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The news was posted."))
+            return redirect("activities:news_detail", public_id=news.public_id)
+    return _render(
+        request,
+        "activities/form.html",
+        {"form": form, "title": _("Post news"), "back": reverse("activities:news")},
+    )
+
+
+@login_required
+def news_detail(request, public_id):
+    news = get_for_user(
+        request.user, News.objects.select_related("owner", "audience_team"), public_id=public_id
+    )
+    is_author = news.owner_id == request.user.pk or request.user.is_superuser
+    return _render(
+        request,
+        "activities/news_detail.html",
+        {
+            "obj": news,
+            "can_edit": is_author and can(request.user, Action.EDIT, news),
+            "can_delete": is_author and can(request.user, Action.DELETE, news),
+        },
+    )
+
+
+@login_required
+def news_edit(request, public_id):
+    news = get_for_user(request.user, News, Action.EDIT, public_id=public_id)
+    if news.owner_id != request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied
+    form = NewsForm(request.POST or None, instance=news, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_news(news, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The news was saved."))
+            return redirect("activities:news_detail", public_id=news.public_id)
+    return _render(
+        request,
+        "activities/form.html",
+        {
+            "form": form,
+            "obj": news,
+            "title": _("Edit news"),
+            "back": reverse("activities:news_detail", args=[news.public_id]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def news_delete(request, public_id):
+    news = get_for_user(request.user, News, Action.DELETE, public_id=public_id)
+    actions.delete_news(news, acting_user=request.user)
+    messages.success(request, _("The news was deleted."))
+    return redirect("activities:news")
