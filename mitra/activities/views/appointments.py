@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
 from mitra.core.pagination import paginate
@@ -42,6 +41,7 @@ from .common import (
     _party_url,
     _render,
     _rights,
+    save_form,
 )
 
 # -- appointments (C4) ----------------------------------------------------------------------
@@ -115,34 +115,26 @@ def appointment_create(request):
         user=request.user,
         parties=[party] if party else None,
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
         data.pop("confirm_conflicts", None)
         participants = data.pop("participants")
         parties = data.pop("parties")
-        try:
-            appt = actions.create_appointment(
-                acting_user=request.user, participants=participants, parties=parties, **data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The appointment was saved."))
-            return redirect(
-                _safe_next(request, reverse("activities:appointment_detail", args=[appt.public_id]))
-            )
-    return _render(
-        request,
-        "activities/appointment_form.html",
-        {
-            "form": form,
-            "title": _("New appointment"),
-            "conflicts": _conflict_rows(request.user, form.conflicts),
-            "back": _party_url(party)
-            if party
-            else (_calendar_url() or reverse("activities:appointments")),
-        },
-    )
+        return actions.create_appointment(
+            acting_user=request.user, participants=participants, parties=parties, **data
+        )
+
+    return save_form(
+        request, form, save,
+        message=_("The appointment was saved."),
+        success_url=lambda obj: _safe_next(
+            request, reverse("activities:appointment_detail", args=[obj.public_id])
+        ),
+        title=_("New appointment"),
+        back=_party_url(party) if party else (_calendar_url() or reverse("activities:appointments")),
+        template="activities/appointment_form.html",
+        context=lambda form: {"conflicts": _conflict_rows(request.user, form.conflicts)},
+    )  # fmt: skip
 
 
 @login_required
@@ -150,37 +142,25 @@ def appointment_edit(request, public_id):
     appt = get_for_user(request.user, Appointment, Action.EDIT, public_id=public_id)
     parties = _parties_of(appt, AppointmentTarget, "appointment")
     form = AppointmentForm(request.POST or None, instance=appt, user=request.user, parties=parties)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
         data.pop("confirm_conflicts", None)
         participants = data.pop("participants")
         new_parties = data.pop("parties")
-        try:
-            actions.update_appointment(
-                appt,
-                acting_user=request.user,
-                participants=participants,
-                parties=new_parties,
-                **data,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The appointment was saved."))
-            return redirect(
-                _safe_next(request, reverse("activities:appointment_detail", args=[appt.public_id]))
-            )
-    return _render(
-        request,
-        "activities/appointment_form.html",
-        {
-            "form": form,
-            "obj": appt,
-            "title": _("Edit appointment"),
-            "conflicts": _conflict_rows(request.user, form.conflicts),
-            "back": reverse("activities:appointment_detail", args=[appt.public_id]),
-        },
-    )
+        actions.update_appointment(
+            appt, acting_user=request.user, participants=participants, parties=new_parties, **data
+        )
+        return appt
+
+    detail = reverse("activities:appointment_detail", args=[appt.public_id])
+    return save_form(
+        request, form, save,
+        message=_("The appointment was saved."),
+        success_url=lambda obj: _safe_next(request, detail),
+        title=_("Edit appointment"), obj=appt, back=detail,
+        template="activities/appointment_form.html",
+        context=lambda form: {"conflicts": _conflict_rows(request.user, form.conflicts)},
+    )  # fmt: skip
 
 
 def _clean_or_none(field, value):

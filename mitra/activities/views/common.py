@@ -2,11 +2,14 @@
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from mitra.core.forms import apply_errors
 from mitra.core.policy import (
     Action,
     can,
@@ -112,3 +115,41 @@ def _calendar_url():
 
 
 _attachments_context = attachables.files_context
+
+
+def save_form(
+    request,
+    form,
+    save,
+    *,
+    message,
+    success_url,
+    title,
+    back,
+    obj=None,
+    template="activities/form.html",
+    context=None,
+):
+    """The create or edit screen of every activity record, in one place.
+
+    On a valid POST `save(data)` runs the record's action with a copy of the form's cleaned
+    data and returns the record; a `ValidationError` from it (a rule, a stale version) lands
+    on the form's fields and the form is shown again, nothing written. On success `message`
+    (text, or a callable taking the record) is flashed and the user goes to `success_url`
+    (a URL, or a callable taking the record). Otherwise `template` shows the form with
+    `title`, `back`, `obj` and `context` (a dict, or a callable taking the validated form,
+    for what validation finds, such as an appointment's conflicts). `create_once` on the
+    view keeps a double-submitted create from saving twice."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(dict(form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, message(saved) if callable(message) else message)
+            return redirect(success_url(saved) if callable(success_url) else success_url)
+    extra = context(form) if callable(context) else (context or {})
+    page = {"form": form, "title": title, "back": back, **extra}
+    if obj is not None:
+        page["obj"] = obj
+    return render(request, template, page)

@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
 from mitra.core.pagination import paginate
@@ -35,6 +33,7 @@ from .common import (
     _party_from_query,
     _party_url,
     _render,
+    save_form,
 )
 
 # -- follow-ups (C3) ------------------------------------------------------------------------
@@ -90,36 +89,28 @@ def followup_create(request):
     require_module(request.user, "followups", Action.CREATE)
     party = _party_from_query(request)
     form = FollowUpForm(request.POST or None, user=request.user, party=party)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.record_followup(
-                data["party"],
-                acting_user=request.user,
-                result=data["result"],
-                next_date=data["next_date"],
-                led_to_sale=data["led_to_sale"],
-                followed_up_at=data["followed_up_at"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The follow-up was recorded."))
-            return redirect(
-                _safe_next(
-                    request, reverse("activities:followup_chain", args=[data["party"].public_id])
-                )
-            )
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "title": _("Record a follow-up"),
-            "back": _party_url(party) if party else reverse("activities:followups"),
-            "party_picker": True,
-        },
-    )
+
+    def save(data):
+        return actions.record_followup(
+            data["party"],
+            acting_user=request.user,
+            result=data["result"],
+            next_date=data["next_date"],
+            led_to_sale=data["led_to_sale"],
+            followed_up_at=data["followed_up_at"],
+        )
+
+    return save_form(
+        request, form, save,
+        message=_("The follow-up was recorded."),
+        success_url=lambda obj: _safe_next(
+            request,
+            reverse("activities:followup_chain", args=[form.cleaned_data["party"].public_id]),
+        ),
+        title=_("Record a follow-up"),
+        back=_party_url(party) if party else reverse("activities:followups"),
+        context={"party_picker": True},
+    )  # fmt: skip
 
 
 @login_required
@@ -128,24 +119,17 @@ def followup_edit(request, public_id):
         request.user, FollowUp.objects.select_related("party"), Action.EDIT, public_id=public_id
     )
     form = FollowUpForm(request.POST or None, instance=followup, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_followup(followup, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The follow-up was saved."))
-            return redirect("activities:followup_chain", public_id=followup.party.public_id)
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "title": _("Edit follow-up"),
-            "obj": followup,
-            "back": reverse("activities:followup_chain", args=[followup.party.public_id]),
-        },
-    )
+
+    def save(data):
+        actions.update_followup(followup, acting_user=request.user, **data)
+        return followup
+
+    chain = reverse("activities:followup_chain", args=[followup.party.public_id])
+    return save_form(
+        request, form, save,
+        message=_("The follow-up was saved."), success_url=chain,
+        title=_("Edit follow-up"), obj=followup, back=chain,
+    )  # fmt: skip
 
 
 @login_required

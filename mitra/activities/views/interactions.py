@@ -41,6 +41,7 @@ from .common import (
     _party_url,
     _render,
     _rights,
+    save_form,
 )
 
 # -- interactions (C1) ----------------------------------------------------------------------
@@ -104,30 +105,21 @@ def interaction_create(request):
     form = InteractionForm(
         request.POST or None, user=request.user, parties=[party] if party else None
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
         parties = data.pop("parties")
-        try:
-            interaction = actions.log_interaction(acting_user=request.user, parties=parties, **data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The interaction was logged."))
-            return redirect(
-                _safe_next(
-                    request, reverse("activities:interaction_detail", args=[interaction.public_id])
-                )
-            )
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "title": _("Log an interaction"),
-            "back": _party_url(party) if party else reverse("activities:interactions"),
-            "party_picker": True,
-        },
-    )
+        return actions.log_interaction(acting_user=request.user, parties=parties, **data)
+
+    return save_form(
+        request, form, save,
+        message=_("The interaction was logged."),
+        success_url=lambda obj: _safe_next(
+            request, reverse("activities:interaction_detail", args=[obj.public_id])
+        ),
+        title=_("Log an interaction"),
+        back=_party_url(party) if party else reverse("activities:interactions"),
+        context={"party_picker": True},
+    )  # fmt: skip
 
 
 @login_required
@@ -157,29 +149,21 @@ def interaction_edit(request, public_id):
     form = InteractionForm(
         request.POST or None, instance=interaction, user=request.user, parties=parties
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
         new_parties = data.pop("parties")
-        try:
-            actions.update_interaction(
-                interaction, acting_user=request.user, parties=new_parties, **data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The interaction was saved."))
-            return redirect("activities:interaction_detail", public_id=interaction.public_id)
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "title": _("Edit interaction"),
-            "obj": interaction,
-            "back": reverse("activities:interaction_detail", args=[interaction.public_id]),
-            "party_picker": True,
-        },
-    )
+        actions.update_interaction(
+            interaction, acting_user=request.user, parties=new_parties, **data
+        )
+        return interaction
+
+    detail = reverse("activities:interaction_detail", args=[interaction.public_id])
+    return save_form(
+        request, form, save,
+        message=_("The interaction was saved."), success_url=detail,
+        title=_("Edit interaction"), obj=interaction, back=detail,
+        context={"party_picker": True},
+    )  # fmt: skip
 
 
 @login_required

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
 from mitra.core.pagination import paginate
 from mitra.core.policy import (
@@ -28,6 +27,7 @@ from ..models import (
 )
 from .common import (
     _render,
+    save_form,
 )
 
 # -- news (C7) ------------------------------------------------------------------------------
@@ -63,19 +63,12 @@ def news_list(request):
 def news_create(request):
     require_module(request.user, "news", Action.CREATE)
     form = NewsForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            news = actions.post_news(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The news was posted."))
-            return redirect("activities:news_detail", public_id=news.public_id)
-    return _render(
-        request,
-        "activities/form.html",
-        {"form": form, "title": _("Post news"), "back": reverse("activities:news")},
-    )
+    return save_form(
+        request, form, lambda data: actions.post_news(acting_user=request.user, **data),
+        message=_("The news was posted."),
+        success_url=lambda obj: reverse("activities:news_detail", args=[obj.public_id]),
+        title=_("Post news"), back=reverse("activities:news"),
+    )  # fmt: skip
 
 
 @login_required
@@ -100,25 +93,17 @@ def news_edit(request, public_id):
     news = get_for_user(request.user, News, Action.EDIT, public_id=public_id)
     if news.owner_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied
-    form = NewsForm(request.POST or None, instance=news, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_news(news, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The news was saved."))
-            return redirect("activities:news_detail", public_id=news.public_id)
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "obj": news,
-            "title": _("Edit news"),
-            "back": reverse("activities:news_detail", args=[news.public_id]),
-        },
-    )
+
+    def save(data):
+        actions.update_news(news, acting_user=request.user, **data)
+        return news
+
+    detail = reverse("activities:news_detail", args=[news.public_id])
+    return save_form(
+        request, NewsForm(request.POST or None, instance=news, user=request.user), save,
+        message=_("The news was saved."), success_url=detail,
+        title=_("Edit news"), obj=news, back=detail,
+    )  # fmt: skip
 
 
 @login_required

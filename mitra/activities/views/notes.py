@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
 from mitra.core.pagination import paginate
@@ -38,6 +37,7 @@ from .common import (
     _party_url,
     _render,
     _rights,
+    save_form,
 )
 
 # -- notes (C6) -----------------------------------------------------------------------------
@@ -99,33 +99,28 @@ def note_create(request):
         parties=[party] if party else None,
         initial={"is_private": party is None},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            note = actions.create_note(
-                acting_user=request.user,
-                recipients=data.pop("recipients"),
-                parties=data.pop("parties"),
-                **data,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            sent = note.deliveries.exists()
-            messages.success(request, _("The note was sent.") if sent else _("The note was saved."))
-            return redirect(
-                _safe_next(request, reverse("activities:note_detail", args=[note.public_id]))
-            )
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "title": _("New note"),
-            "back": _party_url(party) if party else reverse("activities:notes"),
-            "party_picker": True,
-        },
-    )
+
+    def save(data):
+        return actions.create_note(
+            acting_user=request.user,
+            recipients=data.pop("recipients"),
+            parties=data.pop("parties"),
+            **data,
+        )
+
+    def sent(note):
+        return _("The note was sent.") if note.deliveries.exists() else _("The note was saved.")
+
+    return save_form(
+        request, form, save,
+        message=sent,
+        success_url=lambda obj: _safe_next(
+            request, reverse("activities:note_detail", args=[obj.public_id])
+        ),
+        title=_("New note"),
+        back=_party_url(party) if party else reverse("activities:notes"),
+        context={"party_picker": True},
+    )  # fmt: skip
 
 
 @login_required
@@ -162,29 +157,21 @@ def note_edit(request, public_id):
         user=request.user,
         parties=_parties_of(note, NoteTarget, "note"),
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    form.fields["parties"].disabled = True  # a note's parties are set when it is written
+
+    def save(data):
         data.pop("parties")
-        try:
-            actions.update_note(
-                note, acting_user=request.user, recipients=data.pop("recipients"), **data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The note was saved."))
-            return redirect("activities:note_detail", public_id=note.public_id)
-    form.fields["parties"].disabled = True
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "obj": note,
-            "title": _("Edit note"),
-            "back": reverse("activities:note_detail", args=[note.public_id]),
-        },
-    )
+        actions.update_note(
+            note, acting_user=request.user, recipients=data.pop("recipients"), **data
+        )
+        return note
+
+    detail = reverse("activities:note_detail", args=[note.public_id])
+    return save_form(
+        request, form, save,
+        message=_("The note was saved."), success_url=detail,
+        title=_("Edit note"), obj=note, back=detail,
+    )  # fmt: skip
 
 
 @login_required

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
 from mitra.core.pagination import paginate
@@ -47,6 +46,7 @@ from .common import (
     _party_url,
     _render,
     _rights,
+    save_form,
 )
 
 # -- tasks (C5) -----------------------------------------------------------------------------
@@ -192,31 +192,22 @@ def task_create(request):
     require_module(request.user, "tasks", Action.CREATE)
     party = _party_from_query(request)
     form = TaskForm(request.POST or None, user=request.user, parties=[party] if party else None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
         parties = data.pop("parties")
         steps = data.pop("steps")
-        try:
-            task = actions.create_task(
-                acting_user=request.user, parties=parties, steps=steps, **data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The task was created."))
-            return redirect(
-                _safe_next(request, reverse("activities:task_detail", args=[task.public_id]))
-            )
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "title": _("New task"),
-            "back": _party_url(party) if party else reverse("activities:tasks"),
-            "party_picker": True,
-        },
-    )
+        return actions.create_task(acting_user=request.user, parties=parties, steps=steps, **data)
+
+    return save_form(
+        request, form, save,
+        message=_("The task was created."),
+        success_url=lambda obj: _safe_next(
+            request, reverse("activities:task_detail", args=[obj.public_id])
+        ),
+        title=_("New task"),
+        back=_party_url(party) if party else reverse("activities:tasks"),
+        context={"party_picker": True},
+    )  # fmt: skip
 
 
 @login_required
@@ -250,29 +241,21 @@ def task_edit(request, public_id):
     task = get_for_user(request.user, Task, Action.EDIT, public_id=public_id)
     parties = _parties_of(task, TaskTarget, "task")
     form = TaskForm(request.POST or None, instance=task, user=request.user, parties=parties)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
         new_parties = data.pop("parties")
         if not task.is_open:
             data.pop("status", None)
-        try:
-            actions.update_task(task, acting_user=request.user, parties=new_parties, **data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The task was saved."))
-            return redirect("activities:task_detail", public_id=task.public_id)
-    return _render(
-        request,
-        "activities/form.html",
-        {
-            "form": form,
-            "obj": task,
-            "title": _("Edit task"),
-            "back": reverse("activities:task_detail", args=[task.public_id]),
-            "party_picker": True,
-        },
-    )
+        actions.update_task(task, acting_user=request.user, parties=new_parties, **data)
+        return task
+
+    detail = reverse("activities:task_detail", args=[task.public_id])
+    return save_form(
+        request, form, save,
+        message=_("The task was saved."), success_url=detail,
+        title=_("Edit task"), obj=task, back=detail,
+        context={"party_picker": True},
+    )  # fmt: skip
 
 
 @login_required
