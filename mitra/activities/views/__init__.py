@@ -32,6 +32,7 @@ from .interactions import (  # noqa: F401
     interaction_delete,
     interaction_detail,
     interaction_edit,
+    interaction_export,
     interaction_list,
     quick_log,
 )
@@ -63,6 +64,7 @@ from .tasks import (  # noqa: F401
     task_delete,
     task_detail,
     task_edit,
+    task_export,
     task_list,
     task_status,
     task_step_add,

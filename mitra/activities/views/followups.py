@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     get_for_user,
@@ -25,11 +24,11 @@ from .. import actions
 from ..forms import (
     FollowUpForm,
 )
+from ..lists import FOLLOWUPS
 from ..models import (
     FollowUp,
 )
 from .common import (
-    PER_PAGE,
     _party_from_query,
     _party_url,
     _render,
@@ -42,17 +41,15 @@ from .common import (
 @login_required
 def followup_list(request):
     require_module(request.user, "followups", Action.VIEW)
-    show = request.GET.get("show", "due")
     today = timezone.localdate()
-    qs = FollowUp.objects.visible_to(request.user).select_related("party", "owner")
-    if show == "due":
-        qs = qs.due(today).order_by("next_date", "pk")
-    elif show == "current":
-        qs = qs.current().order_by(F("next_date").asc(nulls_last=True), "pk")
-    else:
-        show = "all"
-        qs = qs.order_by("-followed_up_at", "-pk")
-    page = paginate(request, qs, PER_PAGE)
+    listing = FOLLOWUPS.bind(request, FollowUp.objects.visible_to(request.user))
+    show = listing.values.get("show")
+    if show is None:  # the screen opens on what is due
+        show = "due"
+        listing.queryset = listing.queryset.due(today)
+    if "sort" not in request.GET:
+        listing.sort = "-followed" if show == "all" else "next"
+    listing.paginate(listing.queryset.select_related("party", "owner"), numbered=True)
     # Effectiveness over the last 12 months: overall and per person.
     since = timezone.now() - dt.timedelta(days=365)
     recent = FollowUp.objects.visible_to(request.user).filter(followed_up_at__gte=since)
@@ -69,11 +66,9 @@ def followup_list(request):
     for r in per_user:
         r["name"] = names.get(r["owner"], "—")
         r["share"] = round(100 * r["won"] / r["n"], 1) if r["n"] else None
-    return _render(
-        request,
+    return listing.render(
         "activities/followup_list.html",
         {
-            "page": page,
             "show": show,
             "today": today,
             "effectiveness": {"total": total, "won": won, "share": share},

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mitra.core.exports import FORMATS, ExportSpec
 from mitra.core.forms import apply_errors as _apply_errors
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
@@ -18,23 +19,21 @@ from mitra.core.policy import (
     has_module_perm,
     require_module,
 )
+from mitra.parties.models import Party
 
 from .. import actions
 from ..forms import (
     InteractionFilterForm,
     InteractionForm,
     QuickLogForm,
-    resolve_party,
 )
+from ..lists import INTERACTIONS, NoParty
 from ..models import (
     Interaction,
     InteractionTarget,
 )
-from ..pagination import keyset_page_for
 from .common import (
-    PER_PAGE,
     _attachments_context,
-    _day_range,
     _parties_of,
     _party_from_query,
     _party_targets,
@@ -57,44 +56,36 @@ def _interaction_rows(qs, user=None):
 def interaction_list(request):
     require_module(request.user, "interactions", Action.VIEW)
     form = InteractionFilterForm(request.GET or None)
-    qs = Interaction.objects.visible_to(request.user)
-    party = None
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["channel"]:
-            qs = qs.filter(channel=data["channel"])
-        if data["direction"]:
-            qs = qs.filter(direction=data["direction"])
-        if data["result"]:
-            qs = qs.filter(result=data["result"])
-        if data["user"]:
-            qs = qs.filter(user=data["user"])
-        start, end = _day_range(data["start"], data["end"])
-        qs = qs.between(start, end)
-        if data["party"]:
-            try:
-                party = resolve_party(request.user, data["party"])
-            except ValidationError as exc:
-                form.add_error("party", exc)
-                qs = qs.none()
-            else:
-                qs = qs.for_party(party)
-    page = keyset_page_for(
-        request, _interaction_rows(qs, request.user), ("-occurred_at", "-id"), PER_PAGE
-    )
-    template = "activities/interaction_list.html"
-    if request.htmx and request.htmx.target == "rows":
-        template += "#rows"
-    return _render(
-        request,
-        template,
+    form.is_valid()  # shows what it cannot read; the list's filters do the narrowing
+    listing = INTERACTIONS.bind(request, Interaction.objects.visible_to(request.user))
+    party = listing.values.get("party")
+    if isinstance(party, NoParty):
+        form.add_error("party", party.message)
+    listing.paginate(_interaction_rows(listing.queryset, request.user))
+    return listing.render(
+        "activities/interaction_list.html",
         {
             "form": form,
-            "page": page,
-            "party": party,
+            "party": party if isinstance(party, Party) else None,
             "can_create": has_module_perm(request.user, "interactions", Action.CREATE),
+            "can_export": has_module_perm(request.user, "interactions", Action.EXPORT),
         },
     )
+
+
+@login_required
+def interaction_export(request, fmt):
+    """The filtered interactions as CSV or Excel, in the list's order."""
+    require_module(request.user, "interactions", Action.EXPORT)
+    if fmt not in FORMATS:
+        raise Http404
+    listing = INTERACTIONS.bind(request, Interaction.objects.visible_to(request.user))
+    spec = ExportSpec(
+        INTERACTIONS.export_columns(),
+        select_related=["user", "result", "reason"],
+        prefetch_related=[_party_targets(InteractionTarget)],
+    )
+    return listing.export(fmt, "interactions", spec)
 
 
 @login_required

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core.idempotency import create_once
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     can,
@@ -22,6 +21,7 @@ from .. import actions
 from ..forms import (
     NewsForm,
 )
+from ..lists import NEWS
 from ..models import (
     News,
 )
@@ -36,22 +36,13 @@ from .common import (
 @login_required
 def news_list(request):
     require_module(request.user, "news", Action.VIEW)
-    qs = (
-        News.objects.visible_to(request.user)
-        .for_audience(request.user)
-        .published()
-        .select_related("owner", "audience_team")
-    )
-    kind = request.GET.get("kind", "")
-    if kind in News.Kind.values:
-        qs = qs.filter(kind=kind)
-    page = paginate(request, qs.order_by("-published_at", "-pk"), 20)
-    return _render(
-        request,
+    qs = News.objects.visible_to(request.user).for_audience(request.user).published()
+    listing = NEWS.bind(request, qs)
+    listing.paginate(listing.queryset.select_related("owner", "audience_team"), numbered=True)
+    return listing.render(
         "activities/news_list.html",
         {
-            "page": page,
-            "kind": kind,
+            "kind": listing.values.get("kind", ""),
             "kinds": News.Kind.choices,
             "can_create": has_module_perm(request.user, "news", Action.CREATE),
         },

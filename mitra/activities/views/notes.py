@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     can,
@@ -24,13 +23,13 @@ from .. import actions
 from ..forms import (
     NoteForm,
 )
+from ..lists import NOTES
 from ..models import (
     Note,
     NoteRecipient,
     NoteTarget,
 )
 from .common import (
-    PER_PAGE,
     _attachments_context,
     _parties_of,
     _party_from_query,
@@ -46,40 +45,26 @@ from .common import (
 @login_required
 def note_list(request):
     require_module(request.user, "notes", Action.VIEW)
-    box = request.GET.get("box", "received")
-    status = request.GET.get("status", "active")
-    qs = Note.objects.visible_to(request.user)
-    if box == "sent":
-        qs = qs.filter(owner=request.user, pk__in=NoteRecipient.objects.values("note_id"))
-    elif box == "mine":
-        qs = qs.filter(owner=request.user)
-    else:
-        box = "received"
-        qs = qs.received_by(request.user)
-    if status in Note.Status.values:
-        qs = qs.filter(status=status)
-    else:
-        status = "all"
-    mine = NoteRecipient.objects.filter(user=request.user)
-    qs = (
-        qs.select_related("owner")
-        .prefetch_related(
-            Prefetch("deliveries", queryset=NoteRecipient.objects.select_related("user"))
-        )
-        .order_by("-created_at", "-pk")
+    listing = NOTES.bind(request, Note.objects.visible_to(request.user))
+    # The screen's defaults (the API has none): the notes I received, the active ones.
+    if "box" not in listing.values:
+        listing.queryset = listing.queryset.received_by(request.user)
+    if "status" not in listing.values:
+        listing.queryset = listing.queryset.filter(status=Note.Status.ACTIVE)
+    rows = listing.queryset.select_related("owner").prefetch_related(
+        Prefetch("deliveries", queryset=NoteRecipient.objects.select_related("user"))
     )
-    page = paginate(request, qs, PER_PAGE)
+    page = listing.paginate(rows, numbered=True)
     for note in page:
         note.unread = any(
             d.user_id == request.user.pk and d.read_at is None for d in note.deliveries.all()
         )
-    return _render(
-        request,
+    mine = NoteRecipient.objects.filter(user=request.user)
+    return listing.render(
         "activities/note_list.html",
         {
-            "page": page,
-            "box": box,
-            "status": status,
+            "box": listing.values.get("box", "received"),
+            "status": listing.values.get("status", "active"),
             "unread_count": mine.filter(
                 read_at__isnull=True, note__status=Note.Status.ACTIVE
             ).count(),

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mitra.core.exports import FORMATS, ExportSpec
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     get_for_user,
@@ -32,13 +32,13 @@ from ..forms import (
     TaskForm,
     TaskStatusForm,
 )
+from ..lists import TASKS
 from ..models import (
     Task,
     TaskStatus,
     TaskTarget,
 )
 from .common import (
-    PER_PAGE,
     _attachments_context,
     _parties_of,
     _party_from_query,
@@ -69,37 +69,51 @@ def _task_rows(qs, user=None):
 def task_list(request):
     """ "My tasks": assigned to me (or created by me, or my team's), open first by due date."""
     require_module(request.user, "tasks", Action.VIEW)
+    if request.GET.get("view") in ("mine", "created", "team"):
+        # Before the list had saved views (`?view=<id>`), "show" was called "view".
+        params = request.GET.copy()
+        params["show"] = params.pop("view")[0]
+        return redirect(f"{reverse('activities:tasks')}?{params.urlencode()}")
     form = TaskFilterForm(request.GET or None)
-    view, status, priority = "mine", "", None
-    if form.is_valid():
-        view = form.cleaned_data["view"] or "mine"
-        status = form.cleaned_data["status"]
-        priority = form.cleaned_data["priority"]
-    qs = _task_queryset(request, view)
-    if status == "all":
-        pass
-    elif status in TaskStatus.values:
-        qs = qs.filter(status=status)
-    else:
-        qs = qs.open()
-    if priority is not None:
-        qs = qs.filter(priority=priority)
-    qs = _task_rows(qs, request.user).order_by(F("due_at").asc(nulls_last=True), "-priority", "pk")
-    page = paginate(request, qs, PER_PAGE)
-    template = "activities/task_list.html"
-    if request.htmx and request.htmx.target == "rows":
-        template += "#rows"
-    return _render(
-        request,
-        template,
+    form.is_valid()
+    listing = _task_listing(request)
+    listing.paginate(_task_rows(listing.queryset, request.user), numbered=True)
+    return listing.render(
+        "activities/task_list.html",
         {
             "form": form,
-            "page": page,
-            "view": view,
+            "view": listing.values.get("show", "mine"),
             "now": timezone.now(),
             "can_create": has_module_perm(request.user, "tasks", Action.CREATE),
+            "can_export": has_module_perm(request.user, "tasks", Action.EXPORT),
         },
     )
+
+
+def _task_listing(request):
+    """The task list with the screen's defaults, which the API does not have: my tasks,
+    the open ones."""
+    listing = TASKS.bind(request, Task.objects.visible_to(request.user))
+    if "show" not in listing.values:
+        listing.queryset = listing.queryset.filter(assignee=request.user)
+    if "status" not in listing.values:
+        listing.queryset = listing.queryset.open()
+    return listing
+
+
+@login_required
+def task_export(request, fmt):
+    """The filtered tasks as CSV or Excel, in the list's order."""
+    require_module(request.user, "tasks", Action.EXPORT)
+    if fmt not in FORMATS:
+        raise Http404
+    listing = _task_listing(request)
+    spec = ExportSpec(
+        TASKS.export_columns(),
+        select_related=["assignee", "team"],
+        prefetch_related=[_party_targets(TaskTarget)],
+    )
+    return listing.export(fmt, "tasks", spec)
 
 
 BOARD_LIMIT = 100
