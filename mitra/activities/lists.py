@@ -481,14 +481,20 @@ _KINDS = dict(LookupKind.choices)
 
 def _lookup_name(row):
     url = reverse("activities:lookup_edit", args=[row.public_id])
-    return format_html('<a href="{}">{}</a>', url, row)
+    css = "" if row.is_active else ' class="text-secondary text-decoration-line-through"'
+    success = (
+        format_html(' <span class="badge bg-green-lt">{}</span>', _("success"))
+        if row.is_success
+        else ""
+    )
+    return format_html('<a href="{}"{}>{}</a>{}', url, mark_safe(css), row, success)  # fmt: skip
 
 
 LOOKUPS = Table(
     "activity_codes",
     columns=[
         Column(_("List"), lambda r: _KINDS.get(r.kind, r.kind), key="kind"),
-        Column(_("Name"), "name", render=_lookup_name),
+        Column(_("Name"), lambda r: str(r), key="name", render=_lookup_name),
         Column(_("Success"), "is_success", key="is_success", optional=True),
         Column(_("Active"), "is_active", key="is_active", optional=True),
     ],
@@ -499,6 +505,6 @@ LOOKUPS = Table(
     sorts=[Sort("kind", _("By list"), ["kind", "order", "name", "id"])],
     per_page=200,
     module="activity_codes",
-    empty=Empty("list", _("No codes yet."), _("No codes match these filters.")),
+    empty=Empty("list", _("No codes yet."), _("No codes match these filters."), _("New code")),
     url_name="activities:lookups",
 )  # fmt: skip

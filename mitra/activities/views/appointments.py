@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from mitra.core.idempotency import create_once
 from mitra.core.lists import back_url as _safe_next
-from mitra.core.pagination import paginate
 from mitra.core.policy import (
     Action,
     get_for_user,
     has_module_perm,
     require_module,
 )
+from mitra.core.tables import paginate
 
 from .. import actions
 from ..forms import (

@@ -17,13 +17,11 @@ from mitra.core.policy import (
 from ..forms import (
     LookupForm,
 )
+from ..lists import LOOKUPS
 from ..models import (
     LOOKUP_MODULE,
     Lookup,
     LookupKind,
-)
-from .common import (
-    _render,
 )
 
 # -- codes (settings) -----------------------------------------------------------------------
@@ -53,12 +51,14 @@ def lookup_list(request, public_id=None):
             else:
                 messages.success(request, _("The code was saved."))
                 return redirect("activities:lookups")
-    groups = []
-    rows = list(Lookup.objects.filter(module=LOOKUP_MODULE))
-    for kind, label in LookupKind.choices:
-        groups.append((kind, label, [r for r in rows if r.kind == kind]))
-    return _render(
-        request,
+    listing = LOOKUPS.bind(request, Lookup.objects.filter(module=LOOKUP_MODULE))
+    listing.paginate(numbered=True)
+    return listing.render(
         "activities/lookup_list.html",
-        {"groups": groups, "form": form if can_edit else None, "instance": instance},
+        {
+            "kinds": LookupKind.choices,
+            "kind": listing.values.get("kind", ""),
+            "form": form if can_edit else None,
+            "instance": instance,
+        },
     )
