@@ -86,11 +86,13 @@ class NoParty:
 
 
 class PartyFilter(Filter):
-    """A party: its id (the API's), or its code or name (the screen's parties box)."""
+    """A party: its id (the API), or on the screen also its code or name (the parties box)."""
 
-    description = _("A party: its id, or its code or name.")
+    openapi_type = uuid.UUID
 
     def parse(self, text, request):
+        if hasattr(request, "query_params"):  # the API: an id only, as it always was
+            return UUIDFilter().parse(text, request)
         try:
             return uuid.UUID(text)
         except ValueError:
@@ -100,10 +102,7 @@ class PartyFilter(Filter):
         try:
             return resolve_party(request.user, text)
         except ValidationError as exc:
-            message = " ".join(exc.messages)
-            if hasattr(request, "query_params"):  # the API: a 400 naming the parameter
-                raise Invalid(message.replace("%", "%%")) from None
-            return NoParty(message)  # the screen: no rows, and the reason by the box
+            return NoParty(" ".join(exc.messages))  # no rows, and the reason by the box
 
     def apply(self, queryset, value, request):
         if isinstance(value, NoParty):
@@ -196,7 +195,7 @@ INTERACTIONS = Table(
         Column(_("Products"), "products", optional=True, default=False),
     ],
     filters=FilterSet(
-        party=PartyFilter(help_text=_("Only those of this party (its id, code or name).")),
+        party=PartyFilter(help_text=_("Only those of this party (its id).")),
         channel=ChoiceFilter("channel", choices=Channel.values),
         direction=ChoiceFilter("direction", choices=Direction.values),
         result=UUIDFilter("result__public_id", help_text=_("A result code's id.")),
@@ -299,7 +298,7 @@ TASKS = Table(
                             help_text=_("“open”: not done and not cancelled.")),
         priority=ChoiceFilter("priority", choices=[str(v) for v in TaskPriority.values]),
         assignee=UUIDFilter(_by_assignee, keywords=["me"], help_text=_("“me” or a user's id.")),
-        party=PartyFilter(help_text=_("Only those of this party (its id, code or name).")),
+        party=PartyFilter(help_text=_("Only those of this party (its id).")),
     ),
     sorts=[Sort("due", _("Due first"), [F("due_at").asc(nulls_last=True), "-priority", "pk"])],
     default_sort="due",
