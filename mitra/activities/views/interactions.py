@@ -19,7 +19,6 @@ from mitra.core.policy import (
     has_module_perm,
     require_module,
 )
-from mitra.parties.models import Party
 
 from .. import actions
 from ..forms import (
@@ -66,7 +65,7 @@ def interaction_list(request):
         "activities/interaction_list.html",
         {
             "form": form,
-            "party": party if isinstance(party, Party) else None,
+            "party": party if hasattr(party, "pk") else None,  # a party named by code or name
             "can_create": has_module_perm(request.user, "interactions", Action.CREATE),
             "can_export": has_module_perm(request.user, "interactions", Action.EXPORT),
         },
