@@ -286,12 +286,18 @@ class InteractionFilterForm(StyledFormMixin, forms.Form):
     direction = forms.ChoiceField(
         label=_("Direction"), required=False, choices=[("", _("Both")), *Direction.choices]
     )
+    # Ids as the list's filters (and the API) read them (`activities.lists.INTERACTIONS`).
     result = forms.ModelChoiceField(
-        label=_("Result"), required=False, queryset=None, empty_label=_("All results")
+        label=_("Result"),
+        required=False,
+        queryset=None,
+        empty_label=_("All results"),
+        to_field_name="public_id",
     )
     user = UserChoiceField(
-        label=_("Made by"), required=False, queryset=None, empty_label=_("Anyone")
-    )
+        label=_("Made by"), required=False, queryset=None, empty_label=_("Anyone"),
+        to_field_name="public_id",
+    )  # fmt: skip
     start = CalendarDateField(label=_("From"), required=False)
     end = CalendarDateField(label=_("Until"), required=False)
     party = forms.CharField(label=_("Party"), required=False, max_length=100)
@@ -493,7 +499,7 @@ class TaskFilterForm(StyledFormMixin, forms.Form):
         ("created", _("Created by me")),
         ("team", _("My team's")),
     ]
-    view = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False)
+    show = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("interactions/new/", views.interaction_create, name="interaction_create"),
     path("interactions/quick/", views.quick_log, name="quick_log"),
     path("interactions/analysis/", views.interaction_analysis, name="interaction_analysis"),
+    path("interactions/export/<str:fmt>/", views.interaction_export, name="interaction_export"),
     path("interactions/<uuid:public_id>/", views.interaction_detail, name="interaction_detail"),
     path("interactions/<uuid:public_id>/edit/", views.interaction_edit, name="interaction_edit"),
     path(
@@ -38,6 +39,7 @@ urlpatterns = [
     path("calendar/", include("mitra.activities.urls_calendar")),
     # tasks (C5)
     path("tasks/", views.task_list, name="tasks"),
+    path("tasks/export/<str:fmt>/", views.task_export, name="task_export"),
     path("tasks/board/", views.task_board, name="task_board"),
     path("tasks/new/", views.task_create, name="task_create"),
     path("tasks/<uuid:public_id>/", views.task_detail, name="task_detail"),

@@ -55,10 +55,10 @@ class InteractionListTests(BaseTestCase):
             self.subjects(self.client.get(URL, {"channel": "visit"})), ["Visit at the plant"]
         )
         self.assertEqual(
-            self.subjects(self.client.get(URL, {"result": self.won.pk})), ["Price call"]
+            self.subjects(self.client.get(URL, {"result": self.won.public_id})), ["Price call"]
         )
         self.assertEqual(
-            sorted(self.subjects(self.client.get(URL, {"user": self.teammate.pk}))),
+            sorted(self.subjects(self.client.get(URL, {"user": self.teammate.public_id}))),
             ["Private chat", "Visit at the plant"],
         )
         self.assertEqual(

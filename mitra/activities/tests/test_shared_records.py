@@ -102,7 +102,7 @@ class SharedRecordTests(BaseTestCase):
         self.login(self.owner)
         r = self.client.get(reverse("activities:task_detail", args=[self.task.public_id]))
         self.assertContains(r, self.party_url())
-        r = self.client.get(reverse("activities:tasks"), {"view": "created"})
+        r = self.client.get(reverse("activities:tasks"), {"show": "created"})
         self.assertContains(r, self.party_url())
 
     def test_the_assignee_saves_an_unchanged_task_form_and_keeps_the_link(self):

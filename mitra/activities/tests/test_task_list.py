@@ -40,11 +40,11 @@ class TaskListTests(BaseTestCase):
     def test_it_lists_what_i_created_and_my_teams(self):
         self.login(self.owner)
         self.assertEqual(
-            sorted(self.titles(self.client.get(URL, {"view": "created"}))),
+            sorted(self.titles(self.client.get(URL, {"show": "created"}))),
             ["Later", "Owner's own", "Soon", "Undated"],
         )
         self.login(self.readonly)
-        team = self.titles(self.client.get(URL, {"view": "team", "status": "all"}))
+        team = self.titles(self.client.get(URL, {"show": "team", "status": "all"}))
         self.assertIn("Finished", team)
         self.assertNotIn("Private of teammate", team)
         self.assertNotIn("Beta task", team)

@@ -15,25 +15,23 @@ from rest_framework.response import Response
 
 from mitra.activities import actions
 from mitra.activities.forms import colleagues
+from mitra.activities.lists import INTERACTIONS, NOTES, TASKS
 from mitra.activities.models import (
     LOOKUP_MODULE,
     Appointment,
     AppointmentTarget,
-    Channel,
     Interaction,
     InteractionTarget,
     Lookup,
     LookupKind,
     Note,
-    NoteRecipient,
     NoteTarget,
     Task,
-    TaskStatus,
     TaskStep,
     TaskTarget,
 )
 from mitra.api.base import ScopedViewSet
-from mitra.api.filters import BooleanFilter, ChoiceFilter, DateTimeFilter, FilterSet, UUIDFilter
+from mitra.api.filters import BooleanFilter, DateTimeFilter, FilterSet, UUIDFilter
 from mitra.api.versioning import stale_answer
 from mitra.core.versioning import StaleEdit
 from mitra.users.models import Team
@@ -184,16 +182,7 @@ class InteractionViewSet(ActionViewSet):
         qs = Interaction.objects.select_related("owner", "user", "result", "reason", "medium")
         return qs.prefetch_related(_parties_prefetch(InteractionTarget))
 
-    filterset = FilterSet(
-        party=_party_filter(),
-        channel=ChoiceFilter("channel", choices=Channel.values),
-        since=DateTimeFilter("occurred_at__gte", help_text=_("Occurred at or after this.")),
-        until=DateTimeFilter(
-            "occurred_at__lt",
-            end_of_day=True,
-            help_text=_("Occurred before this (a date: through that day)."),
-        ),
-    )
+    filterset = INTERACTIONS.filters
 
     def do_create(self, data):
         parties = data.pop("targets", [])
@@ -330,10 +319,6 @@ class CloseSerializer(serializers.Serializer):
     cancel = serializers.BooleanField(required=False, default=False)
 
 
-def _by_assignee(qs, who, request):
-    return qs.filter(assignee=request.user) if who == "me" else qs.filter(assignee__public_id=who)
-
-
 class TaskViewSet(ActionViewSet):
     """Tasks. Filters: ?status= (or "open"), ?assignee=me, ?party=<id>.
     POST …/close/ {result: ok|failed, note, cancel} closes one (a failure opens a rework task);
@@ -348,19 +333,7 @@ class TaskViewSet(ActionViewSet):
             "owner", "assignee", "team", "rework_of"
         ).prefetch_related("steps", _parties_prefetch(TaskTarget))
 
-    filterset = FilterSet(
-        status=ChoiceFilter(
-            lambda qs, status, request: qs.open() if status == "open" else qs.filter(status=status),
-            choices=["open", *TaskStatus.values],
-            help_text=_("“open”: not done and not cancelled."),
-        ),
-        assignee=UUIDFilter(
-            _by_assignee,
-            keywords=["me"],
-            help_text=_("“me” or a user's id."),
-        ),
-        party=_party_filter(),
-    )
+    filterset = TASKS.filters
 
     def do_create(self, data):
         return actions.create_task(
@@ -435,14 +408,6 @@ class NoteSerializer(serializers.ModelSerializer):
         return any(d.user_id == me and d.read_at is None for d in note.deliveries.all())
 
 
-def _note_box(qs, box, user):
-    if box == "received":
-        return qs.received_by(user)
-    if box == "sent":
-        return qs.filter(owner=user, pk__in=NoteRecipient.objects.values("note_id"))
-    return qs.filter(owner=user)
-
-
 class NoteViewSet(ActionViewSet):
     """Notes. Filters: ?box=received|sent|mine, ?status=active|closed.
     POST …/read/ clears my unread marker; POST …/status/ {status: active|closed}."""
@@ -456,14 +421,7 @@ class NoteViewSet(ActionViewSet):
             "recipients", "deliveries", _parties_prefetch(NoteTarget)
         )
 
-    filterset = FilterSet(
-        box=ChoiceFilter(
-            lambda qs, box, request: _note_box(qs, box, request.user),
-            choices=["received", "sent", "mine"],
-            help_text=_("Notes I received, sent to others, or wrote."),
-        ),
-        status=ChoiceFilter("status", choices=Note.Status.values),
-    )
+    filterset = NOTES.filters
 
     def do_create(self, data):
         return actions.create_note(

@@ -119,7 +119,7 @@ class InteractionKeysetTests(BaseTestCase):
         self.make(2, self.outsider)
         self.login(self.owner)
         url = reverse("activities:interactions")
-        with mock.patch("mitra.activities.views.PER_PAGE", 2):
+        with mock.patch("mitra.activities.lists.INTERACTIONS.per_page", 2):
             first = self.client.get(url)
             self.assertContains(first, "<bdi>5</bdi> records")
             subjects = [i.subject for i in first.context["page"]]
@@ -206,7 +206,7 @@ class NumberedListTests(BaseTestCase):
         for i in range(3):
             Task.objects.create(title=f"Call {i}", owner=self.owner, assignee=self.owner)
         self.login(self.owner)
-        with mock.patch("mitra.activities.views.PER_PAGE", 2):
+        with mock.patch("mitra.activities.lists.TASKS.per_page", 2):
             r = self.client.get(reverse("activities:tasks"), {"page": 2})
         self.assertContains(r, "<bdi>3</bdi> records")
         self.assertContains(r, 'rel="prev"')
