@@ -310,6 +310,25 @@ class ApprovalEngineTests(BaseTestCase):
                     r = self.client.get(reverse("approvals:list"), {"show": show})
                 self.assertEqual(len(r.context["page"].object_list), rows)
 
+    def test_the_list_query_count_per_persona(self):
+        self.submit()
+        url = reverse("approvals:list")
+        counts = {"owner": 3, "teammate": 3, "readonly": 3, "admin": 3, "outsider": 3}
+        for show in ("waiting", "mine", "decided"):
+            with self.subTest(show):
+                self.assertListQueries(url, counts, params={"show": show})
+        self.assertListQueries(url, {"lead": 3}, params={"q": "Acme", "sort": "-created"})
+
+    def test_an_empty_tab_says_so_and_filters_keep_the_tab(self):
+        self.login(self.owner)
+        r = self.client.get(reverse("approvals:list"), {"show": "mine"})
+        self.assertContains(r, "You have not asked for any approval.")
+        self.submit()
+        r = self.client.get(reverse("approvals:list"), {"show": "mine", "q": "nomatch"})
+        self.assertContains(r, 'data-list-empty="filtered"')
+        r = self.client.get(reverse("approvals:list"), {"show": "mine", "q": "Acme"})
+        self.assertContains(r, "Acme Renamed")
+
 
 class ApprovalRuleScreenTests(BaseTestCase):
     def test_configuration_creates_a_rule_with_a_level(self):
