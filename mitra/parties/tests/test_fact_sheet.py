@@ -163,10 +163,26 @@ class FactSheetTest(BaseTestCase):
         for language in ("en", "th"):
             self.client.post(self.url("issue"), {"language": language})
         self.client.get(self.url("record"))  # warm the content-type cache
+        # session, user, the record, the page of revisions (its total rides along), edit right
         with self.assertNumQueries(5):
             response = self.client.get(self.url("record"))
         self.assertContains(response, "SHA-256")
         self.assertContains(response, "ไทย")
+
+    def test_the_revisions_list_per_persona_and_by_language(self):
+        self.login(self.owner)
+        for language in ("en", "th"):
+            self.client.post(self.url("issue"), {"language": language})
+        counts = {"owner": 5, "teammate": 5, "readonly": 4, "admin": 4, "outsider": None}
+        self.assertListQueries(self.url("record"), counts)
+        self.login(self.owner)
+        response = self.client.get(self.url("record"), {"language": "th"})
+        self.assertEqual([d.language for d in response.context["page"].object_list], ["th"])
+        response = self.client.get(
+            self.url("record"), {"language": "fa"}, headers={"HX-Request": "true"}
+        )
+        self.assertContains(response, 'data-list-empty="filtered"')
+        self.assertNotContains(response, "<html")
 
 
 class TemplateEditorTest(BaseTestCase):
@@ -195,6 +211,10 @@ class TemplateEditorTest(BaseTestCase):
         with self.assertNumQueries(3):
             response = self.client.get(reverse("documents:templates"))
         self.assertContains(response, "Fact sheet", count=3)
+        response = self.client.get(reverse("documents:templates"), {"language": "fa"})
+        self.assertContains(response, "Fact sheet", count=1)
+        counts = {"admin": 3, "owner": None, "teammate": None, "readonly": None}
+        self.assertListQueries(reverse("documents:templates"), counts)
 
     def test_forbidden_tags_are_refused_on_save(self):
         self.login(self.admin)
