@@ -35,3 +35,12 @@ class CoreConfig(AppConfig):
         from .events import register_timeline
 
         register_timeline()  # the event feed is a source of the party timeline
+        from .events import register_type
+
+        for type, label in (
+            ("approval.requested", _("Approval requested")),
+            ("approval.approved", _("Approval granted")),
+            ("approval.rejected", _("Approval rejected")),
+            ("approval.cancelled", _("Approval request withdrawn")),
+        ):
+            register_type(type, label, timeline=True)
