@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core.files import safe_file_response
+from mitra.core.idempotency import create_once
 from mitra.core.policy import Action, can, can_configure, require_configure
 
 from . import actions, engine
@@ -92,6 +93,7 @@ def record_pdf(request, type_key, public_id, language):
 
 @login_required
 @require_POST
+@create_once
 def issue(request, type_key, public_id):
     doc_type = _type(type_key)
     record = doc_type.record_for(request.user, public_id)

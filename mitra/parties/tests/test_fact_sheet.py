@@ -151,6 +151,22 @@ class FactSheetTest(BaseTestCase):
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
         self.assertEqual(b"".join(response.streaming_content), first_bytes)
 
+    def test_a_double_submitted_issue_makes_one_revision(self):
+        self.login(self.owner)
+        page = self.client.get(self.url("record"))
+        token = page.context["form"]["form_token"].value()
+        self.assertContains(page, f'value="{token}"')
+        data = {"language": "en", "form_token": token}
+        first = self.client.post(self.url("issue"), data)
+        again = self.client.post(self.url("issue"), data, follow=True)
+        self.assertRedirects(first, self.url("record"))
+        self.assertContains(again, "already saved")
+        self.assertEqual(IssuedDocument.objects.count(), 1)
+        # A fresh form (a new token) issues the next revision.
+        token = self.client.get(self.url("record")).context["form"]["form_token"].value()
+        self.client.post(self.url("issue"), {"language": "th", "form_token": token})
+        self.assertEqual(list(IssuedDocument.objects.values_list("revision", flat=True)), [2, 1])
+
     def test_bad_language_changes_nothing(self):
         self.login(self.owner)
         response = self.client.post(self.url("issue"), {"language": "xx"}, follow=True)
