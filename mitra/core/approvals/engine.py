@@ -66,6 +66,21 @@ def kinds():
 _mailers = []
 
 
+def sees_approvals(user):
+    """Whether the sidebar offers Approvals to `user`, from the role alone (no query, every
+    page asks): who may approve some kind's record, whose edits need approval, who
+    configures the rules. A user named on a rule without the right finds it from the task
+    or the emailed link."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or has_module_perm(user, "configuration", Action.EDIT):
+        return True
+    role = getattr(user, "role", None)
+    if role is not None and getattr(role, "edits_need_approval", False):
+        return True
+    return any(has_module_perm(user, k.module, Action.APPROVE) for k in _kinds.values())
+
+
 def register_mailer(func):
     """`func(to=, subject=, body=)` queues an email (the mail app registers its outbox)."""
     if func not in _mailers:
