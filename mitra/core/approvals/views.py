@@ -4,9 +4,11 @@ confirm page; delegations; and the rules (Shared configuration)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from ..policy import can_configure, is_public_id, require_configure
 from ..workflow import transition_history
 from . import actions, engine
 from .forms import DecisionForm, DelegationForm, LevelForm, RuleForm
-from .lists import APPROVALS, EMPTY_TEXT, SHOW_SORT, SHOWS
+from .lists import APPROVALS, EMPTY_TEXT, RULES, SHOW_SORT, SHOWS
 from .models import ApprovalLevel, ApprovalRequest, ApprovalRule, ApprovalTask, Delegation
 
 Status = ApprovalRequest.Status
@@ -213,17 +215,12 @@ def delegation_end(request, public_id):
 @login_required
 def rule_list(request):
     require_configure(request.user)
-    rules = ApprovalRule.objects.prefetch_related("levels")
-    kinds = {k.key: k for k in engine.kinds()}
-    rows = [
-        (
-            r,
-            kinds.get(r.kind),
-            (kinds[r.kind].conditions.get(r.condition) or ("",))[0] if r.kind in kinds else "",
-        )
-        for r in rules
-    ]
-    return render(request, "approvals/rules.html", {"rows": rows})
+    rules = ApprovalRule.objects.annotate(level_count=Count("levels"))
+    listing = RULES.bind(request, rules)
+    listing.paginate(numbered=True)
+    return listing.render(
+        "approvals/rules.html", {"empty_create_url": reverse("approvals:rule_create")}
+    )
 
 
 @login_required

@@ -437,3 +437,22 @@ class ApprovalPagesRenderTests(BaseTestCase):
                 with self.subTest(lang=lang, url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
         self.assertContains(self.client.get(reverse("approvals:rules")), "قواعد تأیید")
+
+
+class ApprovalRuleListTests(BaseTestCase):
+    def test_the_rules_list_per_persona_and_filtered(self):
+        rule = ApprovalRule.objects.create(kind="parties.change", condition="role", name="Edits")
+        ApprovalLevel.objects.create(rule=rule, order=1)
+        ApprovalRule.objects.create(
+            kind="parties.change", condition="role", name="Old", active=False
+        )
+        url = reverse("approvals:rules")
+        counts = {"admin": 4, "owner": None, "teammate": None, "readonly": None}
+        self.assertListQueries(url, counts)
+        self.login(self.admin)
+        r = self.client.get(url, {"active": "1"})
+        self.assertContains(r, "Edits")
+        self.assertContains(r, "A change to a party")
+        self.assertNotContains(r, ">Old<")
+        r = self.client.get(url, {"kind": "nothing.such"}, headers={"HX-Request": "true"})
+        self.assertContains(r, 'data-list-empty="filtered"')
