@@ -50,6 +50,7 @@ urlpatterns = [
     path("account/", include(account)),
     path("approvals/", include("mitra.core.approvals.urls")),
     path("lists/", include("mitra.core.tables.urls")),
+    path("numbering/", include("mitra.core.numbering_views")),
     path("api/v1/", include("mitra.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

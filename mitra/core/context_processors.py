@@ -3,7 +3,7 @@ from django.utils import translation
 
 from . import calendars
 from .policy import Action, has_module_perm
-from .registry import modules
+from .registry import modules, nav_links
 
 
 def shell(request):
@@ -13,6 +13,8 @@ def shell(request):
     nav = []
     if user is not None and user.is_authenticated:
         nav = [m for m in modules() if m.url_name and has_module_perm(user, m.key, Action.VIEW)]
+        if extra := nav_links(user):
+            nav = sorted(nav + extra, key=lambda m: (m.order, m.key))
     calendar, digits, _script = calendars.current()
     return {
         "rtl": translation.get_language_bidi(),

@@ -51,6 +51,29 @@ def modules():
     return list(_sorted)
 
 
+@dataclass(frozen=True)
+class NavLink(Module):
+    """A sidebar entry that is not a permission module (it is not in the role matrix):
+    `visible(user)` says who sees it and must not query the database (every page asks).
+    Register with `register_nav(NavLink(key, label, icon, url_name, order, section=…,
+    visible=…))`."""
+
+    visible: object = None
+
+
+_nav_links: dict[str, NavLink] = {}
+
+
+def register_nav(link):
+    _nav_links[link.key] = link
+    return link
+
+
+def nav_links(user):
+    """The extra sidebar entries `user` may open."""
+    return [n for n in _nav_links.values() if n.visible is None or n.visible(user)]
+
+
 # URL modules that later apps add to an earlier app's URL namespace (the earlier app's
 # urls.py includes them): extend_urls("parties", "mitra.dedupe.urls") in an AppConfig.ready.
 _url_extensions: dict[str, list[str]] = {}

@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.db.models.functions import Left
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.keyset import keyset_page_for
 from mitra.core.outbox import Channel
 from mitra.core.policy import Action, can, get_for_user, has_module_perm, require_module
 
 from . import actions
+from .lists import OUTBOX
 from .models import OutboxMessage
 
 
@@ -23,31 +22,20 @@ def outbox_list(request):
         .defer("text", "html", "attachments")
         .annotate(preview=Left("text", 100))  # an SMS has no subject: its text stands in
     )
-    status = request.GET.get("status", "")
-    if status in OutboxMessage.Status.values:
-        qs = qs.filter(status=status)
-    else:
-        status = ""
-    channel = request.GET.get("channel", "")
-    if channel in Channel.values:
-        qs = qs.filter(channel=channel)
-    else:
-        channel = ""
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(to__icontains=q) | Q(subject__icontains=q))
-    page = keyset_page_for(request, qs, ("-created_at", "-id"), 50)
+    listing = OUTBOX.bind(request, qs)
+    page = listing.paginate()
+    can_retry = has_module_perm(request.user, "mail", Action.EDIT)
+    for message in page.object_list:
+        message.show_retry = can_retry and message.can_retry
     context = {
-        "page": page,
-        "q": q,
-        "status": status,
+        "q": listing.applied.get("q", ""),
+        "status": listing.applied.get("status", ""),
         "statuses": OutboxMessage.Status.choices,
-        "channel": channel,
+        "channel": listing.applied.get("channel", ""),
         "channels": Channel.choices,
-        "can_retry": has_module_perm(request.user, "mail", Action.EDIT),
+        "can_retry": can_retry,
     }
-    template = "mail/outbox_list.html#rows" if request.htmx else "mail/outbox_list.html"
-    return render(request, template, context)
+    return listing.render("mail/outbox_list.html", context)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mitra.core.approvals.engine import ApprovalKind, register_kind
+from mitra.core.events import record_event
 
 KIND = "parties.change"
 
@@ -68,6 +69,9 @@ def _apply(request, acting_user):
     party = Party.all_objects.select_for_update().get(pk=request.object_id)
     reason = _("approved by %(user)s") % {"user": acting_user}
     apply_changes(party, request.payload, history_user=request.requested_by, reason=reason)
+    fields = sorted(n for n, c in (request.payload or {}).items() if c.get("old") != c.get("new"))
+    record_event("party.updated", party, acting_user=request.requested_by, payload={
+        "fields": fields, "approval": str(request.public_id)})  # fmt: skip
 
 
 def _stale(party, request):

@@ -2,42 +2,45 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core.lists import back_url
-from mitra.core.pagination import paginate
 
 from . import actions, registry
 from .forms import PreferenceForm
+from .lists import EMPTY_TEXT, REMINDERS, SHOW_SORT, SHOWS
 from .models import Reminder
 
-FILTERS = ("due", "snoozed", "done")
 BELL_CAP = 99
-
-
-def _filtered(user, which, now):
-    qs = Reminder.objects.for_user(user)
-    if which == "snoozed":
-        return qs.snoozed(now).order_by("snoozed_until", "id")
-    if which == "done":
-        return qs.done().order_by("-done_at", "-id")
-    return qs.due(now).order_by("occurrence", "id")
 
 
 @login_required
 def reminder_list(request):
-    which = request.GET.get("show", "due")
-    which = which if which in FILTERS else "due"
-    now = timezone.now()
-    page = paginate(request, _filtered(request.user, which, now))
+    listing = REMINDERS.bind(request, Reminder.objects.for_user(request.user))
+    which = listing.values.get("show", "due")
+    if "show" not in listing.values:
+        listing.queryset = listing.queryset.due(timezone.now())
+    if request.GET.get("sort") not in REMINDERS.sort_map:
+        listing.sort = SHOW_SORT[which]
+    page = listing.paginate(numbered=True)
     for reminder in page.object_list:
         reminder.source_label = registry.source_label(reminder.source)
-    context = {"page": page, "show": which, "filters": FILTERS}
-    template = "reminders/list.html#rows" if request.htmx else "reminders/list.html"
-    return render(request, template, context)
+    rows = "".join(
+        render_to_string("reminders/_row.html", {"r": r}, request=request) for r in page.object_list
+    )
+    context = {
+        "show": which,
+        "filters": SHOWS,
+        "rows_html": mark_safe(rows),  # noqa: S308 - rendered templates, escaped
+        "empty_text": EMPTY_TEXT[which],
+        "empty_keep": "show",
+    }
+    return listing.render("reminders/list.html", context)
 
 
 @login_required

@@ -106,3 +106,36 @@ ROLES = Table(
     empty=Empty("shield", _("No roles yet."), _("No roles match these filters."), _("New role")),
     url_name="users:roles",
 )  # fmt: skip
+
+
+def _revoke(key):
+    # One form outside the table carries the CSRF token and the confirmation.
+    return format_html(
+        '<button class="btn btn-sm btn-outline-danger" type="submit" form="revoke-form" '
+        'formaction="{}">{}</button>',
+        reverse("api_key_revoke", args=[key.public_id]),
+        _t("Revoke"),
+    )
+
+
+API_KEYS = Table(
+    "api-keys",
+    columns=[
+        Column(_("Name"), "name", sort="name"),
+        Column(_("Key"), lambda k: f"{k.prefix}…", key="prefix",
+               render=lambda k: format_html('<code class="ltr">{}…</code>', k.prefix)),
+        Column(_("Created"), "created_at", sort="-created"),
+        Column(_("Last used"), "last_used_at", optional=True),
+        Column(_("Actions"), None, key="actions", render=_revoke, hide_label=True,
+               export=False, align="end"),
+    ],
+    filters=FilterSet(q=TextFilter("name__icontains", help_text=_("Name fragment."))),
+    # A user has a handful of keys: the list is read by its user index, then sorted.
+    sorts=[
+        Sort("-created", _("Newest first"), ["-created_at", "-id"]),
+        Sort("created", _("Oldest first"), ["created_at", "id"]),
+        Sort("name", _("Name A→Z"), ["name", "id"]),
+    ],
+    empty=Empty("key", _("No API keys yet."), _("No API keys match these filters.")),
+    url_name="api_keys",
+)  # fmt: skip

@@ -28,7 +28,7 @@ from mitra.core.policy import (
 
 from . import actions
 from .forms import ApiKeyForm, PreferencesForm, RoleForm, TeamForm, TotpConfirmForm, UserForm
-from .lists import ROLES, TEAMS, USERS
+from .lists import API_KEYS, ROLES, TEAMS, USERS
 from .middleware import forget_device_flag
 from .models import ApiKey, Role, Team, User
 
@@ -241,8 +241,9 @@ def api_keys(request):
     if request.method == "POST" and form.is_valid():
         _key, new_key = actions.issue_api_key(form.cleaned_data["name"], acting_user=request.user)
         form = ApiKeyForm()
-    keys = ApiKey.objects.filter(user=request.user)
-    return render(request, "users/api_keys.html", {"form": form, "keys": keys, "new_key": new_key})
+    listing = API_KEYS.bind(request, ApiKey.objects.filter(user=request.user))
+    listing.paginate(numbered=True)
+    return listing.render("users/api_keys.html", {"form": form, "new_key": new_key})
 
 
 @login_required

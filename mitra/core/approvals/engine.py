@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..events import record_event
 from ..policy import Action, Level, has_module_perm, is_visible
 from ..workflow import transition
 from .models import ApprovalLevel, ApprovalRequest, ApprovalRule, ApprovalTask, Delegation
@@ -63,6 +64,21 @@ def kinds():
 
 
 _mailers = []
+
+
+def sees_approvals(user):
+    """Whether the sidebar offers Approvals to `user`, from the role alone (no query, every
+    page asks): who may approve some kind's record, whose edits need approval, who
+    configures the rules. A user named on a rule without the right finds it from the task
+    or the emailed link."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or has_module_perm(user, "configuration", Action.EDIT):
+        return True
+    role = getattr(user, "role", None)
+    if role is not None and getattr(role, "edits_need_approval", False):
+        return True
+    return any(has_module_perm(user, k.module, Action.APPROVE) for k in _kinds.values())
 
 
 def register_mailer(func):
@@ -174,7 +190,18 @@ def submit(kind_key, record, *, acting_user, payload, rule=None, title=""):
         requested_by=acting_user,
     )
     _activate(request, _levels(rule), 1, kind, record)
+    _event("approval.requested", request, record, acting_user)
     return request
+
+
+def _event(type, request, record, acting_user):
+    """The request's event, about its record (so whoever may see the record sees it)."""
+    if record is None:
+        return
+    payload = {"request": str(request.public_id), "kind": request.kind, "level": request.level}
+    if request.note:
+        payload["comment"] = request.note[:255]
+    record_event(type, record, acting_user=acting_user, payload=payload)
 
 
 def _activate(request, levels, order, kind, record):
@@ -270,6 +297,7 @@ def decide(request, *, acting_user, approve, comment=""):
         _finish(request, "reject", acting_user, now, comment)
         if kind.on_reject:
             kind.on_reject(request, acting_user)
+        _event("approval.rejected", request, record, acting_user)
         return request
     if record is None:
         raise ValidationError(_("The record of this request no longer exists."))
@@ -294,6 +322,7 @@ def decide(request, *, acting_user, approve, comment=""):
     if kind.apply:
         kind.apply(request, acting_user)
     _finish(request, "approve", acting_user, now, comment)
+    _event("approval.approved", request, record, acting_user)
     return request
 
 
@@ -329,6 +358,8 @@ def cancel(request, *, acting_user):
     kind = _kinds[request.kind]
     if kind.on_reject:
         kind.on_reject(request, acting_user)
+    record = kind.model._base_manager.filter(pk=request.object_id).first()
+    _event("approval.cancelled", request, record, acting_user)
     return request
 
 

@@ -4,30 +4,24 @@ confirm page; delegations; and the rules (Shared configuration)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..keyset import keyset_page_for
 from ..policy import can_configure, is_public_id, require_configure
 from ..workflow import transition_history
 from . import actions, engine
 from .forms import DecisionForm, DelegationForm, LevelForm, RuleForm
+from .lists import APPROVALS, EMPTY_TEXT, RULES, SHOW_SORT, SHOWS
 from .models import ApprovalLevel, ApprovalRequest, ApprovalRule, ApprovalTask, Delegation
 
 Status = ApprovalRequest.Status
-SHOWS = {
-    "waiting": _("Waiting for me"),
-    "mine": _("My requests"),
-    "decided": _("Decided"),
-}
-ORDER = {
-    "waiting": ["created_at", "id"],
-    "mine": ["-created_at", "-id"],
-    "decided": ["-decided_at", "-id"],
-}
 
 
 def _next_url(request, default):
@@ -55,9 +49,8 @@ def _request_for(user, public_id):
 @login_required
 def approval_list(request):
     user = request.user
-    show = request.GET.get("show", "waiting")
-    if show not in SHOWS:
-        show = "waiting"
+    listing = APPROVALS.bind(request, ApprovalRequest.objects.none())
+    show = listing.values.get("show", "waiting")
     if show == "waiting":
         mine = ApprovalTask.objects.filter(
             engine.delegators_q(user), status=ApprovalTask.Status.PENDING
@@ -67,19 +60,24 @@ def approval_list(request):
         qs = ApprovalRequest.objects.filter(requested_by=user)
     else:
         qs = engine.requests_visible_to(user).exclude(status=Status.PENDING)
-    qs = qs.select_related("requested_by", "decided_by")
-    page = keyset_page_for(request, qs, ORDER[show], per_page=20)
-    return render(
-        request,
-        "approvals/list.html",
-        {
-            "page": page,
-            "show": show,
-            "shows": list(SHOWS.items()),
-            "form": DecisionForm(),
-            "can_configure": can_configure(user),
-        },
+    qs = APPROVALS.filters.apply(qs, listing.values, request)
+    listing.queryset = qs.select_related("requested_by", "decided_by")
+    if request.GET.get("sort") not in APPROVALS.sort_map:
+        listing.sort = SHOW_SORT[show]
+    page = listing.paginate()
+    rows = "".join(
+        render_to_string("approvals/_row.html", {"req": req, "show": show}, request=request)
+        for req in page.object_list
     )
+    context = {
+        "show": show,
+        "shows": list(SHOWS.items()),
+        "can_configure": can_configure(user),
+        "rows_html": mark_safe(rows),  # noqa: S308 - rendered templates, escaped
+        "empty_text": EMPTY_TEXT[show],
+        "empty_keep": "show",
+    }
+    return listing.render("approvals/list.html", context)
 
 
 @login_required
@@ -217,17 +215,12 @@ def delegation_end(request, public_id):
 @login_required
 def rule_list(request):
     require_configure(request.user)
-    rules = ApprovalRule.objects.prefetch_related("levels")
-    kinds = {k.key: k for k in engine.kinds()}
-    rows = [
-        (
-            r,
-            kinds.get(r.kind),
-            (kinds[r.kind].conditions.get(r.condition) or ("",))[0] if r.kind in kinds else "",
-        )
-        for r in rules
-    ]
-    return render(request, "approvals/rules.html", {"rows": rows})
+    rules = ApprovalRule.objects.annotate(level_count=Count("levels"))
+    listing = RULES.bind(request, rules)
+    listing.paginate(numbered=True)
+    return listing.render(
+        "approvals/rules.html", {"empty_create_url": reverse("approvals:rule_create")}
+    )
 
 
 @login_required

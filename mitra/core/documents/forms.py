@@ -61,5 +61,6 @@ class CompanyProfileForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class IssueForm(forms.Form):
+class IssueForm(StyledFormMixin, forms.Form):
+    one_time_token = True  # issuing posts once: a double click makes one revision
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)

@@ -29,10 +29,12 @@ from django.template import (
     defaulttags,
 )
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import calendars
+from mitra.core.money import DEFAULT_CURRENCY, Money, amount_in_words, money_html
 
 # Tags that would reach other templates, files, the settings or other libraries: refused by
 # name with a message of their own (any other unknown tag is a syntax error too).
@@ -122,17 +124,34 @@ def doc_number(value, places=None):
     return calendars.localize_digits(text)
 
 
-# Minor units until core.money lands (issue 11 part 3); then this filter calls it.
-_MINOR_UNITS = {"IRR": 0, "JPY": 0}
-
-
-@library.filter(name="money")
-def doc_money(value, currency=""):
-    """A placeholder for `core.money`: the amount with its currency's decimals and code."""
+def _as_money(value, currency):
+    """A `core.money.Money` from a Money, or an amount (Decimal, int, numeric string or float)
+    and a currency code; None for nothing or an unknown currency."""
+    if isinstance(value, Money):
+        return value
     if value in (None, ""):
-        return ""
-    amount = doc_number(value, _MINOR_UNITS.get(str(currency).upper(), 2))
-    return f"{amount} {currency}".strip() if amount else ""
+        return None
+    try:
+        amount = Decimal(str(value)) if isinstance(value, float) else value
+        return Money(amount, str(currency or DEFAULT_CURRENCY).upper())
+    except (TypeError, ValueError, InvalidOperation):
+        return None
+
+
+@library.filter(name="money", is_safe=True)
+def doc_money(value, currency=""):
+    """`core.money`'s `|money`: the currency's decimals (IRR none, THB 2), the document's
+    digits, the currency where its language writes it ("1,121.50 บาท", "۱٬۲۵۰٬۰۰۰ ریال"),
+    isolated for right-to-left text."""
+    money = _as_money(value, currency)
+    return "" if money is None else mark_safe(money_html(money))  # noqa: S308 - escaped inside
+
+
+@library.filter(name="amount_words")
+def doc_amount_words(value, currency=""):
+    """The amount written out in the document's language (…บาทถ้วน, … ریال)."""
+    money = _as_money(value, currency)
+    return "" if money is None else amount_in_words(money)
 
 
 # -- the engine ----------------------------------------------------------------------------
@@ -178,7 +197,7 @@ class Data(Mapping):
         return "Data(…)"
 
 
-_PLAIN = (str, int, float, Decimal, dt.date, bool, type(None))
+_PLAIN = (str, int, float, Decimal, dt.date, bool, type(None), Money)  # Money: immutable
 
 
 def freeze(value):

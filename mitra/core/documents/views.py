@@ -4,6 +4,7 @@ administrator's templates (list, edit with a live preview) and letterhead."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -11,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core.files import safe_file_response
+from mitra.core.idempotency import create_once
 from mitra.core.policy import Action, can, can_configure, require_configure
 
 from . import actions, engine
 from .forms import CompanyProfileForm, DocumentTemplateForm, IssueForm
+from .lists import ISSUED, TEMPLATES
 from .models import CompanyProfile, DocumentTemplate, IssuedDocument, Language
 from .registry import document_types, get_document_type
 
@@ -58,15 +61,15 @@ def record_documents(request, type_key, public_id):
     """The record's document: open it in a language, issue it, its issued revisions."""
     doc_type = _type(type_key)
     record = doc_type.record_for(request.user, public_id)
-    return render(
-        request,
+    listing = ISSUED.bind(request, _issued(doc_type, record))
+    listing.paginate()
+    return listing.render(
         "documents/record.html",
         {
             "doc_type": doc_type,
             "record": record,
             "record_url": doc_type.record_url(record) if doc_type.record_url else "",
             "languages": Language.choices,
-            "issued": _issued(doc_type, record),
             "may_issue": can(request.user, Action.EDIT, record),
             "may_configure": can_configure(request.user),
             "form": IssueForm(initial={"language": request.LANGUAGE_CODE}),
@@ -90,6 +93,7 @@ def record_pdf(request, type_key, public_id, language):
 
 @login_required
 @require_POST
+@create_once
 def issue(request, type_key, public_id):
     doc_type = _type(type_key)
     record = doc_type.record_for(request.user, public_id)
@@ -135,7 +139,9 @@ def template_list(request):
         for t in document_types()
         for code, label in Language.choices
     ]  # fmt: skip
-    return render(request, "documents/template_list.html", {"rows": rows})
+    listing = TEMPLATES.bind(request, rows)
+    listing.page = Paginator(listing.queryset, TEMPLATES.per_page).get_page(request.GET.get("page"))
+    return listing.render("documents/template_list.html", {"languages": Language.choices})
 
 
 def _sample(doc_type, user):

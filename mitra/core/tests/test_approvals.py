@@ -310,6 +310,25 @@ class ApprovalEngineTests(BaseTestCase):
                     r = self.client.get(reverse("approvals:list"), {"show": show})
                 self.assertEqual(len(r.context["page"].object_list), rows)
 
+    def test_the_list_query_count_per_persona(self):
+        self.submit()
+        url = reverse("approvals:list")
+        counts = {"owner": 3, "teammate": 3, "readonly": 3, "admin": 3, "outsider": 3}
+        for show in ("waiting", "mine", "decided"):
+            with self.subTest(show):
+                self.assertListQueries(url, counts, params={"show": show})
+        self.assertListQueries(url, {"lead": 3}, params={"q": "Acme", "sort": "-created"})
+
+    def test_an_empty_tab_says_so_and_filters_keep_the_tab(self):
+        self.login(self.owner)
+        r = self.client.get(reverse("approvals:list"), {"show": "mine"})
+        self.assertContains(r, "You have not asked for any approval.")
+        self.submit()
+        r = self.client.get(reverse("approvals:list"), {"show": "mine", "q": "nomatch"})
+        self.assertContains(r, 'data-list-empty="filtered"')
+        r = self.client.get(reverse("approvals:list"), {"show": "mine", "q": "Acme"})
+        self.assertContains(r, "Acme Renamed")
+
 
 class ApprovalRuleScreenTests(BaseTestCase):
     def test_configuration_creates_a_rule_with_a_level(self):
@@ -418,3 +437,22 @@ class ApprovalPagesRenderTests(BaseTestCase):
                 with self.subTest(lang=lang, url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
         self.assertContains(self.client.get(reverse("approvals:rules")), "قواعد تأیید")
+
+
+class ApprovalRuleListTests(BaseTestCase):
+    def test_the_rules_list_per_persona_and_filtered(self):
+        rule = ApprovalRule.objects.create(kind="parties.change", condition="role", name="Edits")
+        ApprovalLevel.objects.create(rule=rule, order=1)
+        ApprovalRule.objects.create(
+            kind="parties.change", condition="role", name="Old", active=False
+        )
+        url = reverse("approvals:rules")
+        counts = {"admin": 4, "owner": None, "teammate": None, "readonly": None}
+        self.assertListQueries(url, counts)
+        self.login(self.admin)
+        r = self.client.get(url, {"active": "1"})
+        self.assertContains(r, "Edits")
+        self.assertContains(r, "A change to a party")
+        self.assertNotContains(r, ">Old<")
+        r = self.client.get(url, {"kind": "nothing.such"}, headers={"HX-Request": "true"})
+        self.assertContains(r, 'data-list-empty="filtered"')

@@ -101,3 +101,20 @@ class OutboxScreensTest(BaseTestCase):
         response = self.client.get(reverse("mail:detail", args=[hook.public_id]))
         self.assertContains(response, "party.merged")
         self.assertContains(response, "Webhook")
+
+    def test_the_list_query_count_per_persona(self):
+        url = reverse("mail:list")
+        counts = {"admin": 3, "owner": None, "teammate": None, "readonly": None, "portal": None}
+        self.assertListQueries(url, counts)
+        self.assertListQueries(url, {"admin": 3}, params={"channel": "email", "sort": "created"})
+
+    def test_the_retry_button_posts_the_one_form_with_its_token(self):
+        self.login(self.admin)
+        response = self.client.get(reverse("mail:list"))
+        self.assertContains(response, 'id="retry-form"')
+        self.assertContains(
+            response, f'formaction="{reverse("mail:retry", args=[self.failed.public_id])}"'
+        )
+        self.assertNotContains(
+            response, f'formaction="{reverse("mail:retry", args=[self.sent.public_id])}"'
+        )

@@ -173,3 +173,72 @@ class ApprovalScreenTests(BaseTestCase):
         cr = ApprovalRequest.objects.get()
         self.assertEqual(cr.payload["name"]["new"], "Somsak Jaidee")
         self.assertEqual(ContactPoint.objects.get(party=self.party).number, "081 234 5678")
+
+
+class ApprovalEventTests(BaseTestCase):
+    """The approval engine's events, through a party edit that needs approval."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        role = cls.p.roles["owner"]
+        role.edits_need_approval = True
+        role.save()
+        cls.party = make_party(cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER])
+
+    edit = ApprovalConflictTests.edit
+    approve = ApprovalConflictTests.approve
+
+    def events(self, pattern=None):
+        from mitra.core.events import Event
+
+        qs = Event.objects.for_party(self.party)
+        if pattern:
+            qs = qs.of_type(pattern)
+        return list(qs.order_by("created_at", "pk"))
+
+    def test_a_request_and_its_approval_are_events_and_the_change_is_party_updated(self):
+        self.edit(self.owner, name="Acme Renamed")
+        cr = ApprovalRequest.objects.get()
+        (requested,) = self.events("approval.*")
+        self.assertEqual(requested.type, "approval.requested")
+        self.assertEqual(requested.actor, self.owner)
+        self.assertEqual(requested.payload["request"], str(cr.public_id))
+        self.assertEqual(self.events("party.updated"), [])  # nothing changed yet
+        self.approve(cr)
+        types = [e.type for e in self.events()]
+        self.assertEqual(types[-2:], ["party.updated", "approval.approved"])
+        updated, approved = self.events()[-2:]
+        self.assertIn("name", updated.payload["fields"])
+        self.assertEqual(updated.actor, self.owner)  # the change is made in the requester's name
+        self.assertEqual(approved.actor, self.teammate)
+        # Whoever may see the party sees the events; an outsider does not.
+        from mitra.core.events import Event
+
+        self.assertTrue(Event.objects.visible_to(self.teammate).filter(pk=approved.pk).exists())
+        self.assertFalse(Event.objects.visible_to(self.outsider).filter(pk=approved.pk).exists())
+
+    def test_a_rejection_is_an_event_and_changes_nothing(self):
+        self.edit(self.owner, name="Acme Renamed")
+        cr = ApprovalRequest.objects.get()
+        self.login(self.teammate)
+        self.client.post(reverse("approvals:decide", args=[cr.public_id, "reject"]), {"note": "no"})
+        self.assertEqual(
+            [e.type for e in self.events("approval.*")],
+            ["approval.requested", "approval.rejected"],
+        )
+        self.assertEqual(self.events("approval.rejected")[0].payload["comment"], "no")
+        self.assertEqual(self.events("party.updated"), [])
+
+    def test_a_refused_stale_approval_records_no_event(self):
+        self.edit(self.owner, name="Acme Renamed")
+        cr = ApprovalRequest.objects.get()
+        self.login(self.teammate)
+        self.client.post(
+            reverse("parties:edit", args=[self.party.public_id]),
+            edit_data(self.party, name="Acme Elsewhere"),
+        )
+        before = [e.type for e in self.events()]
+        r = self.approve(cr)
+        self.assertContains(r, "was changed after this request was made")
+        self.assertEqual([e.type for e in self.events()], before)

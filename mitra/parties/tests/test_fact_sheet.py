@@ -151,6 +151,22 @@ class FactSheetTest(BaseTestCase):
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
         self.assertEqual(b"".join(response.streaming_content), first_bytes)
 
+    def test_a_double_submitted_issue_makes_one_revision(self):
+        self.login(self.owner)
+        page = self.client.get(self.url("record"))
+        token = page.context["form"]["form_token"].value()
+        self.assertContains(page, f'value="{token}"')
+        data = {"language": "en", "form_token": token}
+        first = self.client.post(self.url("issue"), data)
+        again = self.client.post(self.url("issue"), data, follow=True)
+        self.assertRedirects(first, self.url("record"))
+        self.assertContains(again, "already saved")
+        self.assertEqual(IssuedDocument.objects.count(), 1)
+        # A fresh form (a new token) issues the next revision.
+        token = self.client.get(self.url("record")).context["form"]["form_token"].value()
+        self.client.post(self.url("issue"), {"language": "th", "form_token": token})
+        self.assertEqual(list(IssuedDocument.objects.values_list("revision", flat=True)), [2, 1])
+
     def test_bad_language_changes_nothing(self):
         self.login(self.owner)
         response = self.client.post(self.url("issue"), {"language": "xx"}, follow=True)
@@ -163,10 +179,26 @@ class FactSheetTest(BaseTestCase):
         for language in ("en", "th"):
             self.client.post(self.url("issue"), {"language": language})
         self.client.get(self.url("record"))  # warm the content-type cache
+        # session, user, the record, the page of revisions (its total rides along), edit right
         with self.assertNumQueries(5):
             response = self.client.get(self.url("record"))
         self.assertContains(response, "SHA-256")
         self.assertContains(response, "ไทย")
+
+    def test_the_revisions_list_per_persona_and_by_language(self):
+        self.login(self.owner)
+        for language in ("en", "th"):
+            self.client.post(self.url("issue"), {"language": language})
+        counts = {"owner": 5, "teammate": 5, "readonly": 4, "admin": 4, "outsider": None}
+        self.assertListQueries(self.url("record"), counts)
+        self.login(self.owner)
+        response = self.client.get(self.url("record"), {"language": "th"})
+        self.assertEqual([d.language for d in response.context["page"].object_list], ["th"])
+        response = self.client.get(
+            self.url("record"), {"language": "fa"}, headers={"HX-Request": "true"}
+        )
+        self.assertContains(response, 'data-list-empty="filtered"')
+        self.assertNotContains(response, "<html")
 
 
 class TemplateEditorTest(BaseTestCase):
@@ -195,6 +227,10 @@ class TemplateEditorTest(BaseTestCase):
         with self.assertNumQueries(3):
             response = self.client.get(reverse("documents:templates"))
         self.assertContains(response, "Fact sheet", count=3)
+        response = self.client.get(reverse("documents:templates"), {"language": "fa"})
+        self.assertContains(response, "Fact sheet", count=1)
+        counts = {"admin": 3, "owner": None, "teammate": None, "readonly": None}
+        self.assertListQueries(reverse("documents:templates"), counts)
 
     def test_forbidden_tags_are_refused_on_save(self):
         self.login(self.admin)

@@ -130,3 +130,22 @@ class ReminderScreensTest(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "invalid-feedback")
         self.assertFalse(ReminderPreference.objects.filter(user=self.owner).exists())
+
+
+class ReminderListQueriesTest(BaseTestCase):
+    def test_the_list_query_count_per_persona(self):
+        now = timezone.now()
+        for user in (self.owner, self.teammate):
+            Reminder.objects.create(
+                user=user, source="birthdays", object_ref="x", occurrence=now, title="Due"
+            )
+        url = reverse("reminders:list")
+        counts = {"owner": 4, "teammate": 4, "readonly": 3, "admin": 3}
+        self.assertListQueries(url, counts)
+        self.assertListQueries(url, {"owner": 3}, params={"show": "done"})
+
+    def test_an_empty_tab_says_so_and_keeps_the_tab(self):
+        self.login(self.owner)
+        response = self.client.get(reverse("reminders:list"), {"show": "snoozed"})
+        self.assertContains(response, "Nothing is snoozed.")
+        self.assertContains(response, 'data-list-empty="empty"')

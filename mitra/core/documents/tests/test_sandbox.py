@@ -85,12 +85,31 @@ class DocumentCalendarTest(SimpleTestCase):
     def test_persian_dates_are_jalali_with_persian_digits(self):
         out = self.render("fa", "{{ d|date }} {{ n|number }} {{ m|money:'IRR' }}",
                           d=dt.date(2025, 3, 21), n=1250000, m=Decimal("1250000.4"))  # fmt: skip
-        self.assertEqual(out, "۱ فروردین ۱۴۰۴ ۱٬۲۵۰٬۰۰۰ ۱٬۲۵۰٬۰۰۰ IRR")
+        money = '<bdi class="money"><bdi dir="ltr">۱٬۲۵۰٬۰۰۰</bdi>\xa0ریال</bdi>'
+        self.assertEqual(out, f"۱ فروردین ۱۴۰۴ ۱٬۲۵۰٬۰۰۰ {money}")
 
     def test_english_dates_are_gregorian(self):
         out = self.render("en", "{{ d|date }} {{ m|money:'THB' }}", d=dt.date(2026, 12, 6),
                           m=Decimal("1234.5"))  # fmt: skip
-        self.assertEqual(out, "6 December 2026 1,234.50 THB")
+        money = '<bdi class="money"><bdi dir="ltr">1,234.50</bdi>\xa0THB</bdi>'
+        self.assertEqual(out, f"6 December 2026 {money}")
+
+    def test_money_is_core_money_with_its_words(self):
+        from mitra.core.money import Money
+
+        out = self.render("th", "{{ m|money }} {{ m|amount_words }}", m=Money("1121.50", "THB"))
+        self.assertEqual(
+            out,
+            '<bdi class="money"><bdi dir="ltr">1,121.50</bdi>\xa0บาท</bdi> '
+            "หนึ่งพันหนึ่งร้อยยี่สิบเอ็ดบาทห้าสิบสตางค์",
+        )
+        # USD in English puts its sign first; a float amount is read by its text; an
+        # unknown currency or no amount shows nothing rather than a wrong figure.
+        out = self.render("en", "{{ a|money:'USD' }}|{{ a|money:'XYZ' }}|{{ b|money }}",
+                          a=1234.5, b=None)  # fmt: skip
+        self.assertEqual(out, '<bdi class="money">$<bdi dir="ltr">1,234.50</bdi></bdi>||')
+        # A Money is plain data for the sandbox: it reaches a template, a record does not.
+        self.assertEqual(sandbox.freeze({"m": Money(1, "IRR")})["m"], Money(1, "IRR"))
 
 
 class TemplateModelTest(TestCase):
