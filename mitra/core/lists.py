@@ -1,12 +1,7 @@
-"""Small helpers shared by every list (the templates' side is `core/templatetags/lists.py`).
-
-The list toolkit lives in `core.tables`; `lazy_total` moved there (`tables.paging`) and
-column choices to `tables.prefs` (kept per user in the database).
-"""
+"""A safe "back" URL for list and form screens (the list toolkit itself is `core.tables`;
+the templates' side is `core/templatetags/lists.py`)."""
 
 from django.utils.http import url_has_allowed_host_and_scheme
-
-from .tables.paging import LAZY_TOTAL, lazy_total  # noqa: F401 - moved there
 
 
 def back_url(request, default):
