@@ -275,6 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "mitra.api.pagination.ViewOrderedCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error shape for every endpoint: {"error": {"code", "message", "fields"}}.
+    "EXCEPTION_HANDLER": "mitra.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Mitra CRM API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
 SPECTACULAR_SETTINGS |= {

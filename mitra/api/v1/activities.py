@@ -5,7 +5,6 @@ verbs of `mitra.activities.actions`, so the API can do nothing the UI could not.
 Records are addressed by their public id; parties, users and codes by theirs too.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, permissions, serializers, status
@@ -34,20 +33,7 @@ from mitra.activities.models import (
 )
 from mitra.api.base import ScopedViewSet
 from mitra.api.filters import BooleanFilter, ChoiceFilter, DateTimeFilter, FilterSet, UUIDFilter
-from mitra.api.versioning import stale_answer
-from mitra.core.versioning import StaleEdit
 from mitra.users.models import Team
-
-
-def _raise(exc):
-    """A Django ValidationError from an action, as the API's 400 answer."""
-    if isinstance(exc, StaleEdit):  # the save raced another one: 409, nothing changed
-        raise stale_answer(exc)
-    if hasattr(exc, "error_dict"):
-        raise ValidationError(
-            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    raise ValidationError({"non_field_errors": exc.messages})
 
 
 class PartiesField(serializers.ListField):
@@ -107,7 +93,11 @@ def _lookup_field(kind):
 
 
 class ActionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+    abstract=True,
 ):
     """Create, update and delete call the actions named by the subclass."""
 
@@ -116,10 +106,7 @@ class ActionViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            obj = self.do_create(dict(serializer.validated_data))
-        except DjangoValidationError as exc:
-            _raise(exc)
+        obj = self.do_create(dict(serializer.validated_data))
         obj = self.get_queryset().get(pk=obj.pk)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
@@ -128,10 +115,7 @@ class ActionViewSet(
         obj = self.get_object()
         serializer = self.get_serializer(obj, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
-            self.do_update(obj, dict(serializer.validated_data))
-        except DjangoValidationError as exc:
-            _raise(exc)
+        self.do_update(obj, dict(serializer.validated_data))
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
     def partial_update(self, request, *args, **kwargs):
@@ -384,16 +368,13 @@ class TaskViewSet(ActionViewSet):
         task = self.get_object()
         body = CloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            actions.close_task(
-                task,
-                acting_user=request.user,
-                result=body.validated_data.get("result", Task.Result.OK),
-                note=body.validated_data.get("note", ""),
-                cancel=body.validated_data["cancel"],
-            )
-        except DjangoValidationError as exc:
-            _raise(exc)
+        actions.close_task(
+            task,
+            acting_user=request.user,
+            result=body.validated_data.get("result", Task.Result.OK),
+            note=body.validated_data.get("note", ""),
+            cancel=body.validated_data["cancel"],
+        )
         data = self.get_serializer(self.get_queryset().get(pk=task.pk)).data
         if task.rework is not None:
             data = {**data, "rework": str(task.rework.public_id)}
@@ -404,10 +385,7 @@ class TaskViewSet(ActionViewSet):
         task = self.get_object()
         body = StatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            actions.set_task_status(task, body.validated_data["status"], acting_user=request.user)
-        except DjangoValidationError as exc:
-            _raise(exc)
+        actions.set_task_status(task, body.validated_data["status"], acting_user=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
 
@@ -498,10 +476,7 @@ class NoteViewSet(ActionViewSet):
         note = self.get_object()
         body = StatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            actions.set_note_status(note, body.validated_data["status"], acting_user=request.user)
-        except DjangoValidationError as exc:
-            _raise(exc)
+        actions.set_note_status(note, body.validated_data["status"], acting_user=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=note.pk)).data)
 
 

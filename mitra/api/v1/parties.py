@@ -6,7 +6,6 @@ call `mitra.parties.actions`. An edit by a user whose role needs approval answer
 the party to the trash, or answers 409 Conflict with the reasons it is blocked (A16).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db.models import Prefetch
@@ -16,13 +15,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from mitra.api.base import ScopedViewSet
+from mitra.api.errors import Conflict
 from mitra.api.fields import VisibleRecordField
 from mitra.api.filters import FilterSet, UUIDFilter
-from mitra.api.versioning import stale_answer
 from mitra.core.labels import label_languages
 from mitra.core.policy import Action, can, can_configure
 from mitra.core.unique import code_taken
-from mitra.core.versioning import StaleEdit
 from mitra.parties import actions
 from mitra.parties.lists import PARTIES
 from mitra.parties.models import (
@@ -45,16 +43,6 @@ PARTY_FIELDS = [
     not in {"id", "public_id", "owner", "team", "created_at", "updated_at", "deleted_at", "deleted_by",
             "rating", "photo", "search_name", "name_key"}
 ]  # fmt: skip
-
-
-def _django_errors(exc):
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied()
-    if isinstance(exc, StaleEdit):  # the save raced another one: 409, nothing changed
-        return stale_answer(exc)
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
 
 
 class ContactPointSerializer(serializers.ModelSerializer):
@@ -232,10 +220,7 @@ class PartyViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values, related = PartySerializer.split(serializer.validated_data)
-        try:
-            party = actions.create_party(acting_user=request.user, values=values, **related)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        party = actions.create_party(acting_user=request.user, values=values, **related)
         party = _party_queryset().get(pk=party.pk)
         return Response(self.get_serializer(party).data, status=status.HTTP_201_CREATED)
 
@@ -251,23 +236,13 @@ class PartyViewSet(
         try:
             actions.trash_party(instance, acting_user=self.request.user)
         except actions.DeleteBlocked as exc:
-            raise _Conflict(exc.reasons) from exc
-
-
-class _Conflict(ValidationError):
-    status_code = status.HTTP_409_CONFLICT
-
-    def __init__(self, reasons):
-        super().__init__(
-            {"detail": "This party cannot be deleted.", "reasons": [str(r) for r in reasons]}
-        )
+            raise Conflict(
+                _("This party cannot be deleted."), code="delete_blocked", reasons=exc.reasons
+            ) from exc
 
 
 def _apply_update(view, request, party, **changes):
-    try:
-        party, cr = actions.update_party(party, acting_user=request.user, **changes)
-    except (DjangoValidationError, DjangoPermissionDenied) as exc:
-        raise _django_errors(exc) from exc
+    party, cr = actions.update_party(party, acting_user=request.user, **changes)
     if cr is not None:
         return Response(
             {
@@ -321,6 +296,7 @@ class _ChildViewSet(
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     ScopedViewSet,
+    abstract=True,
 ):
     policy_module = "parties"
     lookup_field = "pk"
@@ -353,10 +329,7 @@ class _ChildViewSet(
         data = dict(serializer.validated_data)
         party = data.pop("party")
         data.pop("id", None)
-        try:
-            obj, cr = actions.add_row(party, self.key, data, acting_user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        obj, cr = actions.add_row(party, self.key, data, acting_user=request.user)
         return self._respond(obj, cr, created=True)
 
     def update(self, request, *args, **kwargs):
@@ -367,18 +340,12 @@ class _ChildViewSet(
         data = dict(serializer.validated_data)
         data.pop("party", None)
         data.pop("id", None)
-        try:
-            obj, cr = actions.change_row(obj, self.key, data, acting_user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        obj, cr = actions.change_row(obj, self.key, data, acting_user=request.user)
         return self._respond(obj, cr)
 
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
-        try:
-            _none, cr = actions.remove_row(obj, self.key, acting_user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        _none, cr = actions.remove_row(obj, self.key, acting_user=request.user)
         return self._respond(None, cr)
 
 
@@ -418,10 +385,7 @@ class PartyRoleViewSet(
     filterset = _ChildViewSet.filterset
 
     def _respond(self, party, role, present):
-        try:
-            obj, cr = actions.set_role(party, role, present, acting_user=self.request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        obj, cr = actions.set_role(party, role, present, acting_user=self.request.user)
         if cr is not None:
             return Response(
                 {
@@ -517,16 +481,10 @@ class GroupViewSet(
         serializer.instance = self._save(group)
 
     def _save(self, group):
-        try:
-            return actions.save_group(group, acting_user=self.request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        return actions.save_group(group, acting_user=self.request.user)
 
     def perform_destroy(self, instance):
-        try:
-            actions.delete_group(instance, acting_user=self.request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        actions.delete_group(instance, acting_user=self.request.user)
 
 
 def register(router):
