@@ -140,7 +140,6 @@ WIDE = {
     "managers",
     "groups",
 }
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Digits of any script and the separators people type in phone numbers.
 _PHONE_CHARS = re.compile(r"[\d\s\-().+/\u06f0-\u06f9\u0660-\u0669\u0e50-\u0e59]+")
 
@@ -224,22 +223,12 @@ class PartyForm(StyledFormMixin, forms.ModelForm):
         return code
 
     def clean_currency(self):
-        currency = (self.cleaned_data.get("currency") or "").strip().upper()
-        if not _CURRENCY.match(currency):
-            raise ValidationError(_("Use a three-letter currency code such as THB, IRR or USD."))
-        return currency
+        # Party.clean() checks the code (the API gets the same message).
+        return (self.cleaned_data.get("currency") or "").strip().upper()
 
     def clean(self):
+        # The name a kind needs and the currency code: Party.clean(), shared with the API.
         data = super().clean()
-        kind = data.get("kind")
-        if kind == Kind.PERSON:
-            if (
-                not (data.get("first_name") or "").strip()
-                and not (data.get("last_name") or "").strip()
-            ):
-                self.add_error("first_name", _("Enter a first or last name."))
-        elif kind == Kind.ORGANISATION and not (data.get("name") or "").strip():
-            self.add_error("name", _("Enter the organisation's name."))
         for name in ("credit_limit", "income"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("Enter zero or more."))
@@ -369,18 +358,7 @@ class AddressForm(StyledFormMixin, forms.ModelForm):
         for name in ("postcode", "latitude", "longitude"):
             self.fields[name].widget.attrs["class"] = "form-control ltr"
 
-    def clean(self):
-        data = super().clean()
-        lat, lng = data.get("latitude"), data.get("longitude")
-        if lat is not None and not -90 <= lat <= 90:
-            self.add_error("latitude", _("Latitude is between -90 and 90."))
-        if lng is not None and not -180 <= lng <= 180:
-            self.add_error("longitude", _("Longitude is between -180 and 180."))
-        if (lat is None) != (lng is None):
-            self.add_error(
-                "longitude" if lng is None else "latitude", _("Give both coordinates or neither.")
-            )
-        return data
+    # The coordinates' and the country's rules: Address.clean(), shared with the API.
 
 
 class LanguageForm(StyledFormMixin, forms.ModelForm):

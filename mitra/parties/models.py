@@ -8,6 +8,7 @@ parties (`deleted_at` set) are hidden by the default manager; `Party.all_objects
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -446,6 +447,22 @@ class Party(TrackedModel):
                 kwargs["update_fields"] = list(fields | {"name", "search_name", "name_key"})
         super().save(*args, **kwargs)
 
+    def clean(self):
+        """The party's rules, for the form and the API alike (actions call full_clean)."""
+        super().clean()
+        errors = {}
+        if self.kind == Kind.PERSON:
+            if not (self.first_name or "").strip() and not (self.last_name or "").strip():
+                errors["first_name"] = _("Enter a first or last name.")
+        elif self.kind == Kind.ORGANISATION and not (self.name or "").strip():
+            errors["name"] = _("Enter the organisation's name.")
+        self.currency = (self.currency or "").strip().upper()
+        if self.currency and not (len(self.currency) == 3 and self.currency.isascii()
+                                  and self.currency.isalpha()):  # fmt: skip
+            errors["currency"] = _("Use a three-letter currency code such as THB, IRR or USD.")
+        if errors:
+            raise ValidationError(errors)
+
     def prepare(self):
         """Fill the derived columns (display name, search keys); bulk inserts call this too."""
         if self.kind == Kind.PERSON and (self.first_name or self.last_name):
@@ -694,6 +711,26 @@ class Address(TimeStampedModel):
 
     def __str__(self):
         return self.one_line
+
+    def clean(self):
+        """The address's rules, for the form and the API alike."""
+        super().clean()
+        errors = {}
+        self.country = (self.country or "").strip().upper()
+        if self.country and not (len(self.country) == 2 and self.country.isascii()
+                                 and self.country.isalpha()):  # fmt: skip
+            errors["country"] = _("Use the two-letter country code, such as TH or IR.")
+        lat, lng = self.latitude, self.longitude
+        if lat is not None and not -90 <= lat <= 90:
+            errors["latitude"] = _("Latitude is between -90 and 90.")
+        if lng is not None and not -180 <= lng <= 180:
+            errors["longitude"] = _("Longitude is between -180 and 180.")
+        if (lat is None) != (lng is None):
+            errors["longitude" if lng is None else "latitude"] = _(
+                "Give both coordinates or neither."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def one_line(self):

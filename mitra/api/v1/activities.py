@@ -211,12 +211,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
                   "owner", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["version", "created_at", "updated_at"]
 
-    def validate(self, attrs):
-        start = attrs.get("start", getattr(self.instance, "start", None))
-        end = attrs.get("end", getattr(self.instance, "end", None))
-        if start and end and end < start:
-            raise ValidationError({"end": "The end is before the start."})
-        return attrs
+    # "The end is before the start": Appointment.clean(), which the actions run, as the form.
 
 
 class AppointmentViewSet(ActionViewSet):

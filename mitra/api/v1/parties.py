@@ -16,11 +16,10 @@ from rest_framework.response import Response
 
 from mitra.api.base import ScopedViewSet
 from mitra.api.errors import Conflict
-from mitra.api.fields import VisibleRecordField
+from mitra.api.fields import ModelRulesMixin, VisibleRecordField
 from mitra.api.filters import FilterSet, UUIDFilter
 from mitra.core.labels import label_languages
 from mitra.core.policy import Action, can, can_configure
-from mitra.core.unique import code_taken
 from mitra.parties import actions
 from mitra.parties.lists import PARTIES
 from mitra.parties.models import (
@@ -91,7 +90,7 @@ class ContactPointSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(ModelRulesMixin, serializers.ModelSerializer):
     id = serializers.IntegerField(required=False, help_text="Omit to add a new one.")
     map_url = serializers.CharField(read_only=True)
 
@@ -100,19 +99,7 @@ class AddressSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "line1", "line2", "district", "city", "province", "postcode", "country",
                   "latitude", "longitude", "is_primary", "map_url"]  # fmt: skip
 
-    def validate_country(self, value):
-        value = (value or "").strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise ValidationError("Use the two-letter country code, such as TH or IR.")
-        return value
-
-    def validate(self, attrs):
-        lat, lng = attrs.get("latitude"), attrs.get("longitude")
-        if lat is not None and not -90 <= lat <= 90:
-            raise ValidationError({"latitude": "Latitude is between -90 and 90."})
-        if lng is not None and not -180 <= lng <= 180:
-            raise ValidationError({"longitude": "Longitude is between -180 and 180."})
-        return attrs
+    # The country code and the coordinates: Address.clean() (ModelRulesMixin), as the form.
 
 
 class RolesField(serializers.ListField):
@@ -124,7 +111,7 @@ class RolesField(serializers.ListField):
         return [r.role for r in data.all()] if hasattr(data, "all") else list(data)
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelRulesMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     roles = RolesField(required=False)
     groups = serializers.SlugRelatedField(
@@ -151,27 +138,8 @@ class PartySerializer(serializers.ModelSerializer):
             "name": {"required": False, "allow_blank": True},
         }
 
-    def validate_code(self, value):
-        value = (value or "").strip()
-        if code_taken(Party.all_objects, value, instance=self.instance):
-            raise ValidationError("Another party already has this code.")
-        return value
-
-    def validate(self, attrs):
-        kind = attrs.get("kind", getattr(self.instance, "kind", Kind.PERSON))
-        first = attrs.get("first_name", getattr(self.instance, "first_name", ""))
-        last = attrs.get("last_name", getattr(self.instance, "last_name", ""))
-        name = attrs.get("name", getattr(self.instance, "name", ""))
-        if kind == Kind.PERSON and not (first or last):
-            raise ValidationError({"first_name": "Enter a first or last name."})
-        if kind == Kind.ORGANISATION and not (name or "").strip():
-            raise ValidationError({"name": "Enter the organisation's name."})
-        currency = attrs.get("currency")
-        if currency is not None:
-            attrs["currency"] = currency.strip().upper()
-            if len(attrs["currency"]) != 3 or not attrs["currency"].isalpha():
-                raise ValidationError({"currency": "Use a three-letter currency code such as THB."})
-        return attrs
+    # The name a kind needs and the currency code: Party.clean() (ModelRulesMixin), as the
+    # form; a code taken by another party: the actions (the same message as the form's).
 
     @staticmethod
     def split(data):
