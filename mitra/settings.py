@@ -284,6 +284,10 @@ SPECTACULAR_SETTINGS |= {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # operations grouped by resource, not all "v1"
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mitra.api.errors.schema_hook",  # the one error shape (api/errors.py)
+    ],
 }
 
 OTP_TOTP_ISSUER = "Mitra CRM"

@@ -148,3 +148,18 @@ def error_schema():
             }
         },
     }
+
+
+def schema_hook(result, generator, request, public):
+    """drf-spectacular post-processing: the error body as a component, the answer of every
+    operation's 4XX responses."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = error_schema()
+    answer = {
+        "description": "Refused: the one error shape of the API.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("4XX", answer)
+    return result

@@ -91,6 +91,16 @@ class ErrorShapeTests(BaseTestCase):
         self.assertNotEqual(expected, "Some values are not valid; see the fields.")
         self.assertEqual(error["message"], expected)
 
+    def test_the_schema_documents_the_shape(self):
+        self.login(self.owner)
+        schema = self.client.get("/api/schema/?format=json").json()
+        error = schema["components"]["schemas"]["Error"]
+        self.assertEqual(error["required"], ["error"])
+        answer = schema["paths"]["/api/v1/parties/"]["post"]["responses"]["4XX"]
+        self.assertEqual(
+            answer["content"]["application/json"]["schema"], {"$ref": "#/components/schemas/Error"}
+        )
+
 
 class ThrottledShapeTests(SimpleTestCase):
     def test_throttling_has_the_same_shape(self):
