@@ -4,7 +4,6 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator, validate_email
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -141,7 +140,6 @@ WIDE = {
     "groups",
 }
 # Digits of any script and the separators people type in phone numbers.
-_PHONE_CHARS = re.compile(r"[\d\s\-().+/\u06f0-\u06f9\u0660-\u0669\u0e50-\u0e59]+")
 
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
@@ -306,27 +304,12 @@ class ContactPointForm(StyledFormMixin, forms.ModelForm):
                 ):
                     self.add_error(f, _("Digits only."))
             inst.number, inst.value = entry, ""
-            probe = ContactPoint(
-                kind=kind,
-                country_code=data.get("country_code") or "",
-                area_code=data.get("area_code") or "",
-                number=entry,
-            ).prepare()
-            if not probe.e164 or not _PHONE_CHARS.fullmatch(entry):
-                self.add_error("entry", _("This does not look like a phone number."))
         else:
             inst.number, inst.value = "", entry
-            if kind == ContactPoint.Kind.EMAIL:
-                try:
-                    validate_email(entry)
-                except ValidationError:
-                    self.add_error("entry", _("Enter a valid email address."))
-            elif kind == ContactPoint.Kind.WEBSITE:
-                url = entry if "://" in entry else f"https://{entry}"
-                try:
-                    URLValidator()(url)
-                except ValidationError:
-                    self.add_error("entry", _("Enter a valid web address."))
+        # The rule is the model's, shared with the API.
+        codes = {f: data.get(f) or "" for f in ("country_code", "area_code")}
+        if problem := ContactPoint(kind=kind, **codes).entry_problem(entry):
+            self.add_error("entry", problem)
         return data
 
 

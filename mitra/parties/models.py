@@ -5,10 +5,13 @@ as many contact points, addresses, groups, ratings and relationships as fit. Tra
 parties (`deleted_at` set) are hidden by the default manager; `Party.all_objects` sees them.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -560,6 +563,10 @@ class PartyRole(TimeStampedModel):
         return self.get_role_display()
 
 
+# What a typed phone number may hold: digits of any script, spaces and - ( ) . + /.
+PHONE_CHARS = re.compile(r"[\d\s\-().+/\u06f0-\u06f9\u0660-\u0669\u0e50-\u0e59]+")
+
+
 class ContactPoint(TimeStampedModel):
     """A phone, fax, mobile, email, website … of a party; unlimited per party (A5)."""
 
@@ -631,6 +638,26 @@ class ContactPoint(TimeStampedModel):
             return self.value if "://" in self.value else f"https://{self.value}"
         if self.is_phone:
             return f"tel:{self.e164 or self.value}"
+        return ""
+
+    def entry_problem(self, entry):
+        """Why `entry` (the number or address typed) does not fit this kind and the codes
+        already set, or "": one rule for the form's `entry` and the API's `number`/`value`."""
+        if self.is_phone:
+            probe = ContactPoint(kind=self.kind, country_code=self.country_code or "",
+                                 area_code=self.area_code or "", number=entry).prepare()  # fmt: skip
+            if not probe.e164 or not PHONE_CHARS.fullmatch(entry or ""):
+                return _("This does not look like a phone number.")
+        elif self.kind == self.Kind.EMAIL:
+            try:
+                validate_email(entry)
+            except ValidationError:
+                return _("Enter a valid email address.")
+        elif self.kind == self.Kind.WEBSITE:
+            try:
+                URLValidator()(entry if "://" in entry else f"https://{entry}")
+            except ValidationError:
+                return _("Enter a valid web address.")
         return ""
 
     def prepare(self, region=None):

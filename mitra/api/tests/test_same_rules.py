@@ -73,6 +73,19 @@ class SameRulesTests(BaseTestCase):
                 self.same(form, api, field, message)
         self.assertFalse(Address.objects.exists())
 
+    def test_a_phone_an_email_and_a_web_address_must_look_like_one(self):
+        party = str(self.acme.public_id)
+        for kind, entry, field, message in (
+            ("phone", "call me maybe", "number", "This does not look like a phone number."),
+            ("email", "nobody-at-example", "value", "Enter a valid email address."),
+            ("website", "not a web address", "value", "Enter a valid web address."),
+        ):
+            with self.subTest(kind=kind):
+                form = self.party_form(**{"cp-1-kind": kind, "cp-1-entry": entry})
+                api = self.api("contact-points/", {"party": party, "kind": kind, field: entry})
+                self.same(form, api, field, message)
+        self.assertFalse(self.acme.contact_points.exists())
+
     def test_a_country_is_a_two_letter_code(self):
         # The form offers a list of countries; the API takes the code and says what it wants.
         api = self.api(

@@ -6,8 +6,6 @@ call `mitra.parties.actions`. An edit by a user whose role needs approval answer
 the party to the trash, or answers 409 Conflict with the reasons it is blocked (A16).
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status
@@ -70,22 +68,20 @@ class ContactPointSerializer(serializers.ModelSerializer):
         if kind in ContactPoint.PHONE_KINDS:
             if not attrs.get("number") and attrs.get("value"):
                 attrs["number"], attrs["value"] = attrs["value"], ""
-            probe = ContactPoint(**{k: v for k, v in attrs.items() if k != "id"}).prepare()
-            if not probe.e164:
-                raise ValidationError({"number": "This does not look like a phone number."})
+            probe = ContactPoint(**{k: v for k, v in attrs.items() if k != "id"})
+            # The rule is the model's, shared with the form.
+            if problem := probe.entry_problem(probe.number):
+                raise ValidationError({"number": [problem]})
+            probe.prepare()
             attrs.update(value=probe.value, number=probe.number, country_code=probe.country_code)
         else:
             value = (attrs.get("value") or attrs.get("number") or "").strip()
             if not value:
                 raise ValidationError({"value": "This field is required."})
-            try:
-                if kind == ContactPoint.Kind.EMAIL:
-                    validate_email(value)
-                    value = value.lower()
-                elif kind == ContactPoint.Kind.WEBSITE:
-                    URLValidator()(value if "://" in value else f"https://{value}")
-            except DjangoValidationError as exc:
-                raise ValidationError({"value": exc.messages}) from exc
+            if problem := ContactPoint(kind=kind).entry_problem(value):
+                raise ValidationError({"value": [problem]})
+            if kind == ContactPoint.Kind.EMAIL:
+                value = value.lower()
             attrs.update(value=value, number="")
         return attrs
 
