@@ -503,16 +503,7 @@ class GroupForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
         self.fields["parent"].queryset = qs
         self.fields["parent"].label_from_instance = lambda g: "— " * g.depth + g.label
 
-    def clean(self):
-        data = super().clean()
-        name, parent = data.get("name"), data.get("parent")
-        if name:
-            clash = Group.objects.filter(name__iexact=name.strip(), parent=parent).exclude(
-                pk=self.instance.pk
-            )
-            if clash.exists():
-                self.add_error("name", _("A group with this name is already there."))
-        return data
+    # One name per level of the tree: Group.clean(), shared with the API.
 
 
 class RatingLevelForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):

@@ -455,7 +455,8 @@ class Party(TrackedModel):
         super().clean()
         errors = {}
         if self.kind == Kind.PERSON:
-            if not (self.first_name or "").strip() and not (self.last_name or "").strip():
+            # An import may give a person's whole name in `name` only.
+            if not any((v or "").strip() for v in (self.first_name, self.last_name, self.name)):
                 errors["first_name"] = _("Enter a first or last name.")
         elif self.kind == Kind.ORGANISATION and not (self.name or "").strip():
             errors["name"] = _("Enter the organisation's name.")
@@ -854,6 +855,14 @@ class Group(LabelledModel, TimeStampedModel, PublicIdModel, VersionedModel):
     def scope_q(cls, user, scope):
         # Groups are shared configuration: whoever may view parties sees all of them.
         return Q()
+
+    def clean(self):
+        """One name per level of the tree (the form and the API alike)."""
+        super().clean()
+        name = (self.name or "").strip()
+        siblings = Group.objects.filter(name__iexact=name, parent_id=self.parent_id)
+        if name and siblings.exclude(pk=self.pk).exists():
+            raise ValidationError({"name": _("A group with this name is already there.")})
 
     def save(self, *args, **kwargs):
         if self.parent_id and self.parent_id == self.pk:

@@ -8,7 +8,7 @@ from mitra.activities.models import Appointment
 from mitra.activities.tests.test_appointment_create import URL as APPOINTMENT_FORM
 from mitra.core.testing import BaseTestCase
 from mitra.parties.models import Address, Party
-from mitra.parties.tests.factories import make_party
+from mitra.parties.tests.factories import make_group, make_party
 from mitra.parties.tests.test_create import form_data
 
 API = "/api/v1"
@@ -26,10 +26,10 @@ class SameRulesTests(BaseTestCase):
     def api(self, path, body):
         r = self.client.post(f"{API}/{path}", body, content_type="application/json")
         self.assertEqual(r.status_code, 400, r.content)
-        return r.json()["error"]["fields"]
+        return r.json()["error"].get("fields", r.json())
 
     def same(self, form_response, api_fields, field, message):
-        self.assertEqual(api_fields[field], [message])
+        self.assertEqual(api_fields.get(field), [message], api_fields)
         self.assertContains(form_response, escape(message))
 
     def party_form(self, **values):
@@ -85,6 +85,13 @@ class SameRulesTests(BaseTestCase):
                 api = self.api("contact-points/", {"party": party, "kind": kind, field: entry})
                 self.same(form, api, field, message)
         self.assertFalse(self.acme.contact_points.exists())
+
+    def test_a_group_name_is_one_per_level(self):
+        make_group("Industry")
+        self.login(self.admin)  # groups are shared configuration
+        form = self.client.post(reverse("parties:group_create"), {"name": "industry "})
+        api = self.api("party-groups/", {"name": "INDUSTRY", "parent": None})
+        self.same(form, api, "name", "A group with this name is already there.")
 
     def test_a_country_is_a_two_letter_code(self):
         # The form offers a list of countries; the API takes the code and says what it wants.

@@ -375,7 +375,7 @@ class PartyRoleViewSet(
         return self._respond(obj.party, obj.role, False)
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(ModelRulesMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     parent = serializers.SlugRelatedField(
         slug_field="public_id", queryset=Group.objects.all(), required=False, allow_null=True
@@ -399,17 +399,8 @@ class GroupSerializer(serializers.ModelSerializer):
             )
         return {code: text.strip() for code, text in value.items() if text.strip()}
 
-    def validate(self, attrs):
-        parent = attrs.get("parent", getattr(self.instance, "parent", None))
-        name = attrs.get("name", getattr(self.instance, "name", ""))
-        if self.instance and parent and parent.path.startswith(self.instance.path):
-            raise ValidationError({"parent": "A group cannot be moved below itself."})
-        clash = Group.objects.filter(name__iexact=name, parent=parent)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError({"name": "A group with this name is already there."})
-        return attrs
+    # One name per level: Group.clean() (ModelRulesMixin), as the form; "cannot be moved
+    # below itself": actions.save_group, as the form.
 
 
 class GroupViewSet(
