@@ -101,6 +101,19 @@ class ErrorShapeTests(BaseTestCase):
             answer["content"]["application/json"]["schema"], {"$ref": "#/components/schemas/Error"}
         )
 
+    def test_an_api_key_gets_its_owners_language(self):
+        from mitra.users.models import ApiKey
+
+        self.owner.language = "fa"
+        self.owner.save()
+        _key, raw = ApiKey.issue(self.owner, "ERP")
+        r = self.client.post(f"{API}/interactions/", {"subject": "", "channel": "pigeon"},
+                             content_type="application/json",
+                             headers={"Authorization": f"Api-Key {raw}"})  # fmt: skip
+        with translation.override("fa"):
+            expected = translation.gettext("Some values are not valid; see the fields.")
+        self.assertEqual(self.error(r, 400)["message"], expected)
+
 
 class ThrottledShapeTests(SimpleTestCase):
     def test_throttling_has_the_same_shape(self):
