@@ -51,6 +51,18 @@ class ModulePermission(permissions.BasePermission):
         return action == Action.VIEW or can(request.user, action, obj)
 
 
+class RecordActionPermission(ModulePermission):
+    """For a record's own POST action (a task's close, a note's read) whose action function
+    checks the user's right to that record itself (an assignee may close a task they may not
+    edit): signed in is enough here; the record is still found through `visible_to`."""
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated
+
+    def has_object_permission(self, request, view, obj):
+        return True
+
+
 class ScopedViewSet(IdempotentAPIMixin, VersionedViewMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, ModulePermission]
     lookup_field = "public_id"
@@ -77,6 +89,13 @@ class ScopedViewSet(IdempotentAPIMixin, VersionedViewMixin, viewsets.GenericView
                     )
         if not any(issubclass(p, ModulePermission) for p in cls.permission_classes):
             raise ImproperlyConfigured(f"{name}: permission_classes must keep ModulePermission.")
+        for extra in cls.get_extra_actions():
+            classes = extra.kwargs.get("permission_classes")
+            if classes is not None and not any(issubclass(p, ModulePermission) for p in classes):
+                raise ImproperlyConfigured(
+                    f"{name}.{extra.__name__}: permission_classes must keep ModulePermission "
+                    "(or RecordActionPermission when the action checks the record itself)."
+                )
         if abstract:
             return
         if not cls.policy_module:

@@ -3,8 +3,9 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase
 from rest_framework import mixins, permissions
+from rest_framework.decorators import action
 
-from mitra.api.base import ModulePermission, ScopedViewSet
+from mitra.api.base import ModulePermission, RecordActionPermission, ScopedViewSet
 from mitra.api.urls import router
 from mitra.parties.models import Party
 
@@ -54,6 +55,19 @@ class ScopedViewSetTests(SimpleTestCase):
         self.refused("ModulePermission", permission_classes=[])
         # Adding to it is fine.
         type("More", (_Ok,), {"permission_classes": [permissions.IsAdminUser, ModulePermission]})
+
+    def test_an_extra_action_dropping_module_permission_is_refused(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "Bad.close: permission_classes"):
+
+            class Bad(_Ok):
+                @action(detail=True, methods=["post"], permission_classes=[permissions.AllowAny])
+                def close(self, request, public_id=None):
+                    return None
+
+        class Fine(_Ok):
+            @action(detail=True, methods=["post"], permission_classes=[RecordActionPermission])
+            def close(self, request, public_id=None):
+                return None
 
     def test_an_abstract_base_may_leave_the_module_and_queryset_to_its_subclasses(self):
         class Base(ScopedViewSet, abstract=True):

@@ -7,7 +7,7 @@ Records are addressed by their public id; parties, users and codes by theirs too
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, permissions, serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -31,7 +31,7 @@ from mitra.activities.models import (
     TaskStep,
     TaskTarget,
 )
-from mitra.api.base import ScopedViewSet
+from mitra.api.base import RecordActionPermission, ScopedViewSet
 from mitra.api.filters import BooleanFilter, ChoiceFilter, DateTimeFilter, FilterSet, UUIDFilter
 from mitra.users.models import Team
 
@@ -358,7 +358,7 @@ class TaskViewSet(ActionViewSet):
     def do_delete(self, obj):
         actions.delete_task(obj, acting_user=self.request.user)
 
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[RecordActionPermission])
     def close(self, request, public_id=None):
         task = self.get_object()
         body = CloseSerializer(data=request.data)
@@ -375,7 +375,7 @@ class TaskViewSet(ActionViewSet):
             data = {**data, "rework": str(task.rework.public_id)}
         return Response(data)
 
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[RecordActionPermission])
     def status(self, request, public_id=None):
         task = self.get_object()
         body = StatusSerializer(data=request.data)
@@ -455,7 +455,7 @@ class NoteViewSet(ActionViewSet):
     def do_delete(self, obj):
         actions.delete_note(obj, acting_user=self.request.user)
 
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[RecordActionPermission])
     def read(self, request, public_id=None):
         note = self.get_object()
         actions.mark_note_read(note, acting_user=request.user)
@@ -464,7 +464,7 @@ class NoteViewSet(ActionViewSet):
     @action(
         detail=True,
         methods=["post"],
-        permission_classes=[permissions.IsAuthenticated],
+        permission_classes=[RecordActionPermission],
         url_path="status",
     )
     def set_status(self, request, public_id=None):
