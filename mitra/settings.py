@@ -275,6 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "mitra.api.pagination.ViewOrderedCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error shape for every endpoint: {"error": {"code", "message", "fields"}}.
+    "EXCEPTION_HANDLER": "mitra.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Mitra CRM API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
 SPECTACULAR_SETTINGS |= {
@@ -282,6 +284,10 @@ SPECTACULAR_SETTINGS |= {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # operations grouped by resource, not all "v1"
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mitra.api.errors.schema_hook",  # the one error shape (api/errors.py)
+    ],
 }
 
 OTP_TOTP_ISSUER = "Mitra CRM"

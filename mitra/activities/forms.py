@@ -411,8 +411,7 @@ class AppointmentForm(ActivityForm):
         elif start and not end:
             end = data["end"] = start + dt.timedelta(hours=1)
         if start and end and end < start:
-            self.add_error("end", _("The end is before the start."))
-            return data
+            return data  # Appointment.clean() says so (the API gets the same message)
         if start and end:
             from .actions import conflicts
 

@@ -15,6 +15,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -376,6 +377,12 @@ class Appointment(TrackedModel):
                 condition=Q(end__gte=F("start")), name="appointment_end_after_start"
             )
         ]
+
+    def clean(self):
+        """The appointment's rules, for the form and the API alike (actions call full_clean)."""
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end is before the start.")})
 
     def __str__(self):
         return self.subject

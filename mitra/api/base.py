@@ -1,10 +1,16 @@
 """API base classes: every viewset reads through the policy core and writes through actions.
 
-`ScopedViewSet.get_queryset()` is final: subclasses give `base_queryset()` and the
-scoping by `visible_to(request.user)` is always applied, so no endpoint can forget it.
+`ScopedViewSet.get_queryset()`, `get_object()` and `filter_queryset()` are final: subclasses
+give `base_queryset()` and `policy_module`, and the scoping by `visible_to(request.user)` and
+the role's module rights (`ModulePermission`) always apply, so no endpoint can forget them.
+This is enforced when a subclass is defined (`__init_subclass__`): a subclass that overrides
+one of them, lacks `base_queryset`/`policy_module`, or whose `permission_classes` drop
+`ModulePermission` raises ImproperlyConfigured at import. A base class for other viewsets
+says so with `class ActionViewSet(..., ScopedViewSet, abstract=True)`.
 Versioned records get an ETag and honour If-Match / `version` on writes (`api.versioning`).
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
@@ -27,15 +33,34 @@ _METHOD_ACTIONS = {
 }
 
 
+# `policy_module` of a feed whose rows each have their own policy (the event feed): no
+# module right of its own, `visible_to` asks each record's policy.
+PER_RECORD = "__per_record__"
+
+
 class ModulePermission(permissions.BasePermission):
     """The role's permission matrix, per module and HTTP verb, then per record."""
 
     def has_permission(self, request, view):
+        if view.policy_module == PER_RECORD:
+            return request.user.is_authenticated and request.method in permissions.SAFE_METHODS
         return has_module_perm(request.user, view.policy_module, _METHOD_ACTIONS[request.method])
 
     def has_object_permission(self, request, view, obj):
         action = _METHOD_ACTIONS[request.method]
         return action == Action.VIEW or can(request.user, action, obj)
+
+
+class RecordActionPermission(ModulePermission):
+    """For a record's own POST action (a task's close, a note's read) whose action function
+    checks the user's right to that record itself (an assignee may close a task they may not
+    edit): signed in is enough here; the record is still found through `visible_to`."""
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated
+
+    def has_object_permission(self, request, view, obj):
+        return True
 
 
 class ScopedViewSet(IdempotentAPIMixin, VersionedViewMixin, viewsets.GenericViewSet):
@@ -45,6 +70,40 @@ class ScopedViewSet(IdempotentAPIMixin, VersionedViewMixin, viewsets.GenericView
     # The list's query parameters (mitra.api.filters): validated, unknown ones refused.
     filterset = FilterSet()
     schema = FilterAwareAutoSchema()
+    abstract = True  # ScopedViewSet itself; every subclass is concrete unless it says so
+
+    _FINAL = ("get_queryset", "get_object", "filter_queryset")
+
+    def __init_subclass__(cls, abstract=False, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.abstract = abstract
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        for klass in cls.__mro__:
+            if klass is ScopedViewSet:
+                break
+            for method in cls._FINAL:
+                if method in vars(klass):
+                    raise ImproperlyConfigured(
+                        f"{name}: {klass.__qualname__} overrides {method}(), which "
+                        "ScopedViewSet keeps final (give base_queryset() and filterset)."
+                    )
+        if not any(issubclass(p, ModulePermission) for p in cls.permission_classes):
+            raise ImproperlyConfigured(f"{name}: permission_classes must keep ModulePermission.")
+        for extra in cls.get_extra_actions():
+            classes = extra.kwargs.get("permission_classes")
+            if classes is not None and not any(issubclass(p, ModulePermission) for p in classes):
+                raise ImproperlyConfigured(
+                    f"{name}.{extra.__name__}: permission_classes must keep ModulePermission "
+                    "(or RecordActionPermission when the action checks the record itself)."
+                )
+        if abstract:
+            return
+        if not cls.policy_module:
+            raise ImproperlyConfigured(
+                f"{name}: set policy_module (the role's module, or PER_RECORD)."
+            )
+        if cls.base_queryset is ScopedViewSet.base_queryset:
+            raise ImproperlyConfigured(f"{name}: define base_queryset().")
 
     def base_queryset(self):
         raise NotImplementedError

@@ -1,8 +1,12 @@
 """Serializer fields shared by the API's modules."""
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from .errors import django_fields
 
 
 class VisibleRecordField(serializers.SlugRelatedField):
@@ -27,3 +31,23 @@ class VisibleRecordField(serializers.SlugRelatedField):
             return super().to_internal_value(data)
         except DjangoValidationError:  # not a UUID at all
             self.fail("invalid")
+
+
+class ModelRulesMixin:
+    """For a ModelSerializer: the model's own `clean()` runs on the values sent (applied to
+    the record being changed), so the API refuses what the form refuses, with the same
+    message. Values the model's clean() normalises (a currency in capitals) are taken back."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        columns = {f.name for f in model._meta.concrete_fields}
+        probe = copy.copy(self.instance) if isinstance(self.instance, model) else model()
+        for name, value in attrs.items():
+            if name in columns:
+                setattr(probe, name, value)
+        try:
+            probe.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(django_fields(exc)) from exc
+        return {k: getattr(probe, k) if k in columns else v for k, v in attrs.items()}

@@ -97,7 +97,7 @@ class VersionedViewMixin:
         ):
             response["ETag"] = f'"{data["version"]}"'
         elif isinstance(data, dict) and response.status_code in (409, 412):
-            current = data.get("current_version")
+            current = (data.get("error") or {}).get("current_version")
             if isinstance(current, int):
                 response["ETag"] = f'"{current}"'
         return response

@@ -161,6 +161,15 @@ class _Replay(Exception):
         self.response = response
 
 
+def _key_refused(message, status_code, code):
+    """A refused key as an API error (the API's one error shape answers it)."""
+    from rest_framework.exceptions import APIException
+
+    exc = APIException(message, code=code)
+    exc.status_code = status_code
+    return exc
+
+
 class IdempotentAPIMixin:
     """For DRF views: a POST with an `Idempotency-Key` header is done once per user and
     key within LIFETIME; repeats get the first (successful) response again, with the
@@ -180,24 +189,22 @@ class IdempotentAPIMixin:
         from rest_framework.response import Response
 
         if len(key) > 255:
-            raise ValidationError({HEADER: "At most 255 characters."})
+            raise ValidationError({HEADER: _("At most 255 characters.")})
         record, first = claim(request.user, f"api:{key}", request.path)
         if first:
             self._idempotency = record
             return
         if record.path != request.path[:500]:
-            raise _Replay(
-                Response(
-                    {"detail": "This Idempotency-Key was used for another request."},
-                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-                )
+            raise _key_refused(
+                _("This Idempotency-Key was used for another request."),
+                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
             )
         if not record.finished:
-            raise _Replay(
-                Response(
-                    {"detail": "A request with this Idempotency-Key is still under way."},
-                    status=status.HTTP_409_CONFLICT,
-                )
+            raise _key_refused(
+                _("A request with this Idempotency-Key is still under way."),
+                status.HTTP_409_CONFLICT,
+                "in_progress",
             )
         response = Response(record.body, status=record.status_code)
         response["Idempotent-Replayed"] = "true"

@@ -4,7 +4,6 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator, validate_email
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -140,9 +139,7 @@ WIDE = {
     "managers",
     "groups",
 }
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Digits of any script and the separators people type in phone numbers.
-_PHONE_CHARS = re.compile(r"[\d\s\-().+/\u06f0-\u06f9\u0660-\u0669\u0e50-\u0e59]+")
 
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
@@ -224,22 +221,12 @@ class PartyForm(StyledFormMixin, forms.ModelForm):
         return code
 
     def clean_currency(self):
-        currency = (self.cleaned_data.get("currency") or "").strip().upper()
-        if not _CURRENCY.match(currency):
-            raise ValidationError(_("Use a three-letter currency code such as THB, IRR or USD."))
-        return currency
+        # Party.clean() checks the code (the API gets the same message).
+        return (self.cleaned_data.get("currency") or "").strip().upper()
 
     def clean(self):
+        # The name a kind needs and the currency code: Party.clean(), shared with the API.
         data = super().clean()
-        kind = data.get("kind")
-        if kind == Kind.PERSON:
-            if (
-                not (data.get("first_name") or "").strip()
-                and not (data.get("last_name") or "").strip()
-            ):
-                self.add_error("first_name", _("Enter a first or last name."))
-        elif kind == Kind.ORGANISATION and not (data.get("name") or "").strip():
-            self.add_error("name", _("Enter the organisation's name."))
         for name in ("credit_limit", "income"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("Enter zero or more."))
@@ -317,27 +304,12 @@ class ContactPointForm(StyledFormMixin, forms.ModelForm):
                 ):
                     self.add_error(f, _("Digits only."))
             inst.number, inst.value = entry, ""
-            probe = ContactPoint(
-                kind=kind,
-                country_code=data.get("country_code") or "",
-                area_code=data.get("area_code") or "",
-                number=entry,
-            ).prepare()
-            if not probe.e164 or not _PHONE_CHARS.fullmatch(entry):
-                self.add_error("entry", _("This does not look like a phone number."))
         else:
             inst.number, inst.value = "", entry
-            if kind == ContactPoint.Kind.EMAIL:
-                try:
-                    validate_email(entry)
-                except ValidationError:
-                    self.add_error("entry", _("Enter a valid email address."))
-            elif kind == ContactPoint.Kind.WEBSITE:
-                url = entry if "://" in entry else f"https://{entry}"
-                try:
-                    URLValidator()(url)
-                except ValidationError:
-                    self.add_error("entry", _("Enter a valid web address."))
+        # The rule is the model's, shared with the API.
+        codes = {f: data.get(f) or "" for f in ("country_code", "area_code")}
+        if problem := ContactPoint(kind=kind, **codes).entry_problem(entry):
+            self.add_error("entry", problem)
         return data
 
 
@@ -369,18 +341,7 @@ class AddressForm(StyledFormMixin, forms.ModelForm):
         for name in ("postcode", "latitude", "longitude"):
             self.fields[name].widget.attrs["class"] = "form-control ltr"
 
-    def clean(self):
-        data = super().clean()
-        lat, lng = data.get("latitude"), data.get("longitude")
-        if lat is not None and not -90 <= lat <= 90:
-            self.add_error("latitude", _("Latitude is between -90 and 90."))
-        if lng is not None and not -180 <= lng <= 180:
-            self.add_error("longitude", _("Longitude is between -180 and 180."))
-        if (lat is None) != (lng is None):
-            self.add_error(
-                "longitude" if lng is None else "latitude", _("Give both coordinates or neither.")
-            )
-        return data
+    # The coordinates' and the country's rules: Address.clean(), shared with the API.
 
 
 class LanguageForm(StyledFormMixin, forms.ModelForm):
@@ -542,16 +503,7 @@ class GroupForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):
         self.fields["parent"].queryset = qs
         self.fields["parent"].label_from_instance = lambda g: "— " * g.depth + g.label
 
-    def clean(self):
-        data = super().clean()
-        name, parent = data.get("name"), data.get("parent")
-        if name:
-            clash = Group.objects.filter(name__iexact=name.strip(), parent=parent).exclude(
-                pk=self.instance.pk
-            )
-            if clash.exists():
-                self.add_error("name", _("A group with this name is already there."))
-        return data
+    # One name per level of the tree: Group.clean(), shared with the API.
 
 
 class RatingLevelForm(LabelsFormMixin, StyledFormMixin, forms.ModelForm):

@@ -5,9 +5,13 @@ as many contact points, addresses, groups, ratings and relationships as fit. Tra
 parties (`deleted_at` set) are hidden by the default manager; `Party.all_objects` sees them.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -446,6 +450,23 @@ class Party(TrackedModel):
                 kwargs["update_fields"] = list(fields | {"name", "search_name", "name_key"})
         super().save(*args, **kwargs)
 
+    def clean(self):
+        """The party's rules, for the form and the API alike (actions call full_clean)."""
+        super().clean()
+        errors = {}
+        if self.kind == Kind.PERSON:
+            # An import may give a person's whole name in `name` only.
+            if not any((v or "").strip() for v in (self.first_name, self.last_name, self.name)):
+                errors["first_name"] = _("Enter a first or last name.")
+        elif self.kind == Kind.ORGANISATION and not (self.name or "").strip():
+            errors["name"] = _("Enter the organisation's name.")
+        self.currency = (self.currency or "").strip().upper()
+        if self.currency and not (len(self.currency) == 3 and self.currency.isascii()
+                                  and self.currency.isalpha()):  # fmt: skip
+            errors["currency"] = _("Use a three-letter currency code such as THB, IRR or USD.")
+        if errors:
+            raise ValidationError(errors)
+
     def prepare(self):
         """Fill the derived columns (display name, search keys); bulk inserts call this too."""
         if self.kind == Kind.PERSON and (self.first_name or self.last_name):
@@ -543,6 +564,10 @@ class PartyRole(TimeStampedModel):
         return self.get_role_display()
 
 
+# What a typed phone number may hold: digits of any script, spaces and - ( ) . + /.
+PHONE_CHARS = re.compile(r"[\d\s\-().+/\u06f0-\u06f9\u0660-\u0669\u0e50-\u0e59]+")
+
+
 class ContactPoint(TimeStampedModel):
     """A phone, fax, mobile, email, website … of a party; unlimited per party (A5)."""
 
@@ -614,6 +639,26 @@ class ContactPoint(TimeStampedModel):
             return self.value if "://" in self.value else f"https://{self.value}"
         if self.is_phone:
             return f"tel:{self.e164 or self.value}"
+        return ""
+
+    def entry_problem(self, entry):
+        """Why `entry` (the number or address typed) does not fit this kind and the codes
+        already set, or "": one rule for the form's `entry` and the API's `number`/`value`."""
+        if self.is_phone:
+            probe = ContactPoint(kind=self.kind, country_code=self.country_code or "",
+                                 area_code=self.area_code or "", number=entry).prepare()  # fmt: skip
+            if not probe.e164 or not PHONE_CHARS.fullmatch(entry or ""):
+                return _("This does not look like a phone number.")
+        elif self.kind == self.Kind.EMAIL:
+            try:
+                validate_email(entry)
+            except ValidationError:
+                return _("Enter a valid email address.")
+        elif self.kind == self.Kind.WEBSITE:
+            try:
+                URLValidator()(entry if "://" in entry else f"https://{entry}")
+            except ValidationError:
+                return _("Enter a valid web address.")
         return ""
 
     def prepare(self, region=None):
@@ -694,6 +739,26 @@ class Address(TimeStampedModel):
 
     def __str__(self):
         return self.one_line
+
+    def clean(self):
+        """The address's rules, for the form and the API alike."""
+        super().clean()
+        errors = {}
+        self.country = (self.country or "").strip().upper()
+        if self.country and not (len(self.country) == 2 and self.country.isascii()
+                                 and self.country.isalpha()):  # fmt: skip
+            errors["country"] = _("Use the two-letter country code, such as TH or IR.")
+        lat, lng = self.latitude, self.longitude
+        if lat is not None and not -90 <= lat <= 90:
+            errors["latitude"] = _("Latitude is between -90 and 90.")
+        if lng is not None and not -180 <= lng <= 180:
+            errors["longitude"] = _("Longitude is between -180 and 180.")
+        if (lat is None) != (lng is None):
+            errors["longitude" if lng is None else "latitude"] = _(
+                "Give both coordinates or neither."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def one_line(self):
@@ -790,6 +855,14 @@ class Group(LabelledModel, TimeStampedModel, PublicIdModel, VersionedModel):
     def scope_q(cls, user, scope):
         # Groups are shared configuration: whoever may view parties sees all of them.
         return Q()
+
+    def clean(self):
+        """One name per level of the tree (the form and the API alike)."""
+        super().clean()
+        name = (self.name or "").strip()
+        siblings = Group.objects.filter(name__iexact=name, parent_id=self.parent_id)
+        if name and siblings.exclude(pk=self.pk).exists():
+            raise ValidationError({"name": _("A group with this name is already there.")})
 
     def save(self, *args, **kwargs):
         if self.parent_id and self.parent_id == self.pk:

@@ -18,6 +18,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         from mitra.core.text import activate_region
 
         activate_region(user.phone_region)  # phones without a code: the key owner's country
+        if user.language:  # answers (and the API's error messages) in the owner's language
+            from django.utils import translation
+
+            translation.activate(user.language)
+            request._request.LANGUAGE_CODE = user.language
         return (user, None)
 
     def authenticate_header(self, request):

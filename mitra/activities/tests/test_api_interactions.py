@@ -58,7 +58,7 @@ class InteractionApiTests(BaseTestCase):
             content_type="application/json",
         )
         self.assertEqual(response.status_code, 400)
-        self.assertIn("parties", response.json())
+        self.assertIn("parties", response.json()["error"]["fields"])
         self.assertFalse(Interaction.objects.filter(subject="x").exists())
 
     def test_it_refuses_bad_input(self):
@@ -67,7 +67,7 @@ class InteractionApiTests(BaseTestCase):
             URL, {"subject": "", "channel": "pigeon"}, content_type="application/json"
         )
         self.assertEqual(response.status_code, 400)
-        self.assertEqual(set(response.json()), {"subject", "channel"})
+        self.assertEqual(set(response.json()["error"]["fields"]), {"subject", "channel"})
 
     def test_it_updates_and_deletes_with_the_right_permissions(self):
         self.login(self.readonly)

@@ -136,8 +136,8 @@ class DatePlausibilityApiTests(BaseTestCase):
                     content_type="application/json",
                 )
                 self.assertEqual(response.status_code, 400, response.content)
-                self.assertIn("due_at", response.json())
-                self.assertIn(reading, str(response.json()["due_at"]))
+                self.assertIn("due_at", response.json()["error"]["fields"])
+                self.assertIn(reading, str(response.json()["error"]["fields"]["due_at"]))
                 response = self.client.patch(
                     f"{TASKS_API}{self.task.public_id}/", {"due_at": due},
                     content_type="application/json",
@@ -161,7 +161,7 @@ class DatePlausibilityApiTests(BaseTestCase):
             content_type="application/json",
         )
         self.assertEqual(response.status_code, 400, response.content)
-        self.assertEqual(set(response.json()), {"start", "end"})
+        self.assertEqual(set(response.json()["error"]["fields"]), {"start", "end"})
         self.assertFalse(Appointment.objects.exists())
 
     def test_a_party_birth_date_in_an_implausible_year_is_a_400(self):
@@ -171,7 +171,7 @@ class DatePlausibilityApiTests(BaseTestCase):
             content_type="application/json",
         )  # fmt: skip
         self.assertEqual(response.status_code, 400, response.content)
-        self.assertIn("birth_date", response.json())
+        self.assertIn("birth_date", response.json()["error"]["fields"])
         self.party.refresh_from_db()
         self.assertIsNone(self.party.birth_date)
 

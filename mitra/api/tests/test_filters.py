@@ -42,7 +42,7 @@ class FilterValidationTests(BaseTestCase):
         for path, param, value in cases:
             r = self.get(path, **{param: value})
             self.assertEqual(r.status_code, 400, (path, param))
-            [message] = r.json()[param]
+            [message] = r.json()["error"]["fields"][param]
             self.assertIn(f"“{param}”", message)
 
     def test_a_value_out_of_the_choices_is_refused_not_ignored(self):
@@ -50,7 +50,7 @@ class FilterValidationTests(BaseTestCase):
         r = self.get("parties/", role="customr")
         self.assertEqual(r.status_code, 400)
         self.assertEqual(
-            r.json(),
+            r.json()["error"]["fields"],
             {"role": ["“role” must be one of: customer, lead, dealer, supplier, partner, "
                       "competitor, other."]},
         )  # fmt: skip
@@ -61,14 +61,16 @@ class FilterValidationTests(BaseTestCase):
         self.login(self.owner)
         r = self.get("interactions/", search="acme")
         self.assertEqual(r.status_code, 400)
-        self.assertIn("since", r.json()["search"][0])  # it says what the list takes
+        self.assertIn(
+            "since", r.json()["error"]["fields"]["search"][0]
+        )  # it says what the list takes
         by_q = self.get("parties/", q="acme").json()["results"]
         by_search = self.get("parties/", search="acme").json()["results"]
         self.assertEqual([p["name"] for p in by_search], ["Acme Co"])
         self.assertEqual(by_q, by_search)
         both = self.get("parties/", q="acme", search="zenith")
         self.assertEqual(both.status_code, 400)
-        self.assertIn("search", both.json())
+        self.assertIn("search", both.json()["error"]["fields"])
         # The pagination's and DRF's own parameters stay allowed.
         r = self.get("parties/", page_size="1", format="json")
         self.assertEqual(r.status_code, 200)
@@ -82,7 +84,7 @@ class FilterValidationTests(BaseTestCase):
         self.login(self.owner)
         r = self.client.get(f"{API}/tasks/?status=open&status=done")
         self.assertEqual(r.status_code, 400)
-        self.assertIn("status", r.json())
+        self.assertIn("status", r.json()["error"]["fields"])
 
     def test_valid_filters_still_filter(self):
         self.login(self.owner)
@@ -114,12 +116,12 @@ class FilterValidationTests(BaseTestCase):
         self.owner.language = "fa"
         self.owner.save()
         self.login(self.owner)
-        [message] = self.get("tasks/", party="x").json()["party"]
+        [message] = self.get("tasks/", party="x").json()["error"]["fields"]["party"]
         self.assertIn("«party»", message)
         self.assertIn("شناسه", message)
         self.owner.language = "th"
         self.owner.save()
-        [message] = self.get("interactions/", since="x").json()["since"]
+        [message] = self.get("interactions/", since="x").json()["error"]["fields"]["since"]
         self.assertIn("วันที่", message)
 
     def test_the_schema_documents_each_lists_parameters(self):

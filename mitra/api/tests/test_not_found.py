@@ -20,6 +20,9 @@ from mitra.parties.tests.factories import make_party
 API = "/api/v1"
 
 
+NOT_FOUND = (404, {"error": {"code": "not_found", "message": "Not found."}})
+
+
 class HiddenLooksMissingTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -62,12 +65,10 @@ class HiddenLooksMissingTests(BaseTestCase):
                     for method in methods:
                         answer = self.assertSameAnswer(method, hidden_url, missing_url)
                         if persona == self.outsider and method == "get":
-                            self.assertEqual(answer, (404, {"detail": "Not found."}))
+                            self.assertEqual(answer, NOT_FOUND)
         # A malformed id reads the same too.
         self.login(self.outsider)
-        self.assertEqual(
-            self.answers("get", f"{API}/parties/not-an-id/"), (404, {"detail": "Not found."})
-        )
+        self.assertEqual(self.answers("get", f"{API}/parties/not-an-id/"), NOT_FOUND)
 
     def test_a_hidden_record_is_still_there_for_those_who_may_see_it(self):
         # Otherwise the test above would pass with nothing to hide.
@@ -86,7 +87,10 @@ class HiddenLooksMissingTests(BaseTestCase):
             url = f"{API}/{prefix}/"
             hidden = self.answers("post", url, {**body, "party": str(self.party.public_id)})
             self.assertEqual(hidden, self.answers("post", url, {**body, "party": str(missing)}))
-            self.assertEqual(hidden, (400, {"party": ["There is no record with this id."]}))
+            self.assertEqual(hidden[0], 400)
+            self.assertEqual(
+                hidden[1]["error"]["fields"], {"party": ["There is no record with this id."]}
+            )
         # Lists of parties echo the ids sent, and say the same of both.
         for prefix, body in (
             ("tasks", {"title": "Call"}),

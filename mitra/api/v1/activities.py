@@ -5,10 +5,9 @@ verbs of `mitra.activities.actions`, so the API can do nothing the UI could not.
 Records are addressed by their public id; parties, users and codes by theirs too.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, permissions, serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -30,22 +29,9 @@ from mitra.activities.models import (
     TaskStep,
     TaskTarget,
 )
-from mitra.api.base import ScopedViewSet
+from mitra.api.base import RecordActionPermission, ScopedViewSet
 from mitra.api.filters import BooleanFilter, DateTimeFilter, FilterSet, UUIDFilter
-from mitra.api.versioning import stale_answer
-from mitra.core.versioning import StaleEdit
 from mitra.users.models import Team
-
-
-def _raise(exc):
-    """A Django ValidationError from an action, as the API's 400 answer."""
-    if isinstance(exc, StaleEdit):  # the save raced another one: 409, nothing changed
-        raise stale_answer(exc)
-    if hasattr(exc, "error_dict"):
-        raise ValidationError(
-            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    raise ValidationError({"non_field_errors": exc.messages})
 
 
 class PartiesField(serializers.ListField):
@@ -105,7 +91,11 @@ def _lookup_field(kind):
 
 
 class ActionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+    abstract=True,
 ):
     """Create, update and delete call the actions named by the subclass."""
 
@@ -114,10 +104,7 @@ class ActionViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            obj = self.do_create(dict(serializer.validated_data))
-        except DjangoValidationError as exc:
-            _raise(exc)
+        obj = self.do_create(dict(serializer.validated_data))
         obj = self.get_queryset().get(pk=obj.pk)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
@@ -126,10 +113,7 @@ class ActionViewSet(
         obj = self.get_object()
         serializer = self.get_serializer(obj, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
-            self.do_update(obj, dict(serializer.validated_data))
-        except DjangoValidationError as exc:
-            _raise(exc)
+        self.do_update(obj, dict(serializer.validated_data))
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
     def partial_update(self, request, *args, **kwargs):
@@ -216,12 +200,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
                   "owner", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["version", "created_at", "updated_at"]
 
-    def validate(self, attrs):
-        start = attrs.get("start", getattr(self.instance, "start", None))
-        end = attrs.get("end", getattr(self.instance, "end", None))
-        if start and end and end < start:
-            raise ValidationError({"end": "The end is before the start."})
-        return attrs
+    # "The end is before the start": Appointment.clean(), which the actions run, as the form.
 
 
 class AppointmentViewSet(ActionViewSet):
@@ -352,35 +331,29 @@ class TaskViewSet(ActionViewSet):
     def do_delete(self, obj):
         actions.delete_task(obj, acting_user=self.request.user)
 
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[RecordActionPermission])
     def close(self, request, public_id=None):
         task = self.get_object()
         body = CloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            actions.close_task(
-                task,
-                acting_user=request.user,
-                result=body.validated_data.get("result", Task.Result.OK),
-                note=body.validated_data.get("note", ""),
-                cancel=body.validated_data["cancel"],
-            )
-        except DjangoValidationError as exc:
-            _raise(exc)
+        actions.close_task(
+            task,
+            acting_user=request.user,
+            result=body.validated_data.get("result", Task.Result.OK),
+            note=body.validated_data.get("note", ""),
+            cancel=body.validated_data["cancel"],
+        )
         data = self.get_serializer(self.get_queryset().get(pk=task.pk)).data
         if task.rework is not None:
             data = {**data, "rework": str(task.rework.public_id)}
         return Response(data)
 
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[RecordActionPermission])
     def status(self, request, public_id=None):
         task = self.get_object()
         body = StatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            actions.set_task_status(task, body.validated_data["status"], acting_user=request.user)
-        except DjangoValidationError as exc:
-            _raise(exc)
+        actions.set_task_status(task, body.validated_data["status"], acting_user=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
 
@@ -440,7 +413,7 @@ class NoteViewSet(ActionViewSet):
     def do_delete(self, obj):
         actions.delete_note(obj, acting_user=self.request.user)
 
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[RecordActionPermission])
     def read(self, request, public_id=None):
         note = self.get_object()
         actions.mark_note_read(note, acting_user=request.user)
@@ -449,17 +422,14 @@ class NoteViewSet(ActionViewSet):
     @action(
         detail=True,
         methods=["post"],
-        permission_classes=[permissions.IsAuthenticated],
+        permission_classes=[RecordActionPermission],
         url_path="status",
     )
     def set_status(self, request, public_id=None):
         note = self.get_object()
         body = StatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            actions.set_note_status(note, body.validated_data["status"], acting_user=request.user)
-        except DjangoValidationError as exc:
-            _raise(exc)
+        actions.set_note_status(note, body.validated_data["status"], acting_user=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=note.pk)).data)
 
 

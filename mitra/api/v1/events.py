@@ -5,9 +5,9 @@ see, newest first). Webhooks, dashboards and automation read it; `?type=party.*`
 from django.apps import apps
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, permissions, serializers
+from rest_framework import mixins, serializers
 
-from mitra.api.base import ScopedViewSet
+from mitra.api.base import PER_RECORD, ScopedViewSet
 from mitra.api.filters import DateTimeFilter, FilterSet, TextFilter, UUIDFilter
 from mitra.core.events import Event
 
@@ -51,7 +51,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
 
     serializer_class = EventSerializer
     # No module of its own: `Event.objects.visible_to` asks each record's policy.
-    permission_classes = [permissions.IsAuthenticated]
+    policy_module = PER_RECORD
     ordering = ("-created_at",)
     filterset = FilterSet(
         type=TextFilter(

@@ -6,9 +6,6 @@ call `mitra.parties.actions`. An edit by a user whose role needs approval answer
 the party to the trash, or answers 409 Conflict with the reasons it is blocked (A16).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status
@@ -16,13 +13,11 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from mitra.api.base import ScopedViewSet
-from mitra.api.fields import VisibleRecordField
+from mitra.api.errors import Conflict
+from mitra.api.fields import ModelRulesMixin, VisibleRecordField
 from mitra.api.filters import FilterSet, UUIDFilter
-from mitra.api.versioning import stale_answer
 from mitra.core.labels import label_languages
 from mitra.core.policy import Action, can, can_configure
-from mitra.core.unique import code_taken
-from mitra.core.versioning import StaleEdit
 from mitra.parties import actions
 from mitra.parties.lists import GROUPS, PARTIES
 from mitra.parties.models import (
@@ -45,16 +40,6 @@ PARTY_FIELDS = [
     not in {"id", "public_id", "owner", "team", "created_at", "updated_at", "deleted_at", "deleted_by",
             "rating", "photo", "search_name", "name_key"}
 ]  # fmt: skip
-
-
-def _django_errors(exc):
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied()
-    if isinstance(exc, StaleEdit):  # the save raced another one: 409, nothing changed
-        return stale_answer(exc)
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
 
 
 class ContactPointSerializer(serializers.ModelSerializer):
@@ -83,27 +68,25 @@ class ContactPointSerializer(serializers.ModelSerializer):
         if kind in ContactPoint.PHONE_KINDS:
             if not attrs.get("number") and attrs.get("value"):
                 attrs["number"], attrs["value"] = attrs["value"], ""
-            probe = ContactPoint(**{k: v for k, v in attrs.items() if k != "id"}).prepare()
-            if not probe.e164:
-                raise ValidationError({"number": "This does not look like a phone number."})
+            probe = ContactPoint(**{k: v for k, v in attrs.items() if k != "id"})
+            # The rule is the model's, shared with the form.
+            if problem := probe.entry_problem(probe.number):
+                raise ValidationError({"number": [problem]})
+            probe.prepare()
             attrs.update(value=probe.value, number=probe.number, country_code=probe.country_code)
         else:
             value = (attrs.get("value") or attrs.get("number") or "").strip()
             if not value:
                 raise ValidationError({"value": "This field is required."})
-            try:
-                if kind == ContactPoint.Kind.EMAIL:
-                    validate_email(value)
-                    value = value.lower()
-                elif kind == ContactPoint.Kind.WEBSITE:
-                    URLValidator()(value if "://" in value else f"https://{value}")
-            except DjangoValidationError as exc:
-                raise ValidationError({"value": exc.messages}) from exc
+            if problem := ContactPoint(kind=kind).entry_problem(value):
+                raise ValidationError({"value": [problem]})
+            if kind == ContactPoint.Kind.EMAIL:
+                value = value.lower()
             attrs.update(value=value, number="")
         return attrs
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(ModelRulesMixin, serializers.ModelSerializer):
     id = serializers.IntegerField(required=False, help_text="Omit to add a new one.")
     map_url = serializers.CharField(read_only=True)
 
@@ -112,19 +95,7 @@ class AddressSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "line1", "line2", "district", "city", "province", "postcode", "country",
                   "latitude", "longitude", "is_primary", "map_url"]  # fmt: skip
 
-    def validate_country(self, value):
-        value = (value or "").strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise ValidationError("Use the two-letter country code, such as TH or IR.")
-        return value
-
-    def validate(self, attrs):
-        lat, lng = attrs.get("latitude"), attrs.get("longitude")
-        if lat is not None and not -90 <= lat <= 90:
-            raise ValidationError({"latitude": "Latitude is between -90 and 90."})
-        if lng is not None and not -180 <= lng <= 180:
-            raise ValidationError({"longitude": "Longitude is between -180 and 180."})
-        return attrs
+    # The country code and the coordinates: Address.clean() (ModelRulesMixin), as the form.
 
 
 class RolesField(serializers.ListField):
@@ -136,7 +107,7 @@ class RolesField(serializers.ListField):
         return [r.role for r in data.all()] if hasattr(data, "all") else list(data)
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelRulesMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     roles = RolesField(required=False)
     groups = serializers.SlugRelatedField(
@@ -163,27 +134,8 @@ class PartySerializer(serializers.ModelSerializer):
             "name": {"required": False, "allow_blank": True},
         }
 
-    def validate_code(self, value):
-        value = (value or "").strip()
-        if code_taken(Party.all_objects, value, instance=self.instance):
-            raise ValidationError("Another party already has this code.")
-        return value
-
-    def validate(self, attrs):
-        kind = attrs.get("kind", getattr(self.instance, "kind", Kind.PERSON))
-        first = attrs.get("first_name", getattr(self.instance, "first_name", ""))
-        last = attrs.get("last_name", getattr(self.instance, "last_name", ""))
-        name = attrs.get("name", getattr(self.instance, "name", ""))
-        if kind == Kind.PERSON and not (first or last):
-            raise ValidationError({"first_name": "Enter a first or last name."})
-        if kind == Kind.ORGANISATION and not (name or "").strip():
-            raise ValidationError({"name": "Enter the organisation's name."})
-        currency = attrs.get("currency")
-        if currency is not None:
-            attrs["currency"] = currency.strip().upper()
-            if len(attrs["currency"]) != 3 or not attrs["currency"].isalpha():
-                raise ValidationError({"currency": "Use a three-letter currency code such as THB."})
-        return attrs
+    # The name a kind needs and the currency code: Party.clean() (ModelRulesMixin), as the
+    # form; a code taken by another party: the actions (the same message as the form's).
 
     @staticmethod
     def split(data):
@@ -232,10 +184,7 @@ class PartyViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values, related = PartySerializer.split(serializer.validated_data)
-        try:
-            party = actions.create_party(acting_user=request.user, values=values, **related)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        party = actions.create_party(acting_user=request.user, values=values, **related)
         party = _party_queryset().get(pk=party.pk)
         return Response(self.get_serializer(party).data, status=status.HTTP_201_CREATED)
 
@@ -251,23 +200,13 @@ class PartyViewSet(
         try:
             actions.trash_party(instance, acting_user=self.request.user)
         except actions.DeleteBlocked as exc:
-            raise _Conflict(exc.reasons) from exc
-
-
-class _Conflict(ValidationError):
-    status_code = status.HTTP_409_CONFLICT
-
-    def __init__(self, reasons):
-        super().__init__(
-            {"detail": "This party cannot be deleted.", "reasons": [str(r) for r in reasons]}
-        )
+            raise Conflict(
+                _("This party cannot be deleted."), code="delete_blocked", reasons=exc.reasons
+            ) from exc
 
 
 def _apply_update(view, request, party, **changes):
-    try:
-        party, cr = actions.update_party(party, acting_user=request.user, **changes)
-    except (DjangoValidationError, DjangoPermissionDenied) as exc:
-        raise _django_errors(exc) from exc
+    party, cr = actions.update_party(party, acting_user=request.user, **changes)
     if cr is not None:
         return Response(
             {
@@ -321,6 +260,7 @@ class _ChildViewSet(
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     ScopedViewSet,
+    abstract=True,
 ):
     policy_module = "parties"
     lookup_field = "pk"
@@ -353,10 +293,7 @@ class _ChildViewSet(
         data = dict(serializer.validated_data)
         party = data.pop("party")
         data.pop("id", None)
-        try:
-            obj, cr = actions.add_row(party, self.key, data, acting_user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        obj, cr = actions.add_row(party, self.key, data, acting_user=request.user)
         return self._respond(obj, cr, created=True)
 
     def update(self, request, *args, **kwargs):
@@ -367,18 +304,12 @@ class _ChildViewSet(
         data = dict(serializer.validated_data)
         data.pop("party", None)
         data.pop("id", None)
-        try:
-            obj, cr = actions.change_row(obj, self.key, data, acting_user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        obj, cr = actions.change_row(obj, self.key, data, acting_user=request.user)
         return self._respond(obj, cr)
 
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
-        try:
-            _none, cr = actions.remove_row(obj, self.key, acting_user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        _none, cr = actions.remove_row(obj, self.key, acting_user=request.user)
         return self._respond(None, cr)
 
 
@@ -418,10 +349,7 @@ class PartyRoleViewSet(
     filterset = _ChildViewSet.filterset
 
     def _respond(self, party, role, present):
-        try:
-            obj, cr = actions.set_role(party, role, present, acting_user=self.request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        obj, cr = actions.set_role(party, role, present, acting_user=self.request.user)
         if cr is not None:
             return Response(
                 {
@@ -447,7 +375,7 @@ class PartyRoleViewSet(
         return self._respond(obj.party, obj.role, False)
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(ModelRulesMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     parent = serializers.SlugRelatedField(
         slug_field="public_id", queryset=Group.objects.all(), required=False, allow_null=True
@@ -471,17 +399,8 @@ class GroupSerializer(serializers.ModelSerializer):
             )
         return {code: text.strip() for code, text in value.items() if text.strip()}
 
-    def validate(self, attrs):
-        parent = attrs.get("parent", getattr(self.instance, "parent", None))
-        name = attrs.get("name", getattr(self.instance, "name", ""))
-        if self.instance and parent and parent.path.startswith(self.instance.path):
-            raise ValidationError({"parent": "A group cannot be moved below itself."})
-        clash = Group.objects.filter(name__iexact=name, parent=parent)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError({"name": "A group with this name is already there."})
-        return attrs
+    # One name per level: Group.clean() (ModelRulesMixin), as the form; "cannot be moved
+    # below itself": actions.save_group, as the form.
 
 
 class GroupViewSet(
@@ -518,16 +437,10 @@ class GroupViewSet(
         serializer.instance = self._save(group)
 
     def _save(self, group):
-        try:
-            return actions.save_group(group, acting_user=self.request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        return actions.save_group(group, acting_user=self.request.user)
 
     def perform_destroy(self, instance):
-        try:
-            actions.delete_group(instance, acting_user=self.request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        actions.delete_group(instance, acting_user=self.request.user)
 
 
 def register(router):

@@ -80,7 +80,7 @@ class PartyApiTests(BaseTestCase):
             content_type="application/json",
         )
         self.assertEqual(r.status_code, 400)
-        self.assertIn("code", r.json())
+        self.assertIn("code", r.json()["error"]["fields"])
         self.assertEqual(Party.objects.count(), 2)
 
     def test_it_updates_and_deletes_through_the_actions(self):

@@ -41,8 +41,8 @@ class PartyApiVersionTests(BaseTestCase):
             self.url(), body, content_type="application/json", headers={"If-Match": tag}
         )
         self.assertEqual(response.status_code, 412, response.content)
-        self.assertEqual(response.json()["current_version"], 2)
-        self.assertIn("name", response.json()["changed_fields"])
+        self.assertEqual(response.json()["error"]["current_version"], 2)
+        self.assertIn("name", response.json()["error"]["changed_fields"])
         self.assertEqual(response["ETag"], '"2"')
         self.acme.refresh_from_db()
         self.assertEqual((self.acme.name, self.acme.comments, self.acme.version),
