@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from mitra.core.forms import apply_errors
+from mitra.core.lists import back_url
 from mitra.core.policy import (
     Action,
     can,
@@ -153,3 +154,23 @@ def save_form(
     if obj is not None:
         page["obj"] = obj
     return render(request, template, page)
+
+
+def save_new_from_party(request, form, save, *, kind, plural, party, message, title):
+    """The create screen of a record that may start from a party's page (`?party=`).
+
+    `save_form` with what these screens share: the party picker, back to the party (or to
+    the list, `activities:<plural>`) and, once saved, on to the record's detail page
+    (`activities:<kind>_detail`) unless a safe `next` says otherwise."""
+    return save_form(
+        request,
+        form,
+        save,
+        message=message,
+        success_url=lambda obj: back_url(
+            request, reverse(f"activities:{kind}_detail", args=[obj.public_id])
+        ),
+        title=title,
+        back=_party_url(party) if party else reverse(f"activities:{plural}"),
+        context={"party_picker": True},
+    )

@@ -40,6 +40,7 @@ from .common import (
     _render,
     _rights,
     save_form,
+    save_new_from_party,
 )
 
 # -- interactions (C1) ----------------------------------------------------------------------
@@ -100,15 +101,9 @@ def interaction_create(request):
         parties = data.pop("parties")
         return actions.log_interaction(acting_user=request.user, parties=parties, **data)
 
-    return save_form(
-        request, form, save,
-        message=_("The interaction was logged."),
-        success_url=lambda obj: _safe_next(
-            request, reverse("activities:interaction_detail", args=[obj.public_id])
-        ),
-        title=_("Log an interaction"),
-        back=_party_url(party) if party else reverse("activities:interactions"),
-        context={"party_picker": True},
+    return save_new_from_party(
+        request, form, save, kind="interaction", plural="interactions", party=party,
+        message=_("The interaction was logged."), title=_("Log an interaction"),
     )  # fmt: skip
 
 

@@ -33,10 +33,10 @@ from .common import (
     _attachments_context,
     _parties_of,
     _party_from_query,
-    _party_url,
     _render,
     _rights,
     save_form,
+    save_new_from_party,
 )
 
 # -- notes (C6) -----------------------------------------------------------------------------
@@ -96,15 +96,9 @@ def note_create(request):
     def sent(note):
         return _("The note was sent.") if note.deliveries.exists() else _("The note was saved.")
 
-    return save_form(
-        request, form, save,
-        message=sent,
-        success_url=lambda obj: _safe_next(
-            request, reverse("activities:note_detail", args=[obj.public_id])
-        ),
-        title=_("New note"),
-        back=_party_url(party) if party else reverse("activities:notes"),
-        context={"party_picker": True},
+    return save_new_from_party(
+        request, form, save, kind="note", plural="notes", party=party,
+        message=sent, title=_("New note"),
     )  # fmt: skip
 
 

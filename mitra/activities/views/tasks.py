@@ -43,10 +43,10 @@ from .common import (
     _parties_of,
     _party_from_query,
     _party_targets,
-    _party_url,
     _render,
     _rights,
     save_form,
+    save_new_from_party,
 )
 
 # -- tasks (C5) -----------------------------------------------------------------------------
@@ -212,15 +212,9 @@ def task_create(request):
         steps = data.pop("steps")
         return actions.create_task(acting_user=request.user, parties=parties, steps=steps, **data)
 
-    return save_form(
-        request, form, save,
-        message=_("The task was created."),
-        success_url=lambda obj: _safe_next(
-            request, reverse("activities:task_detail", args=[obj.public_id])
-        ),
-        title=_("New task"),
-        back=_party_url(party) if party else reverse("activities:tasks"),
-        context={"party_picker": True},
+    return save_new_from_party(
+        request, form, save, kind="task", plural="tasks", party=party,
+        message=_("The task was created."), title=_("New task"),
     )  # fmt: skip
 
 
@@ -317,24 +311,23 @@ def task_step_add(request, public_id):
 @login_required
 @require_POST
 def task_step_toggle(request, public_id, step_id):
-    task = get_for_user(request.user, Task, Action.EDIT, public_id=public_id)
-    step = task.steps.filter(pk=step_id).first()
-    if step is None:
-        raise Http404
-    step.task = task
-    actions.toggle_step(step, acting_user=request.user)
-    return _steps_response(request, task)
+    return _step_action(request, public_id, step_id, actions.toggle_step)
 
 
 @login_required
 @require_POST
 def task_step_delete(request, public_id, step_id):
+    return _step_action(request, public_id, step_id, actions.delete_step)
+
+
+def _step_action(request, public_id, step_id, action):
+    """Run `action` on one step of a task the user may edit; 404 for a step not of it."""
     task = get_for_user(request.user, Task, Action.EDIT, public_id=public_id)
     step = task.steps.filter(pk=step_id).first()
     if step is None:
         raise Http404
     step.task = task
-    actions.delete_step(step, acting_user=request.user)
+    action(step, acting_user=request.user)
     return _steps_response(request, task)
 
 
