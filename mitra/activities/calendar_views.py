@@ -345,23 +345,9 @@ def _render(request, view, extra=None):
 
 
 @login_required
-def calendar_home(request):
-    return _render(request, "month")
-
-
-@login_required
-def calendar_month(request):
-    return _render(request, "month")
-
-
-@login_required
-def calendar_week(request):
-    return _render(request, "week")
-
-
-@login_required
-def calendar_day(request):
-    return _render(request, "day")
+def calendar_grid(request, view):
+    """The month, week or day grid (`view`, from the URL pattern's kwargs)."""
+    return _render(request, view)
 
 
 # -- moving ------------------------------------------------------------------------------

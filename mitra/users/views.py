@@ -33,18 +33,31 @@ from .middleware import forget_device_flag
 from .models import ApiKey, Role, Team, User
 
 
+def _edit_or_new(request, model, module, public_id):
+    """The record an edit screen works on: the user's own to edit (404 otherwise), or a new
+    one where the user may create in `module` (403 otherwise)."""
+    if public_id:
+        return get_for_user(request.user, model, Action.EDIT, public_id=public_id)
+    require_module(request.user, module, Action.CREATE)
+    return model()
+
+
+def _create_link(request, module, url_name):
+    """A list's "new" button and empty-state link, for a user who may create in `module`."""
+    create = has_module_perm(request.user, module, Action.CREATE)
+    return {"can_create": create, "empty_create_url": reverse(url_name) if create else ""}
+
+
 @login_required
 def user_list(request):
     require_module(request.user, "users", Action.VIEW)
     listing = USERS.bind(request, User.objects.visible_to(request.user).select_related("role"))
     listing.paginate(numbered=True)
-    create = has_module_perm(request.user, "users", Action.CREATE)
     context = {
         "q": listing.applied.get("q", ""),
         "roles": Role.objects.all(),
         "teams": Team.objects.visible_to(request.user),
-        "can_create": create,
-        "empty_create_url": reverse("users:create") if create else "",
+        **_create_link(request, "users", "users:create"),
     }
     return listing.render("users/user_list.html", context)
 
@@ -67,11 +80,7 @@ def user_detail(request, public_id):
 
 @login_required
 def user_edit(request, public_id=None):
-    if public_id:
-        target = get_for_user(request.user, User, Action.EDIT, public_id=public_id)
-    else:
-        require_module(request.user, "users", Action.CREATE)
-        target = User()
+    target = _edit_or_new(request, User, "users", public_id)
     form = UserForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         user = actions.save_user(form, acting_user=request.user)
@@ -111,22 +120,16 @@ def team_list(request):
     )
     for team in page.object_list:
         team.member_count = counts.get(team.pk, 0)
-    create = has_module_perm(request.user, "teams", Action.CREATE)
     context = {
         "q": listing.applied.get("q", ""),
-        "can_create": create,
-        "empty_create_url": reverse("users:team_create") if create else "",
+        **_create_link(request, "teams", "users:team_create"),
     }
     return listing.render("users/team_list.html", context)
 
 
 @login_required
 def team_edit(request, public_id=None):
-    if public_id:
-        team = get_for_user(request.user, Team, Action.EDIT, public_id=public_id)
-    else:
-        require_module(request.user, "teams", Action.CREATE)
-        team = Team()
+    team = _edit_or_new(request, Team, "teams", public_id)
     form = TeamForm(request.POST or None, instance=team)
     form.fields["lead"].queryset = User.objects.filter(is_active=True)
     form.fields["members"].queryset = User.objects.filter(is_active=True)
@@ -170,21 +173,15 @@ def role_list(request):
     roles = Role.objects.visible_to(request.user).annotate(user_count=Count("users"))
     listing = ROLES.bind(request, roles)
     listing.paginate(numbered=True)
-    create = has_module_perm(request.user, "roles", Action.CREATE)
     context = {
-        "can_create": create,
-        "empty_create_url": reverse("users:role_create") if create else "",
+        **_create_link(request, "roles", "users:role_create"),
     }
     return listing.render("users/role_list.html", context)
 
 
 @login_required
 def role_edit(request, public_id=None):
-    if public_id:
-        role = get_for_user(request.user, Role, Action.EDIT, public_id=public_id)
-    else:
-        require_module(request.user, "roles", Action.CREATE)
-        role = Role()
+    role = _edit_or_new(request, Role, "roles", public_id)
     form = RoleForm(request.POST or None, instance=role)
     if request.method == "POST" and form.is_valid():
         role = actions.save_role(form, acting_user=request.user)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -201,9 +201,7 @@ def delegations(request):
 @login_required
 @require_POST
 def delegation_end(request, public_id):
-    delegation = Delegation.objects.filter(public_id=public_id, from_user=request.user).first()
-    if delegation is None:
-        raise Http404
+    delegation = get_object_or_404(Delegation, public_id=public_id, from_user=request.user)
     engine.end_delegation(delegation, acting_user=request.user)
     messages.success(request, _("The delegation ended."))
     return redirect("approvals:delegations")
@@ -229,10 +227,8 @@ def rule_edit(request, public_id=None):
     rule = (
         ApprovalRule()
         if public_id is None
-        else ApprovalRule.objects.filter(public_id=public_id).first()
+        else get_object_or_404(ApprovalRule, public_id=public_id)
     )
-    if rule is None:
-        raise Http404
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         try:
@@ -252,9 +248,7 @@ def rule_edit(request, public_id=None):
 @require_POST
 def rule_delete(request, public_id):
     require_configure(request.user)
-    rule = ApprovalRule.objects.filter(public_id=public_id).first()
-    if rule is None:
-        raise Http404
+    rule = get_object_or_404(ApprovalRule, public_id=public_id)
     actions.delete_rule(rule, acting_user=request.user)
     messages.success(request, _("Rule %(name)s deleted.") % {"name": rule})
     return redirect("approvals:rules")
@@ -264,14 +258,10 @@ def rule_delete(request, public_id):
 def level_edit(request, public_id=None, rule_id=None):
     require_configure(request.user)
     if public_id is not None:
-        level = ApprovalLevel.objects.select_related("rule").filter(public_id=public_id).first()
-        if level is None:
-            raise Http404
+        level = get_object_or_404(ApprovalLevel.objects.select_related("rule"), public_id=public_id)
         rule = level.rule
     else:
-        rule = ApprovalRule.objects.filter(public_id=rule_id).first()
-        if rule is None:
-            raise Http404
+        rule = get_object_or_404(ApprovalRule, public_id=rule_id)
         level = ApprovalLevel(rule=rule, order=rule.levels.count() + 1)
     form = LevelForm(request.POST or None, instance=level)
     if request.method == "POST" and form.is_valid():
@@ -287,9 +277,7 @@ def level_edit(request, public_id=None, rule_id=None):
 @require_POST
 def level_delete(request, public_id):
     require_configure(request.user)
-    level = ApprovalLevel.objects.select_related("rule").filter(public_id=public_id).first()
-    if level is None:
-        raise Http404
+    level = get_object_or_404(ApprovalLevel.objects.select_related("rule"), public_id=public_id)
     actions.delete_level(level, acting_user=request.user)
     messages.success(request, _("Level deleted."))
     return redirect("approvals:rule_edit", public_id=level.rule.public_id)

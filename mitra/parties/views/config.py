@@ -4,8 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -72,12 +71,7 @@ def _config_rights(user):
 def group_edit(request, public_id=None):
     require_module(request.user, MODULE, Action.VIEW)
     require_configure(request.user)
-    if public_id:
-        group = Group.objects.filter(public_id=public_id).first()
-        if group is None:
-            raise Http404
-    else:
-        group = Group()
+    group = get_object_or_404(Group, public_id=public_id) if public_id else Group()
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,17 +87,28 @@ def group_edit(request, public_id=None):
 @login_required
 @require_POST
 def group_delete(request, public_id):
+    return _delete_setting(
+        request,
+        Group,
+        public_id,
+        actions.delete_group,
+        _("Group %(name)s deleted."),
+        "parties:groups",
+    )
+
+
+def _delete_setting(request, model, public_id, delete, message, list_url):
+    """Delete one shared setting (a group, a rating level) for a user who may configure:
+    404 for an unknown one; a rule that refuses (still in use) is shown, nothing deleted."""
     require_configure(request.user)
-    group = Group.objects.filter(public_id=public_id).first()
-    if group is None:
-        raise Http404
+    obj = get_object_or_404(model, public_id=public_id)
     try:
-        actions.delete_group(group, acting_user=request.user)
+        delete(obj, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Group %(name)s deleted.") % {"name": group})
-    return redirect("parties:groups")
+        messages.success(request, message % {"name": obj})
+    return redirect(list_url)
 
 
 # -- rating levels (A8) -------------------------------------------------------------------------------
@@ -112,9 +117,7 @@ def group_delete(request, public_id):
 @login_required
 def rating_levels(request, public_id=None):
     require_module(request.user, MODULE, Action.VIEW)
-    level = RatingLevel.objects.filter(public_id=public_id).first() if public_id else RatingLevel()
-    if public_id and level is None:
-        raise Http404
+    level = get_object_or_404(RatingLevel, public_id=public_id) if public_id else RatingLevel()
     form = RatingLevelForm(request.POST or None, instance=level)
     if request.method == "POST":
         require_configure(request.user)
@@ -139,14 +142,11 @@ def rating_levels(request, public_id=None):
 @login_required
 @require_POST
 def rating_level_delete(request, public_id):
-    require_configure(request.user)
-    level = RatingLevel.objects.filter(public_id=public_id).first()
-    if level is None:
-        raise Http404
-    try:
-        actions.delete_rating_level(level, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Rating %(name)s deleted.") % {"name": level})
-    return redirect("parties:ratings")
+    return _delete_setting(
+        request,
+        RatingLevel,
+        public_id,
+        actions.delete_rating_level,
+        _("Rating %(name)s deleted."),
+        "parties:ratings",
+    )

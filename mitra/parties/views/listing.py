@@ -129,24 +129,6 @@ def _role_labels(rows):
     return {pk: [label for _i, label in sorted(items)] for pk, items in found.items()}
 
 
-def _book_rows(page):
-    """The phone book's page: roles and every contact point and address, three queries."""
-    _decorate(page.object_list)
-    ids = [p.pk for p in page.object_list]
-    if not ids:
-        return
-    roles = _role_labels(PartyRole.objects.filter(party_id__in=ids).values_list("party_id", "role"))
-    points, places = {}, {}
-    for c in ContactPoint.objects.filter(party_id__in=ids).order_by("-is_primary", "pk"):
-        points.setdefault(c.party_id, []).append(c)
-    for a in Address.objects.filter(party_id__in=ids).order_by("-is_primary", "pk"):
-        places.setdefault(a.party_id, []).append(a)
-    for p in page.object_list:
-        p.role_labels = roles.get(p.pk, [])
-        p.contact_points_list = points.get(p.pk, [])
-        p.address_list = places.get(p.pk, [])
-
-
 # One query for the list's roles, contact points and addresses. The ORM's cost of
 # building and reading three small queries was larger than the database's work; the
 # SQL is plain enough for SQLite, PostgreSQL and MariaDB alike.
