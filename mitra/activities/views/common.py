@@ -174,3 +174,20 @@ def save_new_from_party(request, form, save, *, kind, plural, party, message, ti
         back=_party_url(party) if party else reverse(f"activities:{plural}"),
         context={"party_picker": True},
     )
+
+
+def save_edit(request, form, save, *, kind, obj, message, title, **options):
+    """The edit screen of a record: `save_form` back to, and once saved on to, its detail
+    page (`activities:<kind>_detail`); `options` go to `save_form` (`context`, …)."""
+    detail = reverse(f"activities:{kind}_detail", args=[obj.public_id])
+    return save_form(
+        request,
+        form,
+        save,
+        message=message,
+        success_url=detail,
+        title=title,
+        obj=obj,
+        back=detail,
+        **options,
+    )

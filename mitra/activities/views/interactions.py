@@ -39,7 +39,7 @@ from .common import (
     _party_url,
     _render,
     _rights,
-    save_form,
+    save_edit,
     save_new_from_party,
 )
 
@@ -142,11 +142,9 @@ def interaction_edit(request, public_id):
         )
         return interaction
 
-    detail = reverse("activities:interaction_detail", args=[interaction.public_id])
-    return save_form(
-        request, form, save,
-        message=_("The interaction was saved."), success_url=detail,
-        title=_("Edit interaction"), obj=interaction, back=detail,
+    return save_edit(
+        request, form, save, kind="interaction", obj=interaction,
+        message=_("The interaction was saved."), title=_("Edit interaction"),
         context={"party_picker": True},
     )  # fmt: skip
 

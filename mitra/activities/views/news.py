@@ -27,6 +27,7 @@ from ..models import (
 )
 from .common import (
     _render,
+    save_edit,
     save_form,
 )
 
@@ -89,11 +90,10 @@ def news_edit(request, public_id):
         actions.update_news(news, acting_user=request.user, **data)
         return news
 
-    detail = reverse("activities:news_detail", args=[news.public_id])
-    return save_form(
+    return save_edit(
         request, NewsForm(request.POST or None, instance=news, user=request.user), save,
-        message=_("The news was saved."), success_url=detail,
-        title=_("Edit news"), obj=news, back=detail,
+        kind="news", obj=news,
+        message=_("The news was saved."), title=_("Edit news"),
     )  # fmt: skip
 
 

@@ -35,7 +35,7 @@ from .common import (
     _party_from_query,
     _render,
     _rights,
-    save_form,
+    save_edit,
     save_new_from_party,
 )
 
@@ -145,11 +145,9 @@ def note_edit(request, public_id):
         )
         return note
 
-    detail = reverse("activities:note_detail", args=[note.public_id])
-    return save_form(
-        request, form, save,
-        message=_("The note was saved."), success_url=detail,
-        title=_("Edit note"), obj=note, back=detail,
+    return save_edit(
+        request, form, save, kind="note", obj=note,
+        message=_("The note was saved."), title=_("Edit note"),
     )  # fmt: skip
 
 

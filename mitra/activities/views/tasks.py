@@ -45,7 +45,7 @@ from .common import (
     _party_targets,
     _render,
     _rights,
-    save_form,
+    save_edit,
     save_new_from_party,
 )
 
@@ -257,11 +257,9 @@ def task_edit(request, public_id):
         actions.update_task(task, acting_user=request.user, parties=new_parties, **data)
         return task
 
-    detail = reverse("activities:task_detail", args=[task.public_id])
-    return save_form(
-        request, form, save,
-        message=_("The task was saved."), success_url=detail,
-        title=_("Edit task"), obj=task, back=detail,
+    return save_edit(
+        request, form, save, kind="task", obj=task,
+        message=_("The task was saved."), title=_("Edit task"),
         context={"party_picker": True},
     )  # fmt: skip
 
