@@ -9,15 +9,17 @@
     tasks/<uuid:public_id>/delete/   views.task_delete   name "task_delete"
     tasks/<uuid:public_id>/status/   views.task_status   name "task_status"
 
-`plural` names the list (and is the default prefix), `detail=False` leaves the detail page
-out, `actions` adds a POST endpoint per record (`<kind>_<action>`), and `extra` adds the
+`plural` names the list (and is the default prefix), `new="edit"` serves `new/` with the
+edit view (one view that creates and edits), `detail=False` leaves the detail page out, `actions` adds a POST endpoint per record (`<kind>_<action>`), and `extra` adds the
 kind's other patterns (as `(suffix, view, name)`) under the same prefix.
 """
 
 from django.urls import path
 
 
-def record_urls(views, kind, *, plural=None, prefix=None, detail=True, actions=(), extra=()):
+def record_urls(
+    views, kind, *, plural=None, prefix=None, new="create", detail=True, actions=(), extra=()
+):
     plural = plural or f"{kind}s"
     prefix = f"{prefix or plural}/"
     one = f"{prefix}<uuid:public_id>/"
@@ -27,7 +29,7 @@ def record_urls(views, kind, *, plural=None, prefix=None, detail=True, actions=(
 
     patterns = [
         path(prefix, view("list"), name=plural),
-        path(f"{prefix}new/", view("create"), name=f"{kind}_create"),
+        path(f"{prefix}new/", view(new), name=f"{kind}_create"),
     ]
     patterns += [path(f"{prefix}{suffix}", func, name=name) for suffix, func, name in extra]
     if detail:

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from mitra.core.registry import url_extensions
+from mitra.core.urls_records import record_urls
 
 from . import views
 
@@ -18,10 +19,7 @@ urlpatterns = [
     path("trash/<uuid:public_id>/restore/", views.trash_restore, name="restore"),
     path("trash/<uuid:public_id>/purge/", views.trash_purge, name="purge"),
     path("approvals/", views.approvals, name="approvals"),  # moved to /approvals/
-    path("groups/", views.group_list, name="groups"),
-    path("groups/new/", views.group_edit, name="group_create"),
-    path("groups/<uuid:public_id>/edit/", views.group_edit, name="group_edit"),
-    path("groups/<uuid:public_id>/delete/", views.group_delete, name="group_delete"),
+    *record_urls(views, "group", new="edit", detail=False),
     path("ratings/", views.rating_levels, name="ratings"),
     path("ratings/<uuid:public_id>/", views.rating_levels, name="rating_level_edit"),
     path("ratings/<uuid:public_id>/delete/", views.rating_level_delete, name="rating_level_delete"),

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from mitra.core.urls_records import record_urls
+
 from . import views
 
 app_name = "users"
@@ -10,11 +12,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.user_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.user_edit, name="edit"),
     path("<uuid:public_id>/active/", views.user_set_active, name="set_active"),
-    path("teams/", views.team_list, name="teams"),
-    path("teams/new/", views.team_edit, name="team_create"),
-    path("teams/<uuid:public_id>/", views.team_detail, name="team_detail"),
-    path("teams/<uuid:public_id>/edit/", views.team_edit, name="team_edit"),
-    path("teams/<uuid:public_id>/delete/", views.team_delete, name="team_delete"),
+    *record_urls(views, "team", new="edit"),
     path("roles/", views.role_list, name="roles"),
     path("roles/new/", views.role_edit, name="role_create"),
     path("roles/<uuid:public_id>/", views.role_edit, name="role_edit"),
