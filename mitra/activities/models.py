@@ -133,6 +133,14 @@ class LookupKind(models.TextChoices):
 LOOKUP_MODULE = "interactions"
 
 
+def lookup_field(verbose_name, kind):
+    """An optional choice from this module's configurable codes of `kind` (`Lookup`)."""
+    return models.ForeignKey(
+        Lookup, verbose_name=verbose_name, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", limit_choices_to={"module": LOOKUP_MODULE, "kind": kind},
+    )  # fmt: skip
+
+
 # -- interactions (C1, C2) ------------------------------------------------------------------
 
 
@@ -200,20 +208,9 @@ class Interaction(TrackedModel):
     occurred_at = models.DateTimeField(_("date and time"), default=timezone.now)
     # Free text until the catalogue exists; then a link to products joins it.
     products = models.CharField(_("products discussed"), max_length=255, blank=True)
-    result = models.ForeignKey(
-        Lookup, verbose_name=_("result"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.RESULT},
-    )  # fmt: skip
-    reason = models.ForeignKey(
-        Lookup, verbose_name=_("reason / problem"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
-        limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.REASON},
-    )  # fmt: skip
-    medium = models.ForeignKey(
-        Lookup, verbose_name=_("advertising medium"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
-        limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.MEDIUM},
-    )  # fmt: skip
+    result = lookup_field(_("result"), LookupKind.RESULT)
+    reason = lookup_field(_("reason / problem"), LookupKind.REASON)
+    medium = lookup_field(_("advertising medium"), LookupKind.MEDIUM)
     notes = models.TextField(_("notes"), blank=True)
     is_private = models.BooleanField(
         _("private"), default=False, help_text=_("Only you and the person who made it see it.")
@@ -363,10 +360,7 @@ class Appointment(TrackedModel):
 
     policy_module = "appointments"
 
-    type = models.ForeignKey(
-        Lookup, verbose_name=_("type"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.APPOINTMENT_TYPE},
-    )  # fmt: skip
+    type = lookup_field(_("type"), LookupKind.APPOINTMENT_TYPE)
     subject = models.CharField(_("subject"), max_length=255)
     place = models.CharField(_("place"), max_length=255, blank=True)
     start = models.DateTimeField(_("start"))

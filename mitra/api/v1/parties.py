@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from mitra.api.base import ScopedViewSet
+from mitra.api.base import ScopedModelViewSet, ScopedViewSet
 from mitra.api.errors import Conflict
 from mitra.api.fields import ModelRulesMixin, VisibleRecordField
 from mitra.api.filters import FilterSet, UUIDFilter
@@ -160,14 +160,7 @@ def _party_queryset():
     )
 
 
-class PartyViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-):
+class PartyViewSet(ScopedModelViewSet):
     """People and organisations, with their roles, contact points and addresses."""
 
     serializer_class = PartySerializer
@@ -268,15 +261,7 @@ def _change_response(view, obj, cr, code):
     return Response(view.get_serializer(obj).data, status=code)
 
 
-class _ChildViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-    abstract=True,
-):
+class _ChildViewSet(ScopedModelViewSet, abstract=True):
     policy_module = "parties"
     lookup_field = "pk"
     ordering = ("id",)
@@ -398,14 +383,7 @@ class GroupSerializer(ModelRulesMixin, serializers.ModelSerializer):
     # below itself": actions.save_group, as the form.
 
 
-class GroupViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-):
+class GroupViewSet(ScopedModelViewSet):
     """The n-level group tree (A7); a party may be in several groups."""
 
     serializer_class = GroupSerializer

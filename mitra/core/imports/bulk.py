@@ -88,6 +88,17 @@ class BulkInserter:
             return None
         return field.get_db_prep_save(value, self.connection)
 
+    def _shared_values(self, constants):
+        """The values every row of one insert starts from: the model's defaults, the
+        auto_now times and the caller's `constants`, prepared for the database."""
+        now = timezone.now()
+        batch = dict(self.template)
+        for f in self.auto_now:
+            batch[f.attname] = self.prep(f, now.date() if type(f) is models.DateField else now)
+        for name, value in (constants or {}).items():
+            batch[name] = self.prep(self.by_attname[name], value)
+        return batch
+
     def insert(self, rows, returning=True, constants=None, columns=None):
         """Insert `rows`; returns the new primary keys (in order) when `returning`.
 
@@ -97,12 +108,7 @@ class BulkInserter:
         """
         if not rows:
             return []
-        now = timezone.now()
-        batch = dict(self.template)
-        for f in self.auto_now:
-            batch[f.attname] = self.prep(f, now.date() if type(f) is models.DateField else now)
-        for name, value in (constants or {}).items():
-            batch[name] = self.prep(self.by_attname[name], value)
+        batch = self._shared_values(constants)
         columns = columns or {}
         fixed = set(constants or ()) | set(columns)
         # Columns set by any row travel with each row; the others are constants of the batch.
@@ -163,12 +169,7 @@ class BulkInserter:
         `keys` are the rows' values of the key field (to match RETURNING rows)."""
         if not rows:
             return []
-        now = timezone.now()
-        batch = dict(self.template)
-        for f in self.auto_now:
-            batch[f.attname] = self.prep(f, now.date() if type(f) is models.DateField else now)
-        for name, value in (constants or {}).items():
-            batch[name] = self.prep(self.by_attname[name], value)
+        batch = self._shared_values(constants)
         variable = [*layout.names, *layout.tail]
         for name in variable:
             batch.pop(name, None)
