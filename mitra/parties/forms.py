@@ -14,7 +14,6 @@ from mitra.core.text import default_region
 from mitra.core.unique import code_taken
 from mitra.users.models import User
 
-from .actions import ADDRESS_FIELDS
 from .models import (
     Address,
     ContactPoint,
@@ -323,7 +322,19 @@ class AddressForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Address
-        fields = ADDRESS_FIELDS  # the columns the edit action takes
+        fields = [
+            "kind",
+            "line1",
+            "line2",
+            "district",
+            "city",
+            "province",
+            "postcode",
+            "country",
+            "latitude",
+            "longitude",
+            "is_primary",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
