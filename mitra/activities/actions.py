@@ -103,6 +103,57 @@ def _sync_party_targets(target_model, fk_name, obj, parties, at):
     )
 
 
+def _link_new(event, obj, target_model, parties, at, *, acting_user):
+    """Link a new activity to `parties` (at time `at` on their timelines) and write its
+    `event`, shown on the first party's timeline."""
+    target_model.objects.bulk_create(
+        [target_model(**{target_model.activity: obj}, party=p, at=at) for p in parties]
+    )
+    record_event(event, obj, acting_user=acting_user, party=parties[0] if parties else None)
+
+
+def _relink_parties(target_model, obj, parties, at, *, acting_user):
+    """Make `obj` about `parties` (those newly named must be visible to `acting_user`)."""
+    fk_name = target_model.activity
+    linked = linked_party_ids(target_model, fk_name, obj)
+    wanted = _visible_parties(acting_user, parties, linked)
+    _sync_party_targets(target_model, fk_name, obj, wanted, at)
+
+
+def _record_updated(obj, kind, values, *, acting_user):
+    """The `<kind>.updated` event of an activity, naming the fields that were set."""
+    record_event(
+        f"{kind}.updated",
+        obj,
+        acting_user=acting_user,
+        party=_party_of(obj),
+        payload={"fields": sorted(values)},
+    )
+
+
+def _save_status(obj, kind, status, update_fields, *, acting_user):
+    """Save an activity's new `status` (and the fields that follow it), and say so."""
+    obj._history_user = acting_user
+    obj.save(update_fields=[*update_fields, "updated_at"])
+    record_event(
+        f"{kind}.status_changed",
+        obj,
+        acting_user=acting_user,
+        party=_party_of(obj),
+        payload={"status": status},
+    )
+    return obj
+
+
+def _delete_activity(obj, kind, *, acting_user):
+    """Delete an activity and its files; the event is written first, while its parties
+    are still linked to it."""
+    record_event(f"{kind}.deleted", obj, acting_user=acting_user, party=_party_of(obj))
+    _delete_files_of(**{kind: obj})
+    obj._history_user = acting_user
+    obj.delete()
+
+
 def _full_clean(obj, exclude=()):
     obj.full_clean(exclude=["owner", "team", *exclude], validate_unique=False)
 
@@ -142,17 +193,13 @@ def log_interaction(*, acting_user, parties=(), **values):
     _full_clean(interaction)
     interaction._history_user = acting_user
     interaction.save()
-    InteractionTarget.objects.bulk_create(
-        [
-            InteractionTarget(interaction=interaction, party=p, at=interaction.occurred_at)
-            for p in parties
-        ]
-    )
-    record_event(
+    _link_new(
         "interaction.logged",
         interaction,
+        InteractionTarget,
+        parties,
+        interaction.occurred_at,
         acting_user=acting_user,
-        party=parties[0] if parties else None,
     )
     return interaction
 
@@ -167,36 +214,21 @@ def update_interaction(interaction, *, acting_user, parties=None, **values):
     if parties is None:
         InteractionTarget.objects.filter(interaction=interaction).update(at=interaction.occurred_at)
     else:
-        _sync_party_targets(
+        _relink_parties(
             InteractionTarget,
-            "interaction",
             interaction,
-            _visible_parties(
-                acting_user,
-                parties,
-                linked_party_ids(InteractionTarget, "interaction", interaction),
-            ),
+            parties,
             interaction.occurred_at,
+            acting_user=acting_user,
         )
-    record_event(
-        "interaction.updated",
-        interaction,
-        acting_user=acting_user,
-        party=_party_of(interaction),
-        payload={"fields": sorted(values)},
-    )
+    _record_updated(interaction, "interaction", values, acting_user=acting_user)
     return interaction
 
 
 @transaction.atomic
 def delete_interaction(interaction, *, acting_user):
     require(acting_user, Action.DELETE, interaction)
-    record_event(
-        "interaction.deleted", interaction, acting_user=acting_user, party=_party_of(interaction)
-    )
-    _delete_files_of(interaction=interaction)
-    interaction._history_user = acting_user
-    interaction.delete()
+    _delete_activity(interaction, "interaction", acting_user=acting_user)
 
 
 def log_sent_email(message):
@@ -379,11 +411,8 @@ def create_appointment(*, acting_user, participants=(), parties=(), **values):
     appt._history_user = acting_user
     appt.save()
     appt.participants.set(list(participants) or [acting_user])
-    AppointmentTarget.objects.bulk_create(
-        [AppointmentTarget(appointment=appt, party=p, at=appt.start) for p in parties]
-    )
-    record_event(
-        "appointment.created", appt, acting_user=acting_user, party=parties[0] if parties else None
+    _link_new(
+        "appointment.created", appt, AppointmentTarget, parties, appt.start, acting_user=acting_user
     )
     return appt
 
@@ -400,22 +429,8 @@ def update_appointment(appt, *, acting_user, participants=None, parties=None, **
     if parties is None:
         AppointmentTarget.objects.filter(appointment=appt).update(at=appt.start)
     else:
-        _sync_party_targets(
-            AppointmentTarget,
-            "appointment",
-            appt,
-            _visible_parties(
-                acting_user, parties, linked_party_ids(AppointmentTarget, "appointment", appt)
-            ),
-            appt.start,
-        )
-    record_event(
-        "appointment.updated",
-        appt,
-        acting_user=acting_user,
-        party=_party_of(appt),
-        payload={"fields": sorted(values)},
-    )
+        _relink_parties(AppointmentTarget, appt, parties, appt.start, acting_user=acting_user)
+    _record_updated(appt, "appointment", values, acting_user=acting_user)
     return appt
 
 
@@ -428,10 +443,7 @@ def move_appointment(appt, *, acting_user, start, end=None):
 @transaction.atomic
 def delete_appointment(appt, *, acting_user):
     require(acting_user, Action.DELETE, appt)
-    record_event("appointment.deleted", appt, acting_user=acting_user, party=_party_of(appt))
-    _delete_files_of(appointment=appt)
-    appt._history_user = acting_user
-    appt.delete()
+    _delete_activity(appt, "appointment", acting_user=acting_user)
 
 
 # -- tasks (C5) -----------------------------------------------------------------------------
@@ -460,15 +472,10 @@ def create_task(*, acting_user, parties=(), steps=(), **values):
     _full_clean(task, exclude=["rework_of"])
     task._history_user = acting_user
     task.save()
-    TaskTarget.objects.bulk_create(
-        [TaskTarget(task=task, party=p, at=task.created_at) for p in parties]
-    )
     TaskStep.objects.bulk_create(
         [TaskStep(task=task, title=s[:255], order=i) for i, s in enumerate(steps) if s.strip()]
     )
-    record_event(
-        "task.created", task, acting_user=acting_user, party=parties[0] if parties else None
-    )
+    _link_new("task.created", task, TaskTarget, parties, task.created_at, acting_user=acting_user)
     return task
 
 
@@ -482,20 +489,8 @@ def update_task(task, *, acting_user, parties=None, **values):
     task._history_user = acting_user
     task.save()
     if parties is not None:
-        _sync_party_targets(
-            TaskTarget,
-            "task",
-            task,
-            _visible_parties(acting_user, parties, linked_party_ids(TaskTarget, "task", task)),
-            task.created_at,
-        )
-    record_event(
-        "task.updated",
-        task,
-        acting_user=acting_user,
-        party=_party_of(task),
-        payload={"fields": sorted(values)},
-    )
+        _relink_parties(TaskTarget, task, parties, task.created_at, acting_user=acting_user)
+    _record_updated(task, "task", values, acting_user=acting_user)
     if task.assignee_id != assignee_was:
         record_event(
             "task.assigned",
@@ -525,16 +520,9 @@ def set_task_status(task, status, *, acting_user):
         task.started_at = now
     if status in OPEN_STATUSES:
         task.closed_at = None
-    task._history_user = acting_user
-    task.save(update_fields=["status", "started_at", "closed_at", "updated_at"])
-    record_event(
-        "task.status_changed",
-        task,
-        acting_user=acting_user,
-        party=_party_of(task),
-        payload={"status": status},
+    return _save_status(
+        task, "task", status, ["status", "started_at", "closed_at"], acting_user=acting_user
     )
-    return task
 
 
 @transaction.atomic
@@ -679,10 +667,7 @@ def delete_step(step, *, acting_user):
 @transaction.atomic
 def delete_task(task, *, acting_user):
     require(acting_user, Action.DELETE, task)
-    record_event("task.deleted", task, acting_user=acting_user, party=_party_of(task))
-    _delete_files_of(task=task)
-    task._history_user = acting_user
-    task.delete()
+    _delete_activity(task, "task", acting_user=acting_user)
 
 
 # -- notes (C6) -----------------------------------------------------------------------------
@@ -702,12 +687,7 @@ def create_note(*, acting_user, body, title="", recipients=(), parties=(), **val
         [NoteRecipient(note=note, user=u) for u in {u.pk: u for u in recipients}.values()
          if u.pk != acting_user.pk]
     )  # fmt: skip
-    NoteTarget.objects.bulk_create(
-        [NoteTarget(note=note, party=p, at=note.created_at) for p in parties]
-    )
-    record_event(
-        "note.created", note, acting_user=acting_user, party=parties[0] if parties else None
-    )
+    _link_new("note.created", note, NoteTarget, parties, note.created_at, acting_user=acting_user)
     return note
 
 
@@ -720,13 +700,7 @@ def update_note(note, *, acting_user, recipients=None, **values):
     _full_clean(note)
     note._history_user = acting_user
     note.save()
-    record_event(
-        "note.updated",
-        note,
-        acting_user=acting_user,
-        party=_party_of(note),
-        payload={"fields": sorted(values)},
-    )
+    _record_updated(note, "note", values, acting_user=acting_user)
     if recipients is not None:
         wanted = {u.pk for u in recipients} - {note.owner_id}
         current = set(note.deliveries.values_list("user_id", flat=True))
@@ -754,27 +728,15 @@ def set_note_status(note, status, *, acting_user):
         raise ValidationError({"status": _("Unknown status.")})
     note.status = status
     note.closed_at = timezone.now() if status == Note.Status.CLOSED else None
-    note._history_user = acting_user
-    note.save(update_fields=["status", "closed_at", "updated_at"])
-    record_event(
-        "note.status_changed",
-        note,
-        acting_user=acting_user,
-        party=_party_of(note),
-        payload={"status": status},
-    )
-    return note
+    return _save_status(note, "note", status, ["status", "closed_at"], acting_user=acting_user)
 
 
 @transaction.atomic
 def delete_note(note, *, acting_user):
     require(acting_user, Action.DELETE, note)
-    record_event("note.deleted", note, acting_user=acting_user, party=_party_of(note))
     if note.owner_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
-    _delete_files_of(note=note)
-    note._history_user = acting_user
-    note.delete()
+    _delete_activity(note, "note", acting_user=acting_user)
 
 
 # -- news (C7) ------------------------------------------------------------------------------

@@ -75,6 +75,49 @@ def exactly_one(fields):
     return reduce(or_, conditions)
 
 
+# -- the parties an activity is about --------------------------------------------------------
+
+
+def target_party(related_name):
+    """The `party` column of a target row: nullable, so a target row can later point at
+    another kind of record instead (`exactly_one` keeps one set)."""
+    return models.ForeignKey(
+        "parties.Party", on_delete=models.CASCADE, null=True, blank=True,
+        related_name=related_name,
+    )  # fmt: skip
+
+
+class PartyTarget(models.Model):
+    """A party an activity is about (abstract). A subclass names its activity in
+    `activity`, adds that foreign key and a `target_party(...)`, and takes its Meta
+    `constraints` and `indexes` from `target_constraints` / `target_indexes`."""
+
+    activity = ""
+
+    # The activity's time on the party's timeline, copied here so a timeline page is one
+    # range scan of (party, at) however many activities the owner has elsewhere.
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{getattr(self, f'{self.activity}_id')} → party {self.party_id}"
+
+
+def target_constraints(activity):
+    """One party per row, and a party at most once per activity."""
+    return [
+        models.CheckConstraint(condition=exactly_one(["party"]), name=f"{activity}target_one"),
+        models.UniqueConstraint(fields=[activity, "party"], name=f"{activity}target_unique"),
+    ]
+
+
+def target_indexes(activity):
+    """The party timeline: party = X, newest first."""
+    return [models.Index(fields=["party", "-at", activity], name=f"{activity}target_party_idx")]
+
+
 # -- configurable codes ---------------------------------------------------------------------
 
 
@@ -88,6 +131,14 @@ class LookupKind(models.TextChoices):
 
 
 LOOKUP_MODULE = "interactions"
+
+
+def lookup_field(verbose_name, kind):
+    """An optional choice from this module's configurable codes of `kind` (`Lookup`)."""
+    return models.ForeignKey(
+        Lookup, verbose_name=verbose_name, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", limit_choices_to={"module": LOOKUP_MODULE, "kind": kind},
+    )  # fmt: skip
 
 
 # -- interactions (C1, C2) ------------------------------------------------------------------
@@ -157,20 +208,9 @@ class Interaction(TrackedModel):
     occurred_at = models.DateTimeField(_("date and time"), default=timezone.now)
     # Free text until the catalogue exists; then a link to products joins it.
     products = models.CharField(_("products discussed"), max_length=255, blank=True)
-    result = models.ForeignKey(
-        Lookup, verbose_name=_("result"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.RESULT},
-    )  # fmt: skip
-    reason = models.ForeignKey(
-        Lookup, verbose_name=_("reason / problem"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
-        limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.REASON},
-    )  # fmt: skip
-    medium = models.ForeignKey(
-        Lookup, verbose_name=_("advertising medium"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
-        limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.MEDIUM},
-    )  # fmt: skip
+    result = lookup_field(_("result"), LookupKind.RESULT)
+    reason = lookup_field(_("reason / problem"), LookupKind.REASON)
+    medium = lookup_field(_("advertising medium"), LookupKind.MEDIUM)
     notes = models.TextField(_("notes"), blank=True)
     is_private = models.BooleanField(
         _("private"), default=False, help_text=_("Only you and the person who made it see it.")
@@ -204,34 +244,18 @@ class Interaction(TrackedModel):
         return CHANNEL_ICONS.get(self.channel, "message")
 
 
-class InteractionTarget(models.Model):
+class InteractionTarget(PartyTarget):
     """A record an interaction is about. One column per kind of record; exactly one set."""
 
-    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="targets")
-    party = models.ForeignKey(
-        "parties.Party", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="interaction_targets",
-    )  # fmt: skip
+    activity = "interaction"
 
-    # The activity's time on the party's timeline, copied here so a timeline page is one
-    # range scan of (party, at) however many activities the owner has elsewhere.
-    at = models.DateTimeField(default=timezone.now)
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="targets")
+    party = target_party("interaction_targets")
 
     class Meta:
         verbose_name = _("interaction target")
-        constraints = [
-            models.CheckConstraint(condition=exactly_one(["party"]), name="interactiontarget_one"),
-            models.UniqueConstraint(
-                fields=["interaction", "party"], name="interactiontarget_unique"
-            ),
-        ]
-        # The party timeline: party = X, newest first.
-        indexes = [
-            models.Index(fields=["party", "-at", "interaction"], name="interactiontarget_party_idx")
-        ]
-
-    def __str__(self):
-        return f"{self.interaction_id} → party {self.party_id}"
+        constraints = target_constraints("interaction")
+        indexes = target_indexes("interaction")
 
 
 # -- follow-ups (C3) ------------------------------------------------------------------------
@@ -336,10 +360,7 @@ class Appointment(TrackedModel):
 
     policy_module = "appointments"
 
-    type = models.ForeignKey(
-        Lookup, verbose_name=_("type"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"module": LOOKUP_MODULE, "kind": LookupKind.APPOINTMENT_TYPE},
-    )  # fmt: skip
+    type = lookup_field(_("type"), LookupKind.APPOINTMENT_TYPE)
     subject = models.CharField(_("subject"), max_length=255)
     place = models.CharField(_("place"), max_length=255, blank=True)
     start = models.DateTimeField(_("start"))
@@ -403,33 +424,18 @@ class Appointment(TrackedModel):
         return self.start - timezone.timedelta(minutes=self.reminder_minutes)
 
 
-class AppointmentTarget(models.Model):
+class AppointmentTarget(PartyTarget):
     """A party (or later another record) an appointment is with."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="targets")
-    party = models.ForeignKey(
-        "parties.Party", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="appointment_targets",
-    )  # fmt: skip
+    activity = "appointment"
 
-    # The activity's time on the party's timeline, copied here so a timeline page is one
-    # range scan of (party, at) however many activities the owner has elsewhere.
-    at = models.DateTimeField(default=timezone.now)
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="targets")
+    party = target_party("appointment_targets")
 
     class Meta:
         verbose_name = _("appointment target")
-        constraints = [
-            models.CheckConstraint(condition=exactly_one(["party"]), name="appointmenttarget_one"),
-            models.UniqueConstraint(
-                fields=["appointment", "party"], name="appointmenttarget_unique"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["party", "-at", "appointment"], name="appointmenttarget_party_idx")
-        ]
-
-    def __str__(self):
-        return f"{self.appointment_id} → party {self.party_id}"
+        constraints = target_constraints("appointment")
+        indexes = target_indexes("appointment")
 
 
 # -- tasks (C5) -----------------------------------------------------------------------------
@@ -563,27 +569,16 @@ class TaskStep(models.Model):
         return self.title
 
 
-class TaskTarget(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="targets")
-    party = models.ForeignKey(
-        "parties.Party", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="task_targets",
-    )  # fmt: skip
+class TaskTarget(PartyTarget):
+    activity = "task"
 
-    # The activity's time on the party's timeline, copied here so a timeline page is one
-    # range scan of (party, at) however many activities the owner has elsewhere.
-    at = models.DateTimeField(default=timezone.now)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="targets")
+    party = target_party("task_targets")
 
     class Meta:
         verbose_name = _("task target")
-        constraints = [
-            models.CheckConstraint(condition=exactly_one(["party"]), name="tasktarget_one"),
-            models.UniqueConstraint(fields=["task", "party"], name="tasktarget_unique"),
-        ]
-        indexes = [models.Index(fields=["party", "-at", "task"], name="tasktarget_party_idx")]
-
-    def __str__(self):
-        return f"{self.task_id} → party {self.party_id}"
+        constraints = target_constraints("task")
+        indexes = target_indexes("task")
 
 
 # -- notes (C6) -----------------------------------------------------------------------------
@@ -662,27 +657,16 @@ class NoteRecipient(models.Model):
         return f"{self.note_id} → {self.user_id}"
 
 
-class NoteTarget(models.Model):
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="targets")
-    party = models.ForeignKey(
-        "parties.Party", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="note_targets",
-    )  # fmt: skip
+class NoteTarget(PartyTarget):
+    activity = "note"
 
-    # The activity's time on the party's timeline, copied here so a timeline page is one
-    # range scan of (party, at) however many activities the owner has elsewhere.
-    at = models.DateTimeField(default=timezone.now)
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="targets")
+    party = target_party("note_targets")
 
     class Meta:
         verbose_name = _("note target")
-        constraints = [
-            models.CheckConstraint(condition=exactly_one(["party"]), name="notetarget_one"),
-            models.UniqueConstraint(fields=["note", "party"], name="notetarget_unique"),
-        ]
-        indexes = [models.Index(fields=["party", "-at", "note"], name="notetarget_party_idx")]
-
-    def __str__(self):
-        return f"{self.note_id} → party {self.party_id}"
+        constraints = target_constraints("note")
+        indexes = target_indexes("note")
 
 
 # -- organisation news (C7) -----------------------------------------------------------------
@@ -837,10 +821,7 @@ class AttachmentTarget(models.Model):
     """The record a file is attached to: exactly one of the columns is set."""
 
     attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="targets")
-    party = models.ForeignKey(
-        "parties.Party", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="activity_attachment_targets",
-    )  # fmt: skip
+    party = target_party("activity_attachment_targets")
     interaction = models.ForeignKey(
         Interaction,
         on_delete=models.CASCADE,

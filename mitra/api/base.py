@@ -12,7 +12,7 @@ Versioned records get an ETag and honour If-Match / `version` on writes (`api.ve
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
-from rest_framework import permissions, viewsets
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 
 from mitra.api.filters import FilterAwareAutoSchema, FilterErrors, FilterSet
@@ -126,3 +126,15 @@ class ScopedViewSet(IdempotentAPIMixin, VersionedViewMixin, viewsets.GenericView
             return self.filterset.filter(queryset, self.request)
         except FilterErrors as exc:
             raise ValidationError(exc.errors) from None
+
+
+class ScopedModelViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+    abstract=True,
+):
+    """A ScopedViewSet with all five model actions: list, read, create, update, delete."""

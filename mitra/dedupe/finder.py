@@ -249,26 +249,27 @@ def start_scan(*, acting_user):
 @transaction.atomic
 def dismiss_pair(pair, *, acting_user):
     """Mark two parties as not duplicates: the finder will not propose them again."""
-    if not (
-        can(acting_user, Action.EDIT, pair.party_a) and can(acting_user, Action.EDIT, pair.party_b)
-    ):
-        raise PermissionDenied
     from .models import DuplicatePair
 
-    pair.status = DuplicatePair.Status.DISMISSED
-    pair.resolved_by, pair.resolved_at = acting_user, timezone.now()
-    pair.save(update_fields=["status", "resolved_by", "resolved_at", "updated_at"])
-    return pair
+    return _resolve_pair(pair, DuplicatePair.Status.DISMISSED, acting_user, acting_user=acting_user)
 
 
 @transaction.atomic
 def reopen_pair(pair, *, acting_user):
     from .models import DuplicatePair
 
+    return _resolve_pair(pair, DuplicatePair.Status.OPEN, None, acting_user=acting_user)
+
+
+def _resolve_pair(pair, status, resolved_by, *, acting_user):
+    """Set a pair's status, resolved by `resolved_by` now (None: unresolved); only someone
+    who may edit both parties may."""
     if not (
         can(acting_user, Action.EDIT, pair.party_a) and can(acting_user, Action.EDIT, pair.party_b)
     ):
         raise PermissionDenied
-    pair.status, pair.resolved_by, pair.resolved_at = DuplicatePair.Status.OPEN, None, None
+    pair.status = status
+    pair.resolved_by = resolved_by
+    pair.resolved_at = timezone.now() if resolved_by else None
     pair.save(update_fields=["status", "resolved_by", "resolved_at", "updated_at"])
     return pair

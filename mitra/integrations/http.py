@@ -6,6 +6,8 @@ import urllib.request
 
 from django.conf import settings
 
+from mitra.core.outbox import Provider
+
 
 class HttpRefused(Exception):
     """The server answered with an error status."""
@@ -34,3 +36,23 @@ def is_permanent(exc):
     if isinstance(exc, HttpRefused):
         return 400 <= exc.status < 500 and exc.status not in (408, 425, 429)
     return isinstance(exc, (ValueError, UnicodeError))
+
+
+class PostPerMessage(Provider):
+    """A provider that sends each message with one HTTP POST (`post_message`): an error
+    fails that message only, and only the answers `is_permanent` names are not retried."""
+
+    def post_message(self, message):
+        raise NotImplementedError
+
+    def send_batch(self, messages, delivered, failed):
+        for message in messages:
+            try:
+                self.post_message(message)
+            except Exception as exc:
+                failed(message, exc)
+            else:
+                delivered(message)
+
+    def is_permanent(self, exc):
+        return is_permanent(exc)

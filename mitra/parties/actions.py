@@ -150,23 +150,23 @@ def trash_party(party, *, acting_user):
     """Move `party` to the trash (A16): allowed even while records refer to it, since it
     can be restored; `purge_party` is what records referring to it block."""
     _require(acting_user, Action.DELETE, party)
-    party.deleted_at = timezone.now()
-    party.deleted_by = acting_user
-    party._history_user = acting_user
-    party.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    record_event("party.trashed", party, acting_user=acting_user)
-    return party
+    return _set_trashed(party, timezone.now(), "party.trashed", acting_user=acting_user)
 
 
 @transaction.atomic
 def restore_party(party, *, acting_user):
     if not can_on_trashed(acting_user, Action.DELETE, party):
         raise PermissionDenied
-    party.deleted_at = None
-    party.deleted_by = None
+    return _set_trashed(party, None, "party.restored", acting_user=acting_user)
+
+
+def _set_trashed(party, deleted_at, event, *, acting_user):
+    """Put `party` in the trash (`deleted_at` a time) or take it out (None), and say so."""
+    party.deleted_at = deleted_at
+    party.deleted_by = acting_user if deleted_at else None
     party._history_user = acting_user
     party.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    record_event("party.restored", party, acting_user=acting_user)
+    record_event(event, party, acting_user=acting_user)
     return party
 
 

@@ -40,7 +40,8 @@ def _occurrence(due_at):
     return dt.datetime.combine(due_at, dt.time(0), tzinfo=dt.UTC)
 
 
-def _users(ids):
+def active_users(ids):
+    """{pk: user} of the active users among `ids`, with what reminders are written in."""
     from django.contrib.auth import get_user_model
 
     return {
@@ -86,7 +87,7 @@ def collect(now=None, only=None, force=False):
 
 
 def _store(source, items, prefs, now):
-    users = _users({item.user_id for item in items})
+    users = active_users({item.user_id for item in items})
     # Everything reported counts as outstanding, shown yet or not (for auto-resolve).
     seen = {(item.user_id, item.object_ref[:100], _occurrence(item.due_at)) for item in items}
     rows = []

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from mitra.core import calendars
 
+from .engine import active_users
 from .registry import Due, register_source
 
 # The Jalali date of a Gregorian day moves by up to a day between years (and 30 Esfand
@@ -50,17 +51,6 @@ def _recipients(party_rows):
     return {row[0]: managers.get(row[0]) or [row[-1]] for row in party_rows}
 
 
-def _users(ids):
-    from django.contrib.auth import get_user_model
-
-    return {
-        u.pk: u
-        for u in get_user_model()
-        .objects.filter(pk__in=ids, is_active=True)
-        .only("pk", "time_zone", "calendar", "language", "digits")
-    }
-
-
 def occurrences(original, calendar, first, last):
     """Anniversaries of `original` in `calendar` falling between `first` and `last`."""
     year = calendars.to_calendar(first, calendar)[0]
@@ -86,7 +76,7 @@ def _anniversary_source(key, field, kind, title):
         if not rows:
             return
         recipients = _recipients(rows)
-        users = _users({u for ids in recipients.values() for u in ids})
+        users = active_users({u for ids in recipients.values() for u in ids})
         for pk, public_id, name, original, _owner in rows:
             url = reverse("parties:detail", args=[public_id])
             for user_id in recipients[pk]:

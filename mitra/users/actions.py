@@ -43,12 +43,17 @@ def set_user_active(user, active, *, acting_user):
     return user
 
 
+def _require_save(acting_user, instance, module):
+    """The right to create (a new record) or edit (an existing one) in `module`."""
+    if instance.pk is None:
+        require(acting_user, Action.CREATE, module=module)
+    else:
+        require(acting_user, Action.EDIT, instance, module=module)
+
+
 @transaction.atomic
 def save_team(form, *, acting_user):
-    if form.instance.pk is None:
-        require(acting_user, Action.CREATE, module="teams")
-    else:
-        require(acting_user, Action.EDIT, form.instance, module="teams")
+    _require_save(acting_user, form.instance, "teams")
     team = form.save(commit=False)
     team._history_user = acting_user
     team.save()
@@ -66,10 +71,7 @@ def delete_team(team, *, acting_user):
 
 @transaction.atomic
 def save_role(form, *, acting_user):
-    if form.instance.pk is None:
-        require(acting_user, Action.CREATE, module="roles")
-    else:
-        require(acting_user, Action.EDIT, form.instance, module="roles")
+    _require_save(acting_user, form.instance, "roles")
     role = form.save(commit=False)
     role.permissions = form.permissions()
     role._history_user = acting_user

@@ -105,8 +105,7 @@ class ActionViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         obj = self.do_create(dict(serializer.validated_data))
-        obj = self.get_queryset().get(pk=obj.pk)
-        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+        return Response(self.fresh_data(obj), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -114,7 +113,7 @@ class ActionViewSet(
         serializer = self.get_serializer(obj, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         self.do_update(obj, dict(serializer.validated_data))
-        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
+        return Response(self.fresh_data(obj))
 
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
@@ -122,6 +121,18 @@ class ActionViewSet(
 
     def perform_destroy(self, instance):
         self.do_delete(instance)
+
+    def fresh_data(self, obj):
+        """`obj` as the API shows it, read again after an action changed it."""
+        return self.get_serializer(self.get_queryset().get(pk=obj.pk)).data
+
+    def status_response(self, request, set_status):
+        """…/status/: move the record with `set_status` (the action checks the value)."""
+        obj = self.get_object()
+        body = StatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        set_status(obj, body.validated_data["status"], acting_user=request.user)
+        return Response(self.fresh_data(obj))
 
 
 def _parties_prefetch(target_model):
@@ -343,18 +354,14 @@ class TaskViewSet(ActionViewSet):
             note=body.validated_data.get("note", ""),
             cancel=body.validated_data["cancel"],
         )
-        data = self.get_serializer(self.get_queryset().get(pk=task.pk)).data
+        data = self.fresh_data(task)
         if task.rework is not None:
             data = {**data, "rework": str(task.rework.public_id)}
         return Response(data)
 
     @action(detail=True, methods=["post"], permission_classes=[RecordActionPermission])
     def status(self, request, public_id=None):
-        task = self.get_object()
-        body = StatusSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        actions.set_task_status(task, body.validated_data["status"], acting_user=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
+        return self.status_response(request, actions.set_task_status)
 
 
 # -- notes ----------------------------------------------------------------------------------
@@ -417,7 +424,7 @@ class NoteViewSet(ActionViewSet):
     def read(self, request, public_id=None):
         note = self.get_object()
         actions.mark_note_read(note, acting_user=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=note.pk)).data)
+        return Response(self.fresh_data(note))
 
     @action(
         detail=True,
@@ -426,11 +433,7 @@ class NoteViewSet(ActionViewSet):
         url_path="status",
     )
     def set_status(self, request, public_id=None):
-        note = self.get_object()
-        body = StatusSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        actions.set_note_status(note, body.validated_data["status"], acting_user=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=note.pk)).data)
+        return self.status_response(request, actions.set_note_status)
 
 
 def register(router):

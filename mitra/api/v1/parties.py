@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from mitra.api.base import ScopedViewSet
+from mitra.api.base import ScopedModelViewSet, ScopedViewSet
 from mitra.api.errors import Conflict
 from mitra.api.fields import ModelRulesMixin, VisibleRecordField
 from mitra.api.filters import FilterSet, UUIDFilter
@@ -160,14 +160,7 @@ def _party_queryset():
     )
 
 
-class PartyViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-):
+class PartyViewSet(ScopedModelViewSet):
     """People and organisations, with their roles, contact points and addresses."""
 
     serializer_class = PartySerializer
@@ -205,16 +198,21 @@ class PartyViewSet(
             ) from exc
 
 
+def _waits_for_approval(cr):
+    """202: the change is held as change request `cr` until a team lead approves it."""
+    return Response(
+        {
+            "detail": "The change waits for a team lead's approval.",
+            "change_request": str(cr.public_id),
+        },
+        status=status.HTTP_202_ACCEPTED,
+    )
+
+
 def _apply_update(view, request, party, **changes):
     party, cr = actions.update_party(party, acting_user=request.user, **changes)
     if cr is not None:
-        return Response(
-            {
-                "detail": "The change waits for a team lead's approval.",
-                "change_request": str(cr.public_id),
-            },
-            status=status.HTTP_202_ACCEPTED,
-        )
+        return _waits_for_approval(cr)
     party = _party_queryset().get(pk=party.pk)
     return Response(PartySerializer(party, context=view.get_serializer_context()).data)
 
@@ -253,15 +251,17 @@ class ChildAddressSerializer(_ChildSerializerMixin, AddressSerializer):
         fields = ["party", *AddressSerializer.Meta.fields]
 
 
-class _ChildViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-    abstract=True,
-):
+def _change_response(view, obj, cr, code):
+    """The answer to a change of a party's rows: 202 with the change request when it waits
+    for approval, 204 when nothing is left to show, else the row with `code`."""
+    if cr is not None:
+        return _waits_for_approval(cr)
+    if obj is None:
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    return Response(view.get_serializer(obj).data, status=code)
+
+
+class _ChildViewSet(ScopedModelViewSet, abstract=True):
     policy_module = "parties"
     lookup_field = "pk"
     ordering = ("id",)
@@ -274,18 +274,8 @@ class _ChildViewSet(
     filterset = FilterSet(party=UUIDFilter("party__public_id", help_text=_("Only this party's.")))
 
     def _respond(self, obj, cr, created=False):
-        if cr is not None:
-            return Response(
-                {
-                    "detail": "The change waits for a team lead's approval.",
-                    "change_request": str(cr.public_id),
-                },
-                status=status.HTTP_202_ACCEPTED,
-            )
-        if obj is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(self.get_serializer(obj).data, status=code)
+        return _change_response(self, obj, cr, code)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -350,17 +340,7 @@ class PartyRoleViewSet(
 
     def _respond(self, party, role, present):
         obj, cr = actions.set_role(party, role, present, acting_user=self.request.user)
-        if cr is not None:
-            return Response(
-                {
-                    "detail": "The change waits for a team lead's approval.",
-                    "change_request": str(cr.public_id),
-                },
-                status=status.HTTP_202_ACCEPTED,
-            )
-        if obj is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+        return _change_response(self, obj, cr, status.HTTP_201_CREATED)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -403,14 +383,7 @@ class GroupSerializer(ModelRulesMixin, serializers.ModelSerializer):
     # below itself": actions.save_group, as the form.
 
 
-class GroupViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-):
+class GroupViewSet(ScopedModelViewSet):
     """The n-level group tree (A7); a party may be in several groups."""
 
     serializer_class = GroupSerializer

@@ -21,22 +21,17 @@ def _configure(user):
 
 
 @transaction.atomic
-def save_template(template, *, acting_user):
-    """Store a document template after checking every block in the sandbox."""
+def save_config(obj, *, acting_user):
+    """Store a piece of document configuration (a template, after checking every block in
+    the sandbox; the company profile) for someone who may configure."""
     _configure(acting_user)
-    template.full_clean()
-    template._history_user = acting_user
-    template.save()
-    return template
+    obj.full_clean()
+    obj._history_user = acting_user
+    obj.save()
+    return obj
 
 
-@transaction.atomic
-def save_company(profile, *, acting_user):
-    _configure(acting_user)
-    profile.full_clean()
-    profile._history_user = acting_user
-    profile.save()
-    return profile
+save_template = save_company = save_config
 
 
 def issue_document(doc_type, record, *, language, acting_user):

@@ -88,6 +88,17 @@ class BulkInserter:
             return None
         return field.get_db_prep_save(value, self.connection)
 
+    def _shared_values(self, constants):
+        """The values every row of one insert starts from: the model's defaults, the
+        auto_now times and the caller's `constants`, prepared for the database."""
+        now = timezone.now()
+        batch = dict(self.template)
+        for f in self.auto_now:
+            batch[f.attname] = self.prep(f, now.date() if type(f) is models.DateField else now)
+        for name, value in (constants or {}).items():
+            batch[name] = self.prep(self.by_attname[name], value)
+        return batch
+
     def insert(self, rows, returning=True, constants=None, columns=None):
         """Insert `rows`; returns the new primary keys (in order) when `returning`.
 
@@ -97,12 +108,7 @@ class BulkInserter:
         """
         if not rows:
             return []
-        now = timezone.now()
-        batch = dict(self.template)
-        for f in self.auto_now:
-            batch[f.attname] = self.prep(f, now.date() if type(f) is models.DateField else now)
-        for name, value in (constants or {}).items():
-            batch[name] = self.prep(self.by_attname[name], value)
+        batch = self._shared_values(constants)
         columns = columns or {}
         fixed = set(constants or ()) | set(columns)
         # Columns set by any row travel with each row; the others are constants of the batch.
@@ -163,12 +169,7 @@ class BulkInserter:
         `keys` are the rows' values of the key field (to match RETURNING rows)."""
         if not rows:
             return []
-        now = timezone.now()
-        batch = dict(self.template)
-        for f in self.auto_now:
-            batch[f.attname] = self.prep(f, now.date() if type(f) is models.DateField else now)
-        for name, value in (constants or {}).items():
-            batch[name] = self.prep(self.by_attname[name], value)
+        batch = self._shared_values(constants)
         variable = [*layout.names, *layout.tail]
         for name in variable:
             batch.pop(name, None)
@@ -186,37 +187,18 @@ class BulkInserter:
             f"INSERT INTO {self.table} ({', '.join(self.qn(fields_col(self, c)) for c in cols)}) "
             f"SELECT {', '.join(exprs)} FROM json_each(%s) j"
         )
-        key = None
-        if returning and self.key_field:
-            # SQLite does not promise RETURNING rows in insert order: match them by key.
-            key = self.model._meta.get_field(self.key_field)
-            sql += f" RETURNING {self.pk_column}, {self.qn(key.column)}"
-            key_index = variable.index(key.attname)
-        elif returning:
-            # Without a key, rows must go in (and come back) in order; ORDER BY costs a
-            # sort, which inserts that return nothing or match by key do without.
-            sql += f" ORDER BY j.key RETURNING {self.pk_column}"
-        sql = sql.replace("%s", "?")
+        tail, key_index = self._returning(variable, returning, order_by="j.key")
+        sql = (sql + tail).replace("%s", "?")
         params = list(constants.values())
         pks = []
         self.connection.ensure_connection()
         cursor = self.connection.connection.cursor()
         try:
             with self.connection.wrap_database_errors:
-                for start in range(0, len(values), 5000):
-                    part = values[start : start + 5000]
-                    if encoded:  # rows already JSON arrays: join them
-                        payload = "[" + ",".join(part) + "]"
-                        part_keys = keys[start : start + 5000] if keys is not None else ()
-                    else:
-                        payload = _encode(part)
-                        part_keys = [row[key_index] for row in part] if key is not None else ()
+                for payload, part_keys in _json_batches(values, encoded, keys, key_index):
                     cursor.execute(sql, [*params, payload])
-                    if returning and key is not None:
-                        by_key = {k: pk for pk, k in cursor.fetchall()}
-                        pks += [by_key[k] for k in part_keys]
-                    elif returning:
-                        pks += [r[0] for r in cursor.fetchall()]
+                    if returning:
+                        pks += _returned_pks(cursor, key_index, part_keys)
         finally:
             cursor.close()
         return pks
@@ -236,31 +218,30 @@ class BulkInserter:
             f"INSERT INTO {self.table} ({', '.join(self.qn(fields_col(self, c)) for c in cols)}) "
             f"SELECT {', '.join(exprs)} FROM json_array_elements(%s::json) WITH ORDINALITY AS j(value, n)"
         )
-        key = None
-        if returning and self.key_field:
-            key = self.model._meta.get_field(self.key_field)
-            sql += f" RETURNING {self.pk_column}, {self.qn(key.column)}"
-            key_index = variable.index(key.attname)
-        elif returning:
-            sql += f" ORDER BY j.n RETURNING {self.pk_column}"
+        tail, key_index = self._returning(variable, returning, order_by="j.n")
+        sql += tail
         params = list(constants.values())
         pks = []
         with conn.cursor() as cursor:
-            for start in range(0, len(values), 5000):
-                part = values[start : start + 5000]
-                if encoded:
-                    payload = "[" + ",".join(part) + "]"
-                    part_keys = keys[start : start + 5000] if keys is not None else ()
-                else:
-                    payload = _encode(part)
-                    part_keys = [row[key_index] for row in part] if key is not None else ()
+            for payload, part_keys in _json_batches(values, encoded, keys, key_index):
                 cursor.execute(sql, [*params, payload])
-                if returning and key is not None:
-                    by_key = {str(k): pk for pk, k in cursor.fetchall()}
-                    pks += [by_key[str(k)] for k in part_keys]
-                elif returning:
-                    pks += [r[0] for r in cursor.fetchall()]
+                if returning:
+                    pks += _returned_pks(cursor, key_index, part_keys, as_key=str)
         return pks
+
+    def _returning(self, variable, returning, order_by):
+        """The RETURNING tail of a JSON-batch insert, and where the key that matches the
+        returned rows to the inserted ones stands in a row (None: no key)."""
+        if returning and self.key_field:
+            # Neither engine promises RETURNING rows in insert order: match them by key.
+            key = self.model._meta.get_field(self.key_field)
+            tail = f" RETURNING {self.pk_column}, {self.qn(key.column)}"
+            return tail, variable.index(key.attname)
+        if returning:
+            # Without a key, rows must go in (and come back) in order; ORDER BY costs a
+            # sort, which inserts that return nothing or match by key do without.
+            return f" ORDER BY {order_by} RETURNING {self.pk_column}", None
+        return "", None
 
     def _insert_values(self, variable, constants, values, returning):
         cols = [*variable, *constants]
@@ -312,6 +293,27 @@ _c_iter = (
     if json.encoder.c_make_encoder is not None
     else None
 )
+
+
+def _json_batches(values, encoded, keys, key_index):
+    """The rows in batches of 5000, each as one JSON array, with the keys of its rows
+    (`keys` when the rows are already encoded, else column `key_index`; none without)."""
+    for start in range(0, len(values), 5000):
+        part = values[start : start + 5000]
+        if encoded:  # rows already JSON arrays: join them
+            part_keys = keys[start : start + 5000] if keys is not None else ()
+            yield "[" + ",".join(part) + "]", part_keys
+        else:
+            part_keys = [row[key_index] for row in part] if key_index is not None else ()
+            yield _encode(part), part_keys
+
+
+def _returned_pks(cursor, key_index, part_keys, as_key=lambda k: k):
+    """The primary keys a batch's RETURNING gave, in the order its rows went in."""
+    if key_index is None:
+        return [r[0] for r in cursor.fetchall()]
+    by_key = {as_key(k): pk for pk, k in cursor.fetchall()}
+    return [by_key[as_key(k)] for k in part_keys]
 
 
 def _encode(value):

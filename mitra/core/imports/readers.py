@@ -87,33 +87,34 @@ def _thai_score(text):
     return good / ((good + bad) or 1)
 
 
-def _arabic_score(text):
-    """Share of non-ASCII characters that are Arabic-script letters or joiners."""
+def _non_ascii_share(text, fits, weight=1.0):
+    """Share (times `weight`) of the non-ASCII characters of `text` for which
+    `fits(ch, ord(ch))` holds."""
     good = bad = 0
     for ch in text:
         o = ord(ch)
         if o < 0x80:
             continue
-        if 0x0600 <= o <= 0x06FF or o in (0x200C, 0x200D, 0x200E, 0x200F, 0xA0):
+        if fits(ch, o):
             good += 1
         else:
             bad += 1
-    return good / ((good + bad) or 1)
+    return weight * good / ((good + bad) or 1)
+
+
+def _arabic_score(text):
+    """Share of non-ASCII characters that are Arabic-script letters or joiners."""
+    return _non_ascii_share(
+        text, lambda ch, o: 0x0600 <= o <= 0x06FF or o in (0x200C, 0x200D, 0x200E, 0x200F, 0xA0)
+    )
 
 
 def _latin_score(text):
-    good = bad = 0
-    for ch in text:
-        o = ord(ch)
-        if o < 0x80:
-            continue
-        if (ch.isalpha() and o < 0x250) or ch in "€£°–—‘’“”•…\xa0©®§":
-            good += 1
-        else:
-            bad += 1
     # Slightly below a perfect Thai/Arabic score: Thai and Persian bytes often decode to
     # accented Latin letters too, and those users are who this detector is for.
-    return 0.98 * good / ((good + bad) or 1)
+    return _non_ascii_share(
+        text, lambda ch, o: (ch.isalpha() and o < 0x250) or ch in "€£°–—‘’“”•…\xa0©®§", 0.98
+    )
 
 
 _SCORERS = [("cp874", _thai_score), ("cp1256", _arabic_score), ("cp1252", _latin_score)]

@@ -14,12 +14,12 @@ import json
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from mitra.core.outbox import Channel, Provider
+from mitra.core.outbox import Channel
 
 from .. import http
 
 
-class HttpSmsProvider(Provider):
+class HttpSmsProvider(http.PostPerMessage):
     channel = Channel.SMS
     resend_interrupted = True
 
@@ -34,23 +34,14 @@ class HttpSmsProvider(Provider):
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         return headers
 
-    def send_batch(self, messages, delivered, failed):
+    def post_message(self, message):
         url = getattr(settings, "SMS_GATEWAY_URL", "")
-        for message in messages:
-            try:
-                if not url:
-                    raise ImproperlyConfigured("SMS_GATEWAY_URL is not set")
-                body = {
-                    "to": message.to,
-                    "text": message.text,
-                    "from": getattr(settings, "SMS_SENDER", ""),
-                    "reference": message.message_id,
-                }
-                http.post(url, json.dumps(body, ensure_ascii=False).encode(), self.headers())
-            except Exception as exc:
-                failed(message, exc)
-            else:
-                delivered(message)
-
-    def is_permanent(self, exc):
-        return http.is_permanent(exc)
+        if not url:
+            raise ImproperlyConfigured("SMS_GATEWAY_URL is not set")
+        body = {
+            "to": message.to,
+            "text": message.text,
+            "from": getattr(settings, "SMS_SENDER", ""),
+            "reference": message.message_id,
+        }
+        http.post(url, json.dumps(body, ensure_ascii=False).encode(), self.headers())

@@ -15,7 +15,7 @@ import time
 
 from django.conf import settings
 
-from mitra.core.outbox import Channel, Provider
+from mitra.core.outbox import Channel
 
 from .. import http
 
@@ -56,33 +56,23 @@ def verify(secret, headers, body, now=None, tolerance=TOLERANCE):
     return True
 
 
-class WebhookProvider(Provider):
+class WebhookProvider(http.PostPerMessage):
     channel = Channel.WEBHOOK
     resend_interrupted = True  # webhook-id lets the receiver drop a repeat
 
-    def send_batch(self, messages, delivered, failed):
-        endpoints = getattr(settings, "WEBHOOK_ENDPOINTS", {})
-        for message in messages:
-            try:
-                name = (message.payload or {}).get("endpoint", "")
-                config = endpoints.get(name) or {}
-                secret = config.get("secret", "")
-                if not secret:
-                    raise ValueError(f"the webhook endpoint {name!r} has no secret")
-                body = message.text.encode()
-                timestamp = str(int(time.time()))
-                headers = {
-                    "Content-Type": "application/json",
-                    "webhook-id": message.message_id,
-                    "webhook-timestamp": timestamp,
-                    "webhook-signature": sign(secret, message.message_id, timestamp, body),
-                }
-                # The URL as queued: a changed endpoint applies to new messages.
-                http.post(message.to, body, headers)
-            except Exception as exc:
-                failed(message, exc)
-            else:
-                delivered(message)
-
-    def is_permanent(self, exc):
-        return http.is_permanent(exc)
+    def post_message(self, message):
+        name = (message.payload or {}).get("endpoint", "")
+        config = getattr(settings, "WEBHOOK_ENDPOINTS", {}).get(name) or {}
+        secret = config.get("secret", "")
+        if not secret:
+            raise ValueError(f"the webhook endpoint {name!r} has no secret")
+        body = message.text.encode()
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "webhook-id": message.message_id,
+            "webhook-timestamp": timestamp,
+            "webhook-signature": sign(secret, message.message_id, timestamp, body),
+        }
+        # The URL as queued: a changed endpoint applies to new messages.
+        http.post(message.to, body, headers)
