@@ -69,6 +69,12 @@ def create_personas():
     return people
 
 
+def edits_need_approval(role):
+    """From now on, edits by users of `role` wait for a team lead's approval."""
+    role.edits_need_approval = True
+    role.save()
+
+
 class BaseTestCase(TestCase):
     """Personas created once per class; `self.login(persona)` signs one in."""
 

@@ -1,6 +1,6 @@
 """Plain factory functions for party tests."""
 
-from mitra.parties.models import Address, ContactPoint, Group, Kind, Party, PartyRole
+from mitra.parties.models import Address, ContactPoint, Group, Kind, Party, PartyRole, RoleKind
 
 
 def make_party(
@@ -26,6 +26,11 @@ def make_party(
             party=party, city=city, country=fields.get("country", "TH"), is_primary=True
         )
     return party
+
+
+def make_customer(owner, **fields):
+    """The customer most party tests start from: "Acme Co" with the phone 02 123 4567."""
+    return make_party(owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567", **fields)
 
 
 def make_group(name, parent=None):

@@ -5,10 +5,10 @@ from django.db.models.signals import pre_delete, pre_save
 from django.test import Client
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
-from mitra.parties.models import Address, ContactPoint, Party, PartyRole, RoleKind
+from mitra.core.testing import BaseTestCase, edits_need_approval
+from mitra.parties.models import Address, ContactPoint, Party, PartyRole
 
-from .factories import make_party
+from .factories import make_customer
 
 API = "/api/v1"
 
@@ -17,9 +17,7 @@ class OneRowAtATimeTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.acme = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567", city="Bangkok"
-        )
+        cls.acme = make_customer(cls.p.owner, city="Bangkok")
 
     def meanwhile(self, write):
         """Run `write` (another person's request) the first time this request is about to
@@ -149,9 +147,7 @@ class OneRowAtATimeTests(BaseTestCase):
         self.assertEqual(phone.history.first().history_user, self.owner)
 
     def test_a_row_edit_needing_approval_waits_and_changes_nothing(self):
-        role = self.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(self.p.roles["owner"])
         self.login(self.owner)
         r = self.post(
             self.client,

@@ -5,10 +5,10 @@ from unittest import mock
 from django.urls import reverse
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
+from mitra.core.testing import BaseTestCase, edits_need_approval
 from mitra.parties.models import ContactPoint, Kind, Party, RoleKind
 
-from .factories import make_party
+from .factories import make_customer, make_party
 from .test_edit import edit_data
 
 
@@ -16,12 +16,8 @@ class ApprovalConflictTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        role = cls.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
-        cls.party = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+        edits_need_approval(cls.p.roles["owner"])
+        cls.party = make_customer(cls.p.owner)
 
     def edit(self, user, **overrides):
         self.login(user)
@@ -135,9 +131,7 @@ class ApprovalScreenTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        role = cls.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(cls.p.roles["owner"])
         cls.party = make_party(
             cls.p.owner, "Somchai Jaidee", kind=Kind.PERSON, phone="081 234 5678"
         )
@@ -181,9 +175,7 @@ class ApprovalEventTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        role = cls.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(cls.p.roles["owner"])
         cls.party = make_party(cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER])
 
     edit = ApprovalConflictTests.edit

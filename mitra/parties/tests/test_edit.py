@@ -1,10 +1,10 @@
 from django.urls import reverse
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
-from mitra.parties.models import ContactPoint, Party, RoleKind
+from mitra.core.testing import BaseTestCase, edits_need_approval
+from mitra.parties.models import ContactPoint, Party
 
-from .factories import make_party
+from .factories import make_customer, make_party
 from .test_create import form_data
 
 
@@ -29,9 +29,7 @@ class PartyEditTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.party = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+        cls.party = make_customer(cls.p.owner)
 
     def url(self):
         return reverse("parties:edit", args=[self.party.public_id])
@@ -91,12 +89,8 @@ class EditApprovalTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        role = cls.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
-        cls.party = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+        edits_need_approval(cls.p.roles["owner"])
+        cls.party = make_customer(cls.p.owner)
 
     def request_change(self):
         self.login(self.owner)
