@@ -8,16 +8,12 @@ from mitra.core.approvals.models import ApprovalRequest
 from mitra.core.testing import BaseTestCase, edits_need_approval
 from mitra.parties.models import ContactPoint, Kind, Party, RoleKind
 
-from .factories import make_customer, make_party
-from .test_edit import edit_data
+from .factories import make_party
+from .test_edit import CustomerEditCase, edit_data
 
 
-class ApprovalConflictTests(BaseTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        edits_need_approval(cls.p.roles["owner"])
-        cls.party = make_customer(cls.p.owner)
+class ApprovalConflictTests(CustomerEditCase):
+    needs_approval = True
 
     def edit(self, user, **overrides):
         self.login(user)

@@ -25,15 +25,24 @@ def edit_data(party, **overrides):
     return data
 
 
-class PartyEditTests(BaseTestCase):
+class CustomerEditCase(BaseTestCase):
+    """Acme Co (a customer with one phone) and its edit page; with `needs_approval` the
+    owner's edits wait for a team lead."""
+
+    needs_approval = False
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
+        if cls.needs_approval:
+            edits_need_approval(cls.p.roles["owner"])
         cls.party = make_customer(cls.p.owner)
 
     def url(self):
         return reverse("parties:edit", args=[self.party.public_id])
 
+
+class PartyEditTests(CustomerEditCase):
     def test_it_saves_changes_with_history(self):
         self.login(self.owner)
         r = self.client.post(
@@ -83,14 +92,10 @@ class PartyEditTests(BaseTestCase):
         self.assertEqual(self.party.name, "Acme Co")
 
 
-class EditApprovalTests(BaseTestCase):
+class EditApprovalTests(CustomerEditCase):
     """A17: a role whose edits need approval sends them to a team lead."""
 
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        edits_need_approval(cls.p.roles["owner"])
-        cls.party = make_customer(cls.p.owner)
+    needs_approval = True
 
     def request_change(self):
         self.login(self.owner)

@@ -1,22 +1,12 @@
 """J5 on the party form: a stale save is refused, shows what changed, keeps the input."""
 
-from django.urls import reverse
-
-from mitra.core.testing import BaseTestCase, edits_need_approval
+from mitra.core.testing import edits_need_approval
 from mitra.core.tests.formpage import NoLostUpdateMixin, form_values
 
-from .factories import make_customer
+from .test_edit import CustomerEditCase
 
 
-class PartyEditVersionTests(NoLostUpdateMixin, BaseTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        cls.party = make_customer(cls.p.owner)
-
-    def url(self):
-        return reverse("parties:edit", args=[self.party.public_id])
-
+class PartyEditVersionTests(NoLostUpdateMixin, CustomerEditCase):
     def test_a_stale_party_form_is_refused_and_the_name_kept(self):
         self.assert_stale_form_refused(self.party, self.url(), "name", "comments")
 
