@@ -9,6 +9,7 @@ Personas (DESIGN rule 10), all with password PASSWORD:
 - portal: an active user with no role (a customer or dealer login); no module rights.
 """
 
+import os
 from types import SimpleNamespace
 
 from django.test import TestCase
@@ -68,6 +69,12 @@ def create_personas():
     return people
 
 
+def edits_need_approval(role):
+    """From now on, edits by users of `role` wait for a team lead's approval."""
+    role.edits_need_approval = True
+    role.save()
+
+
 class BaseTestCase(TestCase):
     """Personas created once per class; `self.login(persona)` signs one in."""
 
@@ -87,3 +94,26 @@ class BaseTestCase(TestCase):
         from mitra.core.tables.testing import assert_list_queries
 
         assert_list_queries(self, url, counts, **kwargs)
+
+
+# Browser tests (Playwright, `-m browser`): one password for the users they create, one way
+# to sign in, one way to keep a screenshot.
+BROWSER_PASSWORD = "a long test password 1"
+SCREENSHOTS = os.environ.get("MITRA_SCREENSHOTS")  # a folder to save screenshots in, when set
+
+
+def sign_in(page, live_server, username, password=BROWSER_PASSWORD):
+    """Sign `username` in through the login form in `page` and wait for the home page."""
+    page.goto(f"{live_server.url}/account/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def shot(page, name, folder=SCREENSHOTS):
+    """Save a full-page screenshot `<folder>/<name>.png` when a folder is set."""
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)

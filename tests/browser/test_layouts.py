@@ -5,19 +5,15 @@ import datetime as dt
 
 import pytest
 
+from mitra.core.testing import BROWSER_PASSWORD as PASSWORD
+from mitra.core.testing import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long test password 1"
 
-
-def sign_in(browser, live_server, username, width, height):
+def open_signed_in(browser, live_server, username, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    return sign_in(page, live_server, username)
 
 
 def make_user(language, calendar):
@@ -39,7 +35,7 @@ def test_the_task_board_fits_1366_px_in_persian(browser, live_server):
         Task.objects.create(
             owner=user, assignee=user, title=long_title, status=status, due_at=timezone.now()
         )
-    page = sign_in(browser, live_server, "nasrin", 1366, 768)
+    page = open_signed_in(browser, live_server, "nasrin", 1366, 768)
     try:
         page.goto(f"{live_server.url}/activities/tasks/board/")
         assert page.get_attribute("html", "dir") == "rtl"
@@ -71,7 +67,7 @@ def test_the_month_calendar_is_an_agenda_on_a_phone(browser, live_server):
             end=start + dt.timedelta(hours=i + 1),
         )  # fmt: skip
         appt.participants.set([user])
-    page = sign_in(browser, live_server, "nasrin", 390, 844)
+    page = open_signed_in(browser, live_server, "nasrin", 390, 844)
     try:
         page.goto(f"{live_server.url}/activities/calendar/")
         assert not page.locator(".cal-month-table").is_visible()
@@ -110,7 +106,7 @@ def test_the_party_list_fits_1366_px_by_default(browser, live_server):
             party=party, kind=ContactPoint.Kind.PHONE, number="+98 51 8342 8704", extension="107"
         )
         Address.objects.create(party=party, city="Nakhon Ratchasima", country="TH")
-    page = sign_in(browser, live_server, "nasrin", 1366, 768)
+    page = open_signed_in(browser, live_server, "nasrin", 1366, 768)
     try:
         page.goto(f"{live_server.url}/parties/")
         table = page.locator("#rows .table-responsive")

@@ -3,28 +3,13 @@ analysis chart, and (with MITRA_SCREENSHOTS=<folder>) screenshots of the main sc
 English, Thai and Persian."""
 
 import datetime as dt
-import os
 
 import pytest
 
+from mitra.core.testing import BROWSER_PASSWORD as PASSWORD
+from mitra.core.testing import SCREENSHOTS, shot, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a long test password 1"
-SHOTS = os.environ.get("MITRA_SCREENSHOTS")
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def shot(page, name):
-    if SHOTS:
-        os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def make_world(language="en", calendar="gregorian"):
@@ -140,7 +125,7 @@ def test_the_analysis_chart_renders(browser, live_server):
     page.close()
 
 
-@pytest.mark.skipif(not SHOTS, reason="set MITRA_SCREENSHOTS=<folder> to take screenshots")
+@pytest.mark.skipif(not SCREENSHOTS, reason="set MITRA_SCREENSHOTS=<folder> to take screenshots")
 @pytest.mark.parametrize(
     "language,calendar", [("en", "gregorian"), ("th", "buddhist"), ("fa", "jalali")]
 )

@@ -1,28 +1,13 @@
 """End to end in Chromium: the month calendar in three calendars, and moving by drag."""
 
 import datetime as dt
-import os
 
 import pytest
 
+from mitra.core.testing import BROWSER_PASSWORD as PASSWORD
+from mitra.core.testing import shot, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a long test password 1"
-SHOTS = os.environ.get("MITRA_SCREENSHOTS")  # a folder to save screenshots in, when set
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def shot(page, name):
-    if SHOTS:
-        os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def make_month(user):

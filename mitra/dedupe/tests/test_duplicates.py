@@ -3,16 +3,7 @@
 from mitra.core.testing import BaseTestCase
 from mitra.dedupe.models import DuplicateRule
 from mitra.parties.duplicates import find_duplicates, name_similarity
-from mitra.parties.models import ContactPoint, Kind, Party
-
-
-def make(owner, name, phones=(), emails=(), team=None, **fields):
-    party = Party.objects.create(name=name, kind=Kind.PERSON, owner=owner, team=team, **fields)
-    for phone in phones:
-        ContactPoint.objects.create(party=party, kind="mobile", value=phone)
-    for email in emails:
-        ContactPoint.objects.create(party=party, kind="email", value=email)
-    return party
+from mitra.parties.tests.factories import make_as_typed
 
 
 class FindDuplicatesTests(BaseTestCase):
@@ -20,15 +11,17 @@ class FindDuplicatesTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         alpha = cls.p.alpha
-        cls.karimi = make(cls.owner, "علی کریمی", team=alpha)
-        cls.somchai = make(
+        cls.karimi = make_as_typed(cls.owner, "علی کریمی", team=alpha)
+        cls.somchai = make_as_typed(
             cls.owner, "Somchai Jaidee", phones=["081-234-5678"], emails=["Somchai@Example.com"],
             team=alpha,
         )  # fmt: skip
-        cls.acme = make(
+        cls.acme = make_as_typed(
             cls.owner, "ACME", team=alpha, national_id="1-2345-67890-12-3", tax_id="0105543210991"
         )
-        cls.beta = make(cls.outsider, "Hidden Person", phones=["02 555 0199"], team=cls.p.beta)
+        cls.beta = make_as_typed(
+            cls.outsider, "Hidden Person", phones=["02 555 0199"], team=cls.p.beta
+        )
 
     def names(self, user=None, **kwargs):
         return [p.name for p in find_duplicates(user or self.owner, **kwargs)]

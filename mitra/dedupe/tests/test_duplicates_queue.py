@@ -7,14 +7,7 @@ from django.urls import reverse
 from mitra.core.testing import BaseTestCase
 from mitra.dedupe.finder import find_all_duplicates
 from mitra.dedupe.models import DuplicatePair, DuplicateRule, DuplicateScan
-from mitra.parties.models import ContactPoint, Kind, Party
-
-
-def make(owner, name, phones=(), team=None, **fields):
-    party = Party.objects.create(name=name, kind=Kind.PERSON, owner=owner, team=team, **fields)
-    for phone in phones:
-        ContactPoint.objects.create(party=party, kind="mobile", value=phone)
-    return party
+from mitra.parties.tests.factories import make_as_typed
 
 
 class FinderTests(BaseTestCase):
@@ -22,13 +15,15 @@ class FinderTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         o, alpha = cls.owner, cls.p.alpha
-        cls.a = make(o, "علی کریمی", team=alpha)
-        cls.b = make(o, "علي كريمي", team=alpha)  # the same, typed with Arabic letters
-        cls.c = make(o, "Somchai Jaidee", phones=["081-234-5678"], team=alpha)
-        cls.d = make(o, "S. Jaidee", phones=["+66 81 234 5678"], team=alpha)
-        cls.e = make(o, "Somchai Jaidi", team=alpha)  # a typo of c
-        cls.f = make(o, "Unrelated Name", team=alpha)
-        cls.hidden = make(cls.outsider, "Hidden Person", phones=["0812345678"], team=cls.p.beta)
+        cls.a = make_as_typed(o, "علی کریمی", team=alpha)
+        cls.b = make_as_typed(o, "علي كريمي", team=alpha)  # the same, typed with Arabic letters
+        cls.c = make_as_typed(o, "Somchai Jaidee", phones=["081-234-5678"], team=alpha)
+        cls.d = make_as_typed(o, "S. Jaidee", phones=["+66 81 234 5678"], team=alpha)
+        cls.e = make_as_typed(o, "Somchai Jaidi", team=alpha)  # a typo of c
+        cls.f = make_as_typed(o, "Unrelated Name", team=alpha)
+        cls.hidden = make_as_typed(
+            cls.outsider, "Hidden Person", phones=["0812345678"], team=cls.p.beta
+        )
 
     def pairs(self, **filters):
         return {
@@ -64,7 +59,7 @@ class FinderTests(BaseTestCase):
 
     def test_it_skips_values_shared_by_too_many_parties(self):
         for letter in "abcdefghijklmnopqrstuvwxyz":  # 26 parties, one switchboard number
-            make(self.owner, letter * 6, phones=["02 000 0000"])
+            make_as_typed(self.owner, letter * 6, phones=["02 000 0000"])
         find_all_duplicates()
         self.assertEqual(DuplicatePair.objects.count(), 5)
 
@@ -103,9 +98,9 @@ class QueueTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         o, alpha = cls.owner, cls.p.alpha
-        cls.a = make(o, "Alpha One", team=alpha)
-        cls.b = make(o, "Alpha Onne", team=alpha)
-        cls.x = make(cls.outsider, "Beta One", team=cls.p.beta)
+        cls.a = make_as_typed(o, "Alpha One", team=alpha)
+        cls.b = make_as_typed(o, "Alpha Onne", team=alpha)
+        cls.x = make_as_typed(cls.outsider, "Beta One", team=cls.p.beta)
         cls.pair = DuplicatePair.objects.create(
             party_a=cls.a, party_b=cls.b, score=91, reasons=[{"field": "name", "detail": "91"}]
         )
@@ -147,7 +142,9 @@ class QueueTests(BaseTestCase):
     def test_it_lists_in_a_fixed_number_of_queries(self):
         for i in range(5):
             DuplicatePair.objects.create(
-                party_a=make(self.owner, f"P{i}"), party_b=make(self.owner, f"Q{i}"), score=80
+                party_a=make_as_typed(self.owner, f"P{i}"),
+                party_b=make_as_typed(self.owner, f"Q{i}"),
+                score=80,
             )
         self.login(self.owner)
         self.client.get(reverse("parties:duplicates"))
@@ -214,8 +211,8 @@ class DedupeListsTests(BaseTestCase):
         super().setUpTestData()
         for i in range(3):
             DuplicatePair.objects.create(
-                party_a=make(cls.owner, f"P{i}", team=cls.p.alpha),
-                party_b=make(cls.owner, f"Q{i}", team=cls.p.alpha),
+                party_a=make_as_typed(cls.owner, f"P{i}", team=cls.p.alpha),
+                party_b=make_as_typed(cls.owner, f"Q{i}", team=cls.p.alpha),
                 score=80 + i,
             )
 

@@ -1,9 +1,9 @@
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
+from mitra.core.testing import BaseTestCase, edits_need_approval
 from mitra.parties import actions
 from mitra.parties.models import ContactPoint, Party, RoleKind
 
-from .factories import make_group, make_party
+from .factories import make_customer, make_group, make_party
 
 API = "/api/v1"
 
@@ -12,9 +12,7 @@ class PartyApiTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.acme = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567", city="Bangkok"
-        )
+        cls.acme = make_customer(cls.p.owner, city="Bangkok")
         cls.secret = make_party(cls.p.outsider, "Beta Secret", roles=[RoleKind.CUSTOMER])
 
     def test_it_lists_only_visible_parties(self):
@@ -130,9 +128,7 @@ class PartyApiTests(BaseTestCase):
         )
 
     def test_edits_needing_approval_answer_202(self):
-        role = self.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(self.p.roles["owner"])
         self.login(self.owner)
         r = self.client.patch(
             f"{API}/parties/{self.acme.public_id}/",
@@ -149,9 +145,7 @@ class ChildApiTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.acme = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+        cls.acme = make_customer(cls.p.owner)
         cls.secret = make_party(cls.p.outsider, "Beta Secret", phone="02 999 9999")
 
     def test_contact_points_are_scoped_and_editable(self):

@@ -5,10 +5,10 @@ from django.db.models.signals import pre_delete, pre_save
 from django.test import Client
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
-from mitra.parties.models import Address, ContactPoint, Party, PartyRole, RoleKind
+from mitra.core.testing import BaseTestCase, edits_need_approval
+from mitra.parties.models import Address, ContactPoint, Party, PartyRole
 
-from .factories import make_party
+from .factories import make_customer
 
 API = "/api/v1"
 
@@ -17,9 +17,7 @@ class OneRowAtATimeTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.acme = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567", city="Bangkok"
-        )
+        cls.acme = make_customer(cls.p.owner, city="Bangkok")
 
     def meanwhile(self, write):
         """Run `write` (another person's request) the first time this request is about to
@@ -45,6 +43,15 @@ class OneRowAtATimeTests(BaseTestCase):
     def post(self, client, path, data):
         return client.post(f"{API}/{path}/", data, content_type="application/json")
 
+    def post_both(self, other, path, theirs, mine):
+        """Acme's row `theirs` posted to `path` by `other` while this client's `mine` is
+        about to write; returns (whether theirs ran, my answer, their answer)."""
+        party = {"party": str(self.acme.public_id)}
+        answers = []
+        fired = self.meanwhile(lambda: answers.append(self.post(other, path, party | theirs)))
+        mine = self.post(self.client, path, party | mine)
+        return fired, mine, answers[0] if answers else None
+
     def test_two_concurrent_contact_point_creates_both_survive(self):
         other = self.other_client(self.teammate)
         self.login(self.owner)
@@ -54,23 +61,14 @@ class OneRowAtATimeTests(BaseTestCase):
                 len(c.get(f"{API}/contact-points/?party={self.acme.public_id}").json()["results"]),
                 1,
             )
-        answers = []
-        fired = self.meanwhile(
-            lambda: answers.append(
-                self.post(
-                    other,
-                    "contact-points",
-                    {"party": str(self.acme.public_id), "kind": "email", "value": "b@acme.example"},
-                )
-            )
-        )
-        r = self.post(
-            self.client,
+        fired, r, theirs = self.post_both(
+            other,
             "contact-points",
-            {"party": str(self.acme.public_id), "kind": "email", "value": "a@acme.example"},
+            {"kind": "email", "value": "b@acme.example"},
+            {"kind": "email", "value": "a@acme.example"},
         )
         self.assertTrue(fired)
-        self.assertEqual((r.status_code, answers[0].status_code), (201, 201))
+        self.assertEqual((r.status_code, theirs.status_code), (201, 201))
         self.assertEqual(
             sorted(self.acme.contact_points.values_list("value", flat=True)),
             ["02 123 4567", "a@acme.example", "b@acme.example"],
@@ -79,22 +77,13 @@ class OneRowAtATimeTests(BaseTestCase):
     def test_two_concurrent_address_creates_both_survive(self):
         other = self.other_client(self.teammate)
         self.login(self.owner)
-        answers = []
-        self.meanwhile(
-            lambda: answers.append(
-                self.post(
-                    other,
-                    "addresses",
-                    {"party": str(self.acme.public_id), "city": "Chiang Mai", "country": "th"},
-                )
-            )
-        )
-        r = self.post(
-            self.client,
+        _fired, r, theirs = self.post_both(
+            other,
             "addresses",
-            {"party": str(self.acme.public_id), "city": "Phuket", "country": "th"},
+            {"city": "Chiang Mai", "country": "th"},
+            {"city": "Phuket", "country": "th"},
         )
-        self.assertEqual((r.status_code, answers[0].status_code), (201, 201))
+        self.assertEqual((r.status_code, theirs.status_code), (201, 201))
         self.assertEqual(
             sorted(self.acme.addresses.values_list("city", flat=True)),
             ["Bangkok", "Chiang Mai", "Phuket"],
@@ -121,18 +110,10 @@ class OneRowAtATimeTests(BaseTestCase):
     def test_two_concurrent_role_adds_both_survive(self):
         other = self.other_client(self.teammate)
         self.login(self.owner)
-        answers = []
-        self.meanwhile(
-            lambda: answers.append(
-                self.post(
-                    other, "party-roles", {"party": str(self.acme.public_id), "role": "dealer"}
-                )
-            )
+        _fired, r, theirs = self.post_both(
+            other, "party-roles", {"role": "dealer"}, {"role": "supplier"}
         )
-        r = self.post(
-            self.client, "party-roles", {"party": str(self.acme.public_id), "role": "supplier"}
-        )
-        self.assertEqual((r.status_code, answers[0].status_code), (201, 201))
+        self.assertEqual((r.status_code, theirs.status_code), (201, 201))
         self.assertEqual(sorted(self.acme.role_values()), ["customer", "dealer", "supplier"])
 
     def test_a_change_touches_only_its_row_and_keeps_history(self):
@@ -149,9 +130,7 @@ class OneRowAtATimeTests(BaseTestCase):
         self.assertEqual(phone.history.first().history_user, self.owner)
 
     def test_a_row_edit_needing_approval_waits_and_changes_nothing(self):
-        role = self.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(self.p.roles["owner"])
         self.login(self.owner)
         r = self.post(
             self.client,

@@ -1,9 +1,8 @@
 """J5 over the API: ETag and version on reads; If-Match (412) and `version` (409) on writes."""
 
 from mitra.core.testing import BaseTestCase
-from mitra.parties.models import RoleKind
 
-from .factories import make_party
+from .factories import make_customer
 
 API = "/api/v1/parties"
 
@@ -12,9 +11,7 @@ class PartyApiVersionTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.acme = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+        cls.acme = make_customer(cls.p.owner)
 
     def url(self):
         return f"{API}/{self.acme.public_id}/"

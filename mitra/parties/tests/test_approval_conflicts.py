@@ -5,23 +5,15 @@ from unittest import mock
 from django.urls import reverse
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
+from mitra.core.testing import BaseTestCase, edits_need_approval
 from mitra.parties.models import ContactPoint, Kind, Party, RoleKind
 
 from .factories import make_party
-from .test_edit import edit_data
+from .test_edit import CustomerEditCase, edit_data
 
 
-class ApprovalConflictTests(BaseTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        role = cls.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
-        cls.party = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+class ApprovalConflictTests(CustomerEditCase):
+    needs_approval = True
 
     def edit(self, user, **overrides):
         self.login(user)
@@ -135,9 +127,7 @@ class ApprovalScreenTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        role = cls.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(cls.p.roles["owner"])
         cls.party = make_party(
             cls.p.owner, "Somchai Jaidee", kind=Kind.PERSON, phone="081 234 5678"
         )
@@ -181,9 +171,7 @@ class ApprovalEventTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        role = cls.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(cls.p.roles["owner"])
         cls.party = make_party(cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER])
 
     edit = ApprovalConflictTests.edit

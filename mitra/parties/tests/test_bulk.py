@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
+from mitra.core.testing import BaseTestCase, edits_need_approval
 from mitra.parties.models import RoleKind
 
 from .factories import make_group, make_party
@@ -91,9 +91,7 @@ class BulkActionTests(BaseTestCase):
         self.assertFalse(self.a.roles.exists())
 
     def test_edits_wait_for_approval_when_the_role_says_so(self):
-        role = self.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(self.p.roles["owner"])
         self.login(self.owner)
         self.bulk("deactivate", [self.a, self.b])
         self.a.refresh_from_db()

@@ -4,24 +4,23 @@ from django.urls import reverse
 
 from mitra.core.testing import BaseTestCase
 from mitra.parties.callerid import lookup
-from mitra.parties.models import ContactPoint, Kind, Party, PartyRole
+from mitra.parties.models import PartyRole
 
-
-def make(owner, name, *phones, team=None, kind=Kind.PERSON):
-    party = Party.objects.create(name=name, kind=kind, owner=owner, team=team)
-    for phone in phones:
-        ContactPoint.objects.create(party=party, kind="mobile", value=phone)
-    return party
+from .factories import make_as_typed
 
 
 class CallerIdTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.somchai = make(cls.owner, "สมชาย ใจดี", "081-234-5678", team=cls.p.alpha)
+        cls.somchai = make_as_typed(
+            cls.owner, "สมชาย ใจดี", phones=["081-234-5678"], team=cls.p.alpha
+        )
         PartyRole.objects.create(party=cls.somchai, role="customer")
-        cls.reza = make(cls.owner, "رضا احمدی", "+98 912 345 6789", team=cls.p.alpha)
-        cls.beta = make(cls.outsider, "Beta Co", "02 555 0199", team=cls.p.beta)
+        cls.reza = make_as_typed(
+            cls.owner, "رضا احمدی", phones=["+98 912 345 6789"], team=cls.p.alpha
+        )
+        cls.beta = make_as_typed(cls.outsider, "Beta Co", phones=["02 555 0199"], team=cls.p.beta)
 
     def names(self, user, number, region=None):
         return [m["name"] for m in lookup(user, number, region=region)]
@@ -74,7 +73,7 @@ class CallerIdEndpointTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.somchai = make(cls.owner, "สมชาย ใจดี", "081-234-5678")
+        cls.somchai = make_as_typed(cls.owner, "สมชาย ใจดี", phones=["081-234-5678"])
 
     def test_it_returns_matches_as_json(self):
         self.login(self.owner)

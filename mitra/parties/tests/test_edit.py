@@ -1,10 +1,10 @@
 from django.urls import reverse
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
-from mitra.parties.models import ContactPoint, Party, RoleKind
+from mitra.core.testing import BaseTestCase, edits_need_approval
+from mitra.parties.models import ContactPoint, Party
 
-from .factories import make_party
+from .factories import make_customer, make_party
 from .test_create import form_data
 
 
@@ -25,17 +25,24 @@ def edit_data(party, **overrides):
     return data
 
 
-class PartyEditTests(BaseTestCase):
+class CustomerEditCase(BaseTestCase):
+    """Acme Co (a customer with one phone) and its edit page; with `needs_approval` the
+    owner's edits wait for a team lead."""
+
+    needs_approval = False
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.party = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+        if cls.needs_approval:
+            edits_need_approval(cls.p.roles["owner"])
+        cls.party = make_customer(cls.p.owner)
 
     def url(self):
         return reverse("parties:edit", args=[self.party.public_id])
 
+
+class PartyEditTests(CustomerEditCase):
     def test_it_saves_changes_with_history(self):
         self.login(self.owner)
         r = self.client.post(
@@ -85,18 +92,10 @@ class PartyEditTests(BaseTestCase):
         self.assertEqual(self.party.name, "Acme Co")
 
 
-class EditApprovalTests(BaseTestCase):
+class EditApprovalTests(CustomerEditCase):
     """A17: a role whose edits need approval sends them to a team lead."""
 
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        role = cls.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
-        cls.party = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+    needs_approval = True
 
     def request_change(self):
         self.login(self.owner)

@@ -1,25 +1,12 @@
 """J5 on the party form: a stale save is refused, shows what changed, keeps the input."""
 
-from django.urls import reverse
-
-from mitra.core.testing import BaseTestCase
+from mitra.core.testing import edits_need_approval
 from mitra.core.tests.formpage import NoLostUpdateMixin, form_values
-from mitra.parties.models import RoleKind
 
-from .factories import make_party
+from .test_edit import CustomerEditCase
 
 
-class PartyEditVersionTests(NoLostUpdateMixin, BaseTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        cls.party = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
-
-    def url(self):
-        return reverse("parties:edit", args=[self.party.public_id])
-
+class PartyEditVersionTests(NoLostUpdateMixin, CustomerEditCase):
     def test_a_stale_party_form_is_refused_and_the_name_kept(self):
         self.assert_stale_form_refused(self.party, self.url(), "name", "comments")
 
@@ -37,9 +24,7 @@ class PartyEditVersionTests(NoLostUpdateMixin, BaseTestCase):
         self.assertEqual(self.party.comments, "")
 
     def test_a_stale_form_is_refused_when_edits_need_approval(self):
-        role = self.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(self.p.roles["owner"])
         self.login(self.owner)
         stale = form_values(self.client.get(self.url()).content)
         self.login(self.admin)

@@ -4,10 +4,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from mitra.core.approvals.models import ApprovalRequest
-from mitra.core.testing import BaseTestCase
+from mitra.core.testing import BaseTestCase, edits_need_approval
 from mitra.parties.models import ContactPoint, Party, RoleKind
 
-from .factories import make_party
+from .factories import make_customer, make_party
 from .io_helpers import ImportSteps, csv_bytes
 
 ROWS = [
@@ -23,9 +23,7 @@ class ImportDuplicateTests(ImportSteps, BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.acme = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567"
-        )
+        cls.acme = make_customer(cls.p.owner)
         cls.beta = make_party(cls.p.owner, "Beta Trading", email="sales@beta.example")
         cls.gamma = make_party(cls.p.owner, "Gamma Ltd", tax_id="0105555000001")
         cls.secret = make_party(cls.p.outsider, "Outsider Secret", email="hidden@outsider.example")
@@ -98,9 +96,7 @@ class ImportDuplicateTests(ImportSteps, BaseTestCase):
         self.assertEqual(party.contact_points.count(), 2)
 
     def test_it_turns_updates_into_approval_requests_when_edits_need_approval(self):
-        role = self.p.roles["owner"]
-        role.edits_need_approval = True
-        role.save()
+        edits_need_approval(self.p.roles["owner"])
         job = self.import_file(self.owner, csv_bytes(ROWS[:2]), duplicate_choice="update")
         self.assertEqual(job.updated_count, 1)
         self.assertFalse(self.acme.contact_points.filter(e164="+6629999999").exists())

@@ -3,16 +3,14 @@ from django.urls import reverse
 from mitra.core.testing import BaseTestCase
 from mitra.parties.models import Kind, RatingLevel, RoleKind, Stage
 
-from .factories import make_group, make_party
+from .factories import make_customer, make_group, make_party
 
 
 class PartyListTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.acme = make_party(
-            cls.p.owner, "Acme Co", roles=[RoleKind.CUSTOMER], phone="02 123 4567", city="Bangkok"
-        )
+        cls.acme = make_customer(cls.p.owner, city="Bangkok")
         cls.beta = make_party(
             cls.p.teammate, "Beta Trading", roles=[RoleKind.SUPPLIER], stage=Stage.CUSTOMER,
             email="sales@beta.example", city="Chiang Mai", priority=3,

@@ -5,18 +5,12 @@ import os
 
 import pytest
 
+from mitra.core.testing import BROWSER_PASSWORD as PASSWORD
+from mitra.core.testing import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("MITRA_SHOTS", "/tmp/parties-shots")
-PASSWORD = "a long test password 1"
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.mark.parametrize("language", ["en", "th", "fa"])

@@ -9,19 +9,10 @@ from django.urls import reverse
 
 from mitra.core import search as core_search
 from mitra.core.testing import BaseTestCase
-from mitra.parties.models import Address, ContactPoint, Kind, Party, Priority
+from mitra.parties.models import ContactPoint, Kind, Party, Priority
 from mitra.parties.search import KIND, index_parties, ranked, search_parties
 
-
-def make(owner, name, kind=Kind.PERSON, phones=(), emails=(), city="", team=None, **fields):
-    party = Party.objects.create(name=name, kind=kind, owner=owner, team=team, **fields)
-    for phone in phones:
-        ContactPoint.objects.create(party=party, kind="mobile", value=phone)
-    for email in emails:
-        ContactPoint.objects.create(party=party, kind="email", value=email)
-    if city:
-        Address.objects.create(party=party, line1="99 Moo 3", city=city, country="TH")
-    return party
+from .factories import make_as_typed
 
 
 class PartySearchTests(BaseTestCase):
@@ -29,13 +20,17 @@ class PartySearchTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         o, alpha = cls.owner, cls.p.alpha
-        cls.karimi = make(o, "علی کریمی", phones=["+98 912 111 0000"], team=alpha)
-        cls.somchai = make(o, "สมชาย ใจดี", phones=["081-234-5678"], city="เชียงใหม่", team=alpha)
-        cls.acme = make(
+        cls.karimi = make_as_typed(o, "علی کریمی", phones=["+98 912 111 0000"], team=alpha)
+        cls.somchai = make_as_typed(
+            o, "สมชาย ใจดี", phones=["081-234-5678"], city="เชียงใหม่", team=alpha
+        )
+        cls.acme = make_as_typed(
             o, "ACME Trading", Kind.ORGANISATION, emails=["Sales@Acme.example"],
             tax_id="0-1055-43210-99-1", team=alpha,
         )  # fmt: skip
-        cls.beta_secret = make(cls.outsider, "สมชาย Beta", phones=["081-234-9999"], team=cls.p.beta)
+        cls.beta_secret = make_as_typed(
+            cls.outsider, "สมชาย Beta", phones=["081-234-9999"], team=cls.p.beta
+        )
 
     def search(self, user, q):
         self.login(user)
@@ -76,11 +71,11 @@ class PartySearchTests(BaseTestCase):
 
     def test_it_ranks_exact_then_prefix_then_word_start_then_substring(self):
         o = self.owner
-        make(o, "Xtal Rosa")  # word start
-        make(o, "Rosalind")  # prefix
-        make(o, "Rosa")  # exact
-        make(o, "Primrosa")  # substring
-        make(o, "Rosanna", priority=Priority.TOP)  # prefix, higher priority
+        make_as_typed(o, "Xtal Rosa")  # word start
+        make_as_typed(o, "Rosalind")  # prefix
+        make_as_typed(o, "Rosa")  # exact
+        make_as_typed(o, "Primrosa")  # substring
+        make_as_typed(o, "Rosanna", priority=Priority.TOP)  # prefix, higher priority
         self.assertEqual(
             self.search(o, "rosa"), ["Rosa", "Rosanna", "Rosalind", "Xtal Rosa", "Primrosa"]
         )
@@ -140,7 +135,7 @@ class PartySearchTests(BaseTestCase):
 
     def test_it_answers_in_a_few_queries(self):
         for i in range(30):
-            make(self.owner, f"Rosa {i}", phones=[f"08{i:08d}"], city="Bangkok")
+            make_as_typed(self.owner, f"Rosa {i}", phones=[f"08{i:08d}"], city="Bangkok")
         self.login(self.owner)
         self.client.get(reverse("search"), {"q": "ros"})  # warm up the session
         with CaptureQueriesContext(connection) as ctx:
@@ -159,7 +154,7 @@ class SearchViewTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.party = make(cls.owner, "สมชาย ใจดี", phones=["081-234-5678"], city="เชียงใหม่")
+        cls.party = make_as_typed(cls.owner, "สมชาย ใจดี", phones=["081-234-5678"], city="เชียงใหม่")
 
     def test_it_serves_the_dropdown_under_the_top_bar_box(self):
         self.login(self.owner)

@@ -2,22 +2,16 @@
 
 import pytest
 
+from mitra.core.testing import BROWSER_PASSWORD, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a long test password 1")
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_it_drops_live_results_and_opens_one_with_the_keyboard(browser, live_server):
     from mitra.parties.models import ContactPoint, Kind, Party
     from mitra.users.models import User
 
-    user = User.objects.create_superuser("lek", "lek@example.com", "a long test password 1")
+    user = User.objects.create_superuser("lek", "lek@example.com", BROWSER_PASSWORD)
     first = Party.objects.create(name="สมชาย ใจดี", kind=Kind.PERSON, owner=user)
     second = Party.objects.create(name="สมชาติ รักไทย", kind=Kind.PERSON, owner=user)
     ContactPoint.objects.create(party=second, kind="mobile", value="081 234 5678")

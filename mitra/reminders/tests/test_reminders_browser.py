@@ -1,27 +1,11 @@
 """End to end in Chromium: the bell, the list, done and snooze with the keyboard."""
 
-import os
-
 import pytest
 
+from mitra.core.testing import BROWSER_PASSWORD as PASSWORD
+from mitra.core.testing import shot, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a long test password 1"
-SHOTS = os.environ.get("MITRA_SCREENSHOTS")
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def shot(page, name):
-    if SHOTS:
-        os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize(
