@@ -15,9 +15,10 @@ from django.http import Http404
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 
-from mitra.api.filters import FilterAwareAutoSchema, FilterErrors, FilterSet
+from mitra.api.filters import FilterAwareAutoSchema
 from mitra.core.idempotency import IdempotentAPIMixin
 from mitra.core.policy import Action, can, has_module_perm
+from mitra.core.tables import FilterErrors, FilterSet
 
 from . import dates  # noqa: F401 - every ModelSerializer refuses implausible years
 from .versioning import VersionedViewMixin
@@ -67,7 +68,7 @@ class ScopedViewSet(IdempotentAPIMixin, VersionedViewMixin, viewsets.GenericView
     permission_classes = [permissions.IsAuthenticated, ModulePermission]
     lookup_field = "public_id"
     policy_module = ""
-    # The list's query parameters (mitra.api.filters): validated, unknown ones refused.
+    # The list's query parameters (core.tables.FilterSet): validated, unknown ones refused.
     filterset = FilterSet()
     schema = FilterAwareAutoSchema()
     abstract = True  # ScopedViewSet itself; every subclass is concrete unless it says so

@@ -1,24 +1,9 @@
-"""The API lists' query parameters: the list toolkit's `FilterSet` (`mitra.core.tables.filters`)
-shared with the screens, plus the OpenAPI side (`FilterAwareAutoSchema`)."""
+"""The OpenAPI side of the API lists' query parameters: a list's `filterset` (the list
+toolkit's `FilterSet`, `mitra.core.tables`, shared with the screens) as its documented
+parameters (`FilterAwareAutoSchema`)."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
-
-from mitra.core.tables.filters import (  # noqa: F401 - the API's names for the shared filters
-    FORMAT_PARAM,
-    MAX_TEXT,
-    PAGINATION_PARAMS,
-    BooleanFilter,
-    ChoiceFilter,
-    DateTimeFilter,
-    Filter,
-    FilterErrors,
-    FilterSet,
-    Invalid,
-    PositiveIntegerFilter,
-    TextFilter,
-    UUIDFilter,
-)
 
 
 class FilterAwareAutoSchema(AutoSchema):

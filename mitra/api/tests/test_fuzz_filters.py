@@ -16,7 +16,7 @@ from mitra.activities.tests.factories import (
     make_note,
     make_task,
 )
-from mitra.api.filters import PAGINATION_PARAMS
+from mitra.core.tables.filters import PAGINATION_PARAMS
 from mitra.core.testing import BaseTestCase
 from mitra.parties.models import RoleKind
 from mitra.parties.tests.factories import make_group, make_party

@@ -30,7 +30,7 @@ from mitra.activities.models import (
     TaskTarget,
 )
 from mitra.api.base import RecordActionPermission, ScopedViewSet
-from mitra.api.filters import BooleanFilter, DateTimeFilter, FilterSet, UUIDFilter
+from mitra.core.tables import BooleanFilter, DateTimeFilter, FilterSet, UUIDFilter
 from mitra.users.models import Team
 
 

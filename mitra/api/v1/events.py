@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers
 
 from mitra.api.base import PER_RECORD, ScopedViewSet
-from mitra.api.filters import DateTimeFilter, FilterSet, TextFilter, UUIDFilter
 from mitra.core.events import Event
+from mitra.core.tables import DateTimeFilter, FilterSet, TextFilter, UUIDFilter
 
 
 def _by_party(queryset, value, request):

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from mitra.api.base import ScopedModelViewSet, ScopedViewSet
 from mitra.api.errors import Conflict
 from mitra.api.fields import ModelRulesMixin, VisibleRecordField
-from mitra.api.filters import FilterSet, UUIDFilter
 from mitra.core.labels import label_languages
 from mitra.core.policy import Action, can, can_configure
+from mitra.core.tables import FilterSet, UUIDFilter
 from mitra.parties import actions
 from mitra.parties.lists import GROUPS, PARTIES
 from mitra.parties.models import (
